@@ -1,0 +1,79 @@
+import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
+import { invalidInput } from '../errors/StackBackupError';
+
+export type Compression = 'zstd' | 'gzip' | 'none';
+export const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'none'];
+
+const FILE_EXTENSIONS: Record<Compression, string> = { zstd: '.zst', gzip: '.gz', none: '' };
+
+// zstd entered node:zlib in Node 22.15 / 23.8; n8n 2.x runs Node 24, but the
+// CLI may run on an older Node, so every use goes through this check.
+type ZstdZlib = typeof zlib & {
+	createZstdCompress?: (options?: object) => Transform;
+	createZstdDecompress?: (options?: object) => Transform;
+	constants: typeof zlib.constants & { ZSTD_c_compressionLevel?: number };
+};
+const zstdZlib = zlib as ZstdZlib;
+
+export function zstdAvailable(): boolean {
+	return typeof zstdZlib.createZstdCompress === 'function';
+}
+
+export function defaultCompression(): Compression {
+	return zstdAvailable() ? 'zstd' : 'gzip';
+}
+
+export function parseCompression(value: string | undefined): Compression {
+	if (value === undefined || value === '' || value === 'default') return defaultCompression();
+	if (!(COMPRESSIONS as readonly string[]).includes(value)) {
+		throw invalidInput(`Unknown compression "${value}"`, `Use one of: ${COMPRESSIONS.join(', ')}.`);
+	}
+	if (value === 'zstd' && !zstdAvailable()) {
+		throw invalidInput(
+			`zstd compression needs Node.js 22.15 or newer; this is ${process.version}`,
+			'Choose gzip, or run on a newer Node.js (n8n 2.x always has zstd).',
+		);
+	}
+	return value as Compression;
+}
+
+export function compressionExtension(compression: Compression): string {
+	return FILE_EXTENSIONS[compression];
+}
+
+// Large chunks keep per-chunk overhead low on multi-GB dumps.
+const CHUNK_SIZE = 256 * 1024;
+
+/** A compressing Transform for `compression`, or null when nothing is to be done. */
+export function createCompressor(compression: Compression): Transform | null {
+	switch (compression) {
+		case 'zstd':
+			return zstdZlib.createZstdCompress!({
+				chunkSize: CHUNK_SIZE,
+				params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: 3 },
+			});
+		case 'gzip':
+			return zlib.createGzip({ level: 6, chunkSize: CHUNK_SIZE });
+		case 'none':
+			return null;
+	}
+}
+
+/** The inverse of createCompressor; chosen from a manifest, never guessed from bytes. */
+export function createDecompressor(compression: Compression): Transform | null {
+	switch (compression) {
+		case 'zstd':
+			if (!zstdAvailable()) {
+				throw invalidInput(
+					`This artifact is zstd-compressed and Node.js ${process.version} cannot read zstd`,
+					'Run the command with Node.js 22.15 or newer, or decompress it with the zstd tool first.',
+				);
+			}
+			return zstdZlib.createZstdDecompress!({ chunkSize: CHUNK_SIZE });
+		case 'gzip':
+			return zlib.createGunzip({ chunkSize: CHUNK_SIZE });
+		case 'none':
+			return null;
+	}
+}

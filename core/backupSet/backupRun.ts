@@ -1,0 +1,223 @@
+import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { compressionExtension, createCompressor, type Compression } from '../archive/compression';
+import { MeasuringStream } from '../archive/MeasuringStream';
+import { StackBackupError } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { syncDir, writeFileAtomically, writeStreamAtomically } from './atomicWrite';
+import { latestCompleteSet } from './completeSets';
+import { assertFreeSpace } from './freeSpace';
+import { mapFsError } from './fsErrors';
+import {
+	MANIFEST_FILE,
+	MANIFEST_FORMAT,
+	MANIFEST_VERSION,
+	TOOL_NAME,
+	TOOL_VERSION,
+	type ArtifactRecord,
+	type Manifest,
+} from './manifest';
+import { runFolderName } from './runFolderName';
+import { ensurePrivateDir } from './secureFs';
+import { acquireSetLock, type HeldSetLock } from './setLock';
+import { validateSetName } from './setName';
+
+export interface BackupRunOptions {
+	root: string;
+	setName: string;
+	/** The n8n execution id when run from n8n. */
+	runId?: string;
+	log?: Logger;
+	clock?: () => Date;
+	/** Never start with less free space than this (default 32 MiB). */
+	minFreeBytes?: number;
+	lockStaleAfterMs?: number;
+}
+
+export interface ArtifactInput {
+	/** Base name without compression extension, e.g. "n8n.sql". */
+	baseName: string;
+	kind: string;
+	format: string;
+	compression: Compression;
+	source: Readable;
+}
+
+export interface SealInput {
+	sources: Record<string, unknown>;
+	inventory: Record<string, unknown>;
+	warnings: string[];
+}
+
+const DEFAULT_MIN_FREE_BYTES = 32 * 1024 * 1024;
+// Expect a new set to be about as large as the last one, with room to grow.
+const GROWTH_ALLOWANCE = 1.5;
+
+/**
+ * One run writing one set: `<root>/<set>/<UTC time>/`. Artifacts are written
+ * through temp names; the manifest is written last, and only then does the
+ * set exist for listing, restore and retention. Use it through `withBackupRun`,
+ * which removes the run folder on failure and always releases the lock.
+ */
+export class BackupRun {
+	readonly artifacts: ArtifactRecord[] = [];
+	private sealed = false;
+
+	private constructor(
+		readonly dir: string,
+		readonly setName: string,
+		readonly startedAt: Date,
+		readonly previous: Manifest | undefined,
+		private readonly options: BackupRunOptions,
+		private readonly lock: HeldSetLock,
+	) {}
+
+	get log(): Logger {
+		return this.options.log ?? silentLogger;
+	}
+
+	static async start(options: BackupRunOptions): Promise<BackupRun> {
+		const setName = validateSetName(options.setName);
+		const root = options.root;
+		if (!root) {
+			throw new StackBackupError('INVALID_INPUT', 'No backup root folder was given', {
+				hint: 'Set "Backup Root Folder" (CLI: --root) to a folder on a disk with room for the backups.',
+			});
+		}
+		const setDir = join(root, setName);
+		try {
+			await fs.mkdir(root, { recursive: true, mode: 0o700 });
+			await ensurePrivateDir(setDir);
+			await fs.access(setDir, fs.constants.W_OK);
+		} catch (error) {
+			throw mapFsError(error, setDir, 'creating the set folder');
+		}
+
+		const lock = await acquireSetLock(setDir, {
+			runId: options.runId,
+			staleAfterMs: options.lockStaleAfterMs,
+			log: (m) => options.log?.warn(m),
+		});
+		try {
+			const previous = (await latestCompleteSet(root, setName))?.manifest;
+			const previousSize = previous?.artifacts.reduce((sum, a) => sum + a.size, 0) ?? 0;
+			await assertFreeSpace(
+				setDir,
+				Math.max(options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES, previousSize * GROWTH_ALLOWANCE),
+			);
+			const startedAt = (options.clock ?? (() => new Date()))();
+			const dir = await createRunFolder(setDir, startedAt);
+			options.log?.info(`Writing set ${setName} into ${dir}`);
+			return new BackupRun(dir, setName, startedAt, previous, options, lock);
+		} catch (error) {
+			await lock.release();
+			throw mapFsError(error, setDir, 'preparing the run folder');
+		}
+	}
+
+	/** Streams `source` through compression into the run folder; hashes in the same pass. */
+	async writeArtifact(input: ArtifactInput): Promise<ArtifactRecord> {
+		const file = `${input.baseName}${compressionExtension(input.compression)}`;
+		const raw = new MeasuringStream({
+			onProgress: (bytes) => this.log.info(`${file}: ${Math.round(bytes / 1048576)} MiB read`),
+		});
+		const stored = new MeasuringStream({ hash: true });
+		const compressor = createCompressor(input.compression);
+		const stages = compressor ? [input.source, raw, compressor, stored] : [input.source, raw, stored];
+		try {
+			await writeStreamAtomically(this.dir, file, stages);
+		} catch (error) {
+			throw mapFsError(error, join(this.dir, file), `writing ${file}`);
+		}
+		const measured = stored.result();
+		const record: ArtifactRecord = {
+			file,
+			kind: input.kind,
+			format: input.format,
+			compression: input.compression,
+			size: measured.bytes,
+			rawSize: raw.result().bytes,
+			sha256: measured.sha256!,
+		};
+		this.artifacts.push(record);
+		this.log.info(`${file}: ${record.rawSize} bytes read, ${record.size} bytes stored`);
+		return record;
+	}
+
+	/** Writes the manifest, last: from here on the set is complete. */
+	async seal(input: SealInput): Promise<Manifest> {
+		const manifest: Manifest = {
+			format: MANIFEST_FORMAT,
+			formatVersion: MANIFEST_VERSION,
+			tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version },
+			set: this.setName,
+			runId: this.options.runId ?? null,
+			host: hostname(),
+			startedAt: this.startedAt.toISOString(),
+			finishedAt: new Date((this.options.clock ?? (() => new Date()))()).toISOString(),
+			artifacts: this.artifacts,
+			sources: input.sources,
+			inventory: input.inventory,
+			warnings: input.warnings,
+		};
+		try {
+			await writeFileAtomically(this.dir, MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
+			await syncDir(this.dir);
+		} catch (error) {
+			throw mapFsError(error, this.dir, 'writing the manifest');
+		}
+		this.sealed = true;
+		this.log.info(`Set complete: ${this.dir}`);
+		return manifest;
+	}
+
+	/** Removes an unsealed run folder and releases the lock. Safe to call twice. */
+	async finish(): Promise<void> {
+		try {
+			if (!this.sealed) await fs.rm(this.dir, { recursive: true, force: true });
+		} finally {
+			await this.lock.release();
+		}
+	}
+}
+
+async function createRunFolder(setDir: string, startedAt: Date): Promise<string> {
+	let time = startedAt.getTime();
+	// Two runs in the same millisecond cannot both hold the lock, but a clock
+	// that steps back can repeat a name: move on rather than reuse a folder.
+	for (let attempt = 0; attempt < 1000; attempt++, time++) {
+		const dir = join(setDir, runFolderName(new Date(time)));
+		if (await ensurePrivateDir(dir)) return dir;
+	}
+	throw new StackBackupError('ROOT_NOT_WRITABLE', `Could not create a new run folder in ${setDir}`, {
+		hint: 'Check the folder for leftovers with future timestamps and the system clock.',
+	});
+}
+
+/**
+ * Runs `body` inside a backup run and guarantees the cleanup: a run that
+ * throws leaves no folder behind, and the lock is always released. A cleanup
+ * error never hides the error of the body.
+ */
+export async function withBackupRun<T>(
+	options: BackupRunOptions,
+	body: (run: BackupRun) => Promise<T>,
+): Promise<T> {
+	const run = await BackupRun.start(options);
+	let failed = false;
+	try {
+		return await body(run);
+	} catch (error) {
+		failed = true;
+		throw error;
+	} finally {
+		try {
+			await run.finish();
+		} catch (cleanupError) {
+			if (!failed) throw cleanupError;
+			run.log.warn(`Cleanup after the failed run also failed: ${(cleanupError as Error).message}`);
+		}
+	}
+}

@@ -1,0 +1,100 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Compression } from '../archive/compression';
+import { COMPRESSIONS } from '../archive/compression';
+import { StackBackupError } from '../errors/StackBackupError';
+import { version as toolVersion } from '../../package.json';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT = 'n8n-stack-backup/manifest';
+export const MANIFEST_VERSION = 1;
+export const TOOL_NAME = 'n8n-stack-backup';
+export const TOOL_VERSION: string = toolVersion;
+
+export interface ArtifactRecord {
+	/** File name inside the run folder; never a path. */
+	file: string;
+	/** What produced it: "postgres", later "redis", "volume", "files". */
+	kind: string;
+	/** How to read it once decompressed, e.g. "plain" or "custom" for Postgres. */
+	format: string;
+	compression: Compression;
+	/** Bytes on disk. */
+	size: number;
+	/** Bytes before compression: what the shrink guard compares. */
+	rawSize: number;
+	sha256: string;
+}
+
+export interface Manifest {
+	format: typeof MANIFEST_FORMAT;
+	formatVersion: number;
+	tool: { name: string; version: string; node: string };
+	set: string;
+	runId: string | null;
+	host: string;
+	startedAt: string;
+	finishedAt: string;
+	artifacts: ArtifactRecord[];
+	/** Where each artifact came from and the versions involved, keyed by artifact kind. */
+	sources: Record<string, unknown>;
+	/** What is inside, keyed by artifact kind (tables, row counts, n8n workflows...). */
+	inventory: Record<string, unknown>;
+	warnings: string[];
+}
+
+function invalid(path: string, problem: string): StackBackupError {
+	return new StackBackupError('MANIFEST_INVALID', `${path}: ${problem}`, {
+		hint: 'This set is damaged or was not written by n8n-stack-backup; use another set.',
+		details: { path },
+	});
+}
+
+const PLAIN_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Checks what every reader relies on: the format, a version this code
+ * understands, and artifact names that stay inside the run folder.
+ */
+export function validateManifest(value: unknown, path: string): Manifest {
+	if (!value || typeof value !== 'object') throw invalid(path, 'not a JSON object');
+	const m = value as Partial<Manifest>;
+	if (m.format !== MANIFEST_FORMAT) throw invalid(path, 'not an n8n-stack-backup manifest');
+	if (typeof m.formatVersion !== 'number' || m.formatVersion < 1) throw invalid(path, 'missing format version');
+	if (m.formatVersion > MANIFEST_VERSION) {
+		throw new StackBackupError(
+			'MANIFEST_INVALID',
+			`${path} has format version ${m.formatVersion}; this ${TOOL_NAME} ${TOOL_VERSION} reads up to ${MANIFEST_VERSION}`,
+			{ hint: 'Update n8n-nodes-stack-backup (or the CLI) to read this set.', details: { path } },
+		);
+	}
+	if (typeof m.set !== 'string' || !Array.isArray(m.artifacts)) throw invalid(path, 'missing set or artifacts');
+	for (const a of m.artifacts) {
+		if (!a || typeof a.file !== 'string' || !PLAIN_FILE_NAME.test(a.file)) {
+			throw invalid(path, `artifact name ${JSON.stringify(a?.file)} is not a plain file name`);
+		}
+		if (typeof a.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(a.sha256)) throw invalid(path, `artifact ${a.file} has no sha256`);
+		if (typeof a.size !== 'number' || !COMPRESSIONS.includes(a.compression)) {
+			throw invalid(path, `artifact ${a.file} has no size or an unknown compression`);
+		}
+	}
+	return m as Manifest;
+}
+
+export async function readManifest(runDir: string): Promise<Manifest> {
+	const path = join(runDir, MANIFEST_FILE);
+	let text: string;
+	try {
+		text = await fs.readFile(path, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw invalid(path, 'missing: the set is incomplete');
+		throw error;
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw invalid(path, 'not valid JSON (truncated?)');
+	}
+	return validateManifest(parsed, path);
+}

@@ -1,0 +1,47 @@
+import Docker from 'dockerode';
+import { invalidInput } from '../errors/StackBackupError';
+
+export interface DockerConnection {
+	/** Unix socket path, e.g. /var/run/docker.sock. */
+	socketPath?: string;
+	/** TCP host and port, used when no socket path is given. */
+	host?: string;
+	port?: number;
+	/** PEM texts for a TLS-protected Engine (tcp only). */
+	ca?: string;
+	cert?: string;
+	key?: string;
+}
+
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** Parses a DOCKER_HOST-style address: unix:///path.sock or tcp://host:port. */
+export function parseDockerHost(value: string): DockerConnection {
+	if (value.startsWith('unix://')) return { socketPath: value.slice('unix://'.length) };
+	if (value.startsWith('/')) return { socketPath: value };
+	const match = /^(?:tcp|https?):\/\/([^:/]+)(?::(\d+))?\/?$/.exec(value);
+	if (match) return { host: match[1], port: match[2] ? Number(match[2]) : 2375 };
+	throw invalidInput(
+		`Cannot read the Docker address "${value}"`,
+		'Use unix:///var/run/docker.sock or tcp://host:2376.',
+	);
+}
+
+export function describeDocker(connection: DockerConnection): string {
+	return connection.socketPath
+		? `unix://${connection.socketPath}`
+		: `tcp://${connection.host}:${connection.port ?? 2375}`;
+}
+
+export function createDockerClient(connection: DockerConnection): Docker {
+	if (connection.socketPath) return new Docker({ socketPath: connection.socketPath });
+	const tls = Boolean(connection.ca || connection.cert || connection.key);
+	return new Docker({
+		host: connection.host,
+		port: connection.port ?? (tls ? 2376 : 2375),
+		protocol: tls ? 'https' : 'http',
+		ca: connection.ca || undefined,
+		cert: connection.cert || undefined,
+		key: connection.key || undefined,
+	});
+}

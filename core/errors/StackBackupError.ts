@@ -1,0 +1,64 @@
+/**
+ * Machine-readable error codes. Front ends (n8n nodes, CLI) switch on these,
+ * and alert workflows can route on them.
+ */
+export type StackBackupErrorCode =
+	| 'INVALID_INPUT'
+	| 'BACKUP_LOCKED'
+	| 'ROOT_NOT_WRITABLE'
+	| 'DISK_FULL'
+	| 'INSUFFICIENT_SPACE'
+	| 'EMPTY_DUMP'
+	| 'DUMP_SHRANK'
+	| 'PG_AUTH_FAILED'
+	| 'PG_UNREACHABLE'
+	| 'PG_DATABASE_MISSING'
+	| 'PG_DUMP_MISSING'
+	| 'PG_DUMP_VERSION_MISMATCH'
+	| 'PG_DUMP_FAILED'
+	| 'PG_QUERY_FAILED'
+	| 'DOCKER_UNREACHABLE'
+	| 'DOCKER_PERMISSION_DENIED'
+	| 'CONTAINER_NOT_FOUND'
+	| 'CONTAINER_NOT_RUNNING'
+	| 'DOCKER_EXEC_FAILED'
+	| 'MANIFEST_INVALID';
+
+export interface StackBackupErrorOptions {
+	hint?: string;
+	cause?: unknown;
+	details?: Record<string, unknown>;
+}
+
+/**
+ * The one error type the core throws. `message` says what happened, `hint`
+ * says what to do next. Callers must pass messages through `redactSecrets`
+ * before building one: this class cannot know which strings are secret.
+ */
+export class StackBackupError extends Error {
+	readonly code: StackBackupErrorCode;
+	readonly hint: string | undefined;
+	readonly details: Record<string, unknown>;
+
+	constructor(code: StackBackupErrorCode, message: string, options: StackBackupErrorOptions = {}) {
+		super(message);
+		this.name = 'StackBackupError';
+		this.code = code;
+		this.hint = options.hint;
+		this.details = options.details ?? {};
+		// The cause is kept out of `cause` on purpose: driver errors can carry
+		// connection strings, and n8n serialises `cause` into execution data.
+	}
+
+	toJSON() {
+		return { code: this.code, message: this.message, hint: this.hint, details: this.details };
+	}
+}
+
+export function isStackBackupError(error: unknown): error is StackBackupError {
+	return error instanceof StackBackupError;
+}
+
+export function invalidInput(message: string, hint: string): StackBackupError {
+	return new StackBackupError('INVALID_INPUT', message, { hint });
+}

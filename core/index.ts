@@ -1,0 +1,32 @@
+// The only door into the core for nodes and the CLI. The core never imports n8n-workflow.
+export { StackBackupError, isStackBackupError, type StackBackupErrorCode } from './errors/StackBackupError';
+export { redactSecrets } from './errors/redactSecrets';
+export type { Logger } from './logging/Logger';
+export { silentLogger } from './logging/Logger';
+export {
+	COMPRESSIONS,
+	defaultCompression,
+	parseCompression,
+	zstdAvailable,
+	createDecompressor,
+	type Compression,
+} from './archive/compression';
+export { sha256File } from './archive/sha256File';
+export { validateSetName } from './backupSet/setName';
+export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
+export { listCompleteSets, latestCompleteSet, type CompleteSet } from './backupSet/completeSets';
+export {
+	createDockerClient,
+	parseDockerHost,
+	DEFAULT_DOCKER_SOCKET,
+	type DockerConnection,
+} from './docker/dockerConnection';
+export { mapDockerError } from './docker/dockerErrors';
+export { parsePostgresUrl, type PgConnection } from './postgres/PgConnection';
+export { openPgSession } from './postgres/pgSession';
+export {
+	backupPostgres,
+	type PostgresBackupOptions,
+	type PostgresBackupResult,
+} from './postgres/postgresBackup';
+export type { PostgresInventory } from './postgres/inventory';

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import type { PgConnection } from './PgConnection';
+import type { DumpProcess } from './DumpProcess';
+import { libpqEnv } from './libpqEnv';
+import { pgToolMissing, type PgErrorContext } from './pgErrors';
+
+const STDERR_LIMIT = 64 * 1024;
+
+function childEnv(connection: PgConnection): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	for (const [key, value] of Object.entries(libpqEnv(connection))) {
+		if (value === undefined) delete env[key];
+		else env[key] = value;
+	}
+	return env;
+}
+
+/** Runs a local PostgreSQL client program (pg_dump) against `connection` over TCP. */
+export function spawnPgProgram(
+	binary: string,
+	args: string[],
+	connection: PgConnection,
+	ctx: PgErrorContext,
+): DumpProcess {
+	const child = spawn(binary, args, { env: childEnv(connection), stdio: ['ignore', 'pipe', 'pipe'] });
+	let stderr = '';
+	child.stderr.setEncoding('utf8');
+	child.stderr.on('data', (text: string) => {
+		stderr = (stderr + text).slice(-STDERR_LIMIT);
+	});
+	const done = new Promise<{ exitCode: number; stderr: string }>((resolve, reject) => {
+		child.once('error', (error: NodeJS.ErrnoException) =>
+			reject(error.code === 'ENOENT' ? pgToolMissing(ctx) : error),
+		);
+		child.once('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), stderr }));
+	});
+	done.catch(() => undefined);
+	return { stdout: child.stdout, done, abort: () => child.kill('SIGTERM') };
+}
+
+/** "pg_dump (PostgreSQL) 15.18 (Debian ...)" -> "15.18" */
+export function parsePgToolVersion(output: string): string {
+	return /\(PostgreSQL\)\s+(\S+)/.exec(output)?.[1] ?? output.trim();
+}

@@ -1,0 +1,96 @@
+import { redactSecrets } from '../errors/redactSecrets';
+import { StackBackupError, type StackBackupErrorCode } from '../errors/StackBackupError';
+
+export interface PgErrorContext {
+	/** "127.0.0.1:5432" or 'container "postgres"'. */
+	where: string;
+	database: string;
+	user?: string;
+	password?: string;
+	/** Which program or step failed, for the message. */
+	step: string;
+}
+
+interface Classification {
+	code: StackBackupErrorCode;
+	hint: string;
+}
+
+/**
+ * Reads what libpq, pg_dump and the pg driver say (messages, SQLSTATEs, errno
+ * codes) and picks the cause a user can act on.
+ */
+function classify(text: string, sqlState: string | undefined, ctx: PgErrorContext): Classification | undefined {
+	if (sqlState === '28P01' || sqlState === '28000' || /password authentication failed|no password supplied|authentication failed/i.test(text)) {
+		return {
+			code: 'PG_AUTH_FAILED',
+			hint: `Check the user${ctx.user ? ` "${ctx.user}"` : ''} and password in the Postgres credential (CLI: PGPASSWORD or the URL).`,
+		};
+	}
+	if (sqlState === '3D000' || /database ".*" does not exist/i.test(text)) {
+		return {
+			code: 'PG_DATABASE_MISSING',
+			hint: `There is no database "${ctx.database}" on ${ctx.where}. Check the database name (n8n's is usually "n8n", see DB_POSTGRESDB_DATABASE).`,
+		};
+	}
+	if (/server version mismatch|aborting because of server version mismatch/i.test(text)) {
+		return {
+			code: 'PG_DUMP_VERSION_MISMATCH',
+			hint: 'The local pg_dump is older than the server. Use the "Docker container" method (pg_dump of the server itself) or install a pg_dump of the server\'s major version.',
+		};
+	}
+	if (
+		/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|could not connect|connection refused|could not translate host name|timeout expired|Connection terminated|No such file or directory\s+Is the server running/i.test(
+			text,
+		)
+	) {
+		return {
+			code: 'PG_UNREACHABLE',
+			hint: `Nothing answers at ${ctx.where}. Check host and port in the credential (in Docker Compose the host is the service name, e.g. "postgres") and that Postgres is running.`,
+		};
+	}
+	return undefined;
+}
+
+function firstLines(text: string): string {
+	return text
+		.split('\n')
+		.map((l) => l.trim())
+		.filter(Boolean)
+		.slice(0, 4)
+		.join(' | ');
+}
+
+/** pg_dump/psql ended badly: build the error from its exit code and stderr. */
+export function pgProcessError(exitCode: number, stderr: string, ctx: PgErrorContext): StackBackupError {
+	const said = redactSecrets(firstLines(stderr), [ctx.password]);
+	if ((exitCode === 126 || exitCode === 127) && /not found|no such file|executable/i.test(stderr || 'not found')) {
+		return pgToolMissing(ctx);
+	}
+	const known = classify(stderr, undefined, ctx);
+	return new StackBackupError(
+		known?.code ?? 'PG_DUMP_FAILED',
+		`${ctx.step} failed on ${ctx.where} (exit code ${exitCode})${said ? `: ${said}` : ''}`,
+		{ hint: known?.hint ?? 'Read the message above; pg_dump explains what it could not do.', details: { exitCode } },
+	);
+}
+
+export function pgToolMissing(ctx: PgErrorContext): StackBackupError {
+	return new StackBackupError('PG_DUMP_MISSING', `${ctx.step}: the program was not found on ${ctx.where}`, {
+		hint: ctx.where.startsWith('container')
+			? 'The container has no PostgreSQL client tools. Point "Container Name" at the Postgres server container itself.'
+			: 'Install the PostgreSQL client (Debian: apt-get install postgresql-client) or use the "Docker container" method.',
+	});
+}
+
+/** An error from the pg driver (connect or query). */
+export function pgClientError(error: unknown, ctx: PgErrorContext): StackBackupError {
+	if (error instanceof StackBackupError) return error;
+	const e = error as { message?: string; code?: string };
+	const text = `${e?.code ?? ''} ${e?.message ?? String(error)}`;
+	const known = classify(text, e?.code, ctx);
+	const said = redactSecrets(e?.message || e?.code || String(error), [ctx.password]);
+	return new StackBackupError(known?.code ?? 'PG_QUERY_FAILED', `${ctx.step} failed on ${ctx.where}: ${said}`, {
+		hint: known?.hint ?? 'Check that the Postgres user may read every table of the database.',
+	});
+}

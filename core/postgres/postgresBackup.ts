@@ -1,0 +1,186 @@
+import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import type { ArtifactRecord, Manifest } from '../backupSet/manifest';
+import { checkShrink } from '../backupSet/shrinkGuard';
+import type { Compression } from '../archive/compression';
+import type { DockerConnection } from '../docker/dockerConnection';
+import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import {
+	EXPORT_SNAPSHOT_SQL,
+	FOREIGN_KEYS_SQL,
+	SERVER_VERSION_SQL,
+	USER_TABLES_SQL,
+} from './catalogQueries';
+import { scopeTables, type DumpFilters, type TableRef } from './dumpScope';
+import { collectInventory, summarizeInventory, type PostgresInventory } from './inventory';
+import { executionHistoryTables, findN8nTables } from './n8nTables';
+import { buildPgDumpArgs, type PgDumpFormat } from './pgDumpArgs';
+import type { PgConnection } from './PgConnection';
+import { pgProcessError } from './pgErrors';
+import { containerTransport, localTransport, type PgTransport } from './PgTransport';
+import { exactTablePattern } from './tablePattern';
+
+export const ARTIFACT_KIND = 'postgres';
+
+export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, DumpFilters {
+	log?: BackupRunOptions['log'];
+	method: 'docker' | 'local';
+	connection: PgConnection;
+	/** Required for the docker method. */
+	docker?: { connection: DockerConnection; container: string };
+	/** Local pg_dump program (default: pg_dump on PATH). */
+	pgDumpPath?: string;
+	format: PgDumpFormat;
+	compression: Compression;
+	/** Leave out the rows of n8n's execution history (and what references them). */
+	n8nSkipExecutions?: boolean;
+	/** Fail when the dump is more than this many percent smaller than the last set (default 50). */
+	maxShrinkPercent?: number;
+	allowShrink?: boolean;
+}
+
+export interface PostgresBackupResult {
+	set: string;
+	path: string;
+	artifacts: ArtifactRecord[];
+	inventory: ReturnType<typeof summarizeInventory>;
+	warnings: string[];
+	durationMs: number;
+	manifest: Manifest;
+}
+
+async function openTransport(options: PostgresBackupOptions): Promise<PgTransport> {
+	if (!options.connection?.database) {
+		throw invalidInput('No database name was given', 'Set the database in the Postgres credential (CLI: in the URL or --database).');
+	}
+	if (options.method === 'local') return localTransport(options.connection, options.pgDumpPath);
+	if (!options.docker?.container) {
+		throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Postgres container (see `docker ps`).');
+	}
+	return containerTransport(options.docker.connection, options.docker.container, options.connection);
+}
+
+/**
+ * Dumps one database into a new backup set. pg_dump runs in a snapshot that
+ * our own session exported, and the inventory (tables, row counts, n8n
+ * workflows) is read in that same snapshot while the dump streams: the
+ * manifest describes exactly what the dump holds, at no extra wall time.
+ */
+export async function backupPostgres(options: PostgresBackupOptions): Promise<PostgresBackupResult> {
+	const began = Date.now();
+	const transport = await openTransport(options);
+	const pgDumpVersion = await transport.pgDumpVersion();
+
+	return withBackupRun(options, async (run) => {
+		const warnings: string[] = [];
+		const session = await transport.openSession();
+		try {
+			await session.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+			const snapshot = await session.queryJson<string>(EXPORT_SNAPSHOT_SQL);
+			const serverVersion = await session.queryJson<string>(SERVER_VERSION_SQL);
+			const tables = (await session.queryJson<TableRef[] | null>(USER_TABLES_SQL)) ?? [];
+			const n8n = findN8nTables(tables);
+
+			let skippedData: TableRef[] = [];
+			if (options.n8nSkipExecutions) {
+				if (n8n) {
+					const foreignKeys = (await session.queryJson<Array<{ from: TableRef; to: TableRef }> | null>(FOREIGN_KEYS_SQL)) ?? [];
+					skippedData = executionHistoryTables(n8n, tables, foreignKeys);
+				} else {
+					warnings.push('"Leave out execution history" was set, but this is not an n8n database (no workflow_entity table): everything was dumped.');
+				}
+			}
+			const filters: DumpFilters = {
+				...pickFilters(options),
+				excludeTableData: [...(options.excludeTableData ?? []), ...skippedData.map((t) => exactTablePattern(t.schema, t.name))],
+			};
+			const scoped = scopeTables(tables, filters);
+			if (scoped.length === 0 && tables.length > 0) {
+				warnings.push('The table filters match no table: the dump holds no table.');
+			}
+
+			const args = buildPgDumpArgs({
+				format: options.format,
+				compressOutside: options.compression !== 'none',
+				snapshot,
+				filters,
+			});
+			run.log.info(`pg_dump ${pgDumpVersion} (${options.format}) of "${options.connection.database}", ${scoped.length} tables, server ${serverVersion}`);
+			const dump = await transport.startDump(args);
+			const inventoryPromise = collectInventory(session, options.connection.database, scoped, n8n);
+			inventoryPromise.catch(() => undefined); // awaited below, after the dump
+
+			try {
+				await run.writeArtifact({
+					baseName: `${safeFileStem(options.connection.database)}.${options.format === 'custom' ? 'pgdump' : 'sql'}`,
+					kind: ARTIFACT_KIND,
+					format: options.format,
+					compression: options.compression,
+					source: dump.stdout,
+				});
+			} catch (error) {
+				dump.abort();
+				// When pg_dump itself failed, its message explains more than the broken stream does.
+				const result = await Promise.race([dump.done, new Promise((r) => setTimeout(r, 2000))]).catch(() => undefined);
+				const exited = result as { exitCode: number; stderr: string } | undefined;
+				if (exited && exited.exitCode !== 0 && exited.stderr) throw pgProcessError(exited.exitCode, exited.stderr, transport.errorContext('pg_dump'));
+				throw error;
+			}
+			const { exitCode, stderr } = await dump.done;
+			if (exitCode !== 0) throw pgProcessError(exitCode, stderr, transport.errorContext('pg_dump'));
+			if (run.artifacts[0].rawSize === 0) {
+				throw new StackBackupError('EMPTY_DUMP', 'pg_dump exited successfully but wrote nothing', {
+					hint: 'An empty dump is never a backup. Check the database name and the table filters.',
+				});
+			}
+			const inventory: PostgresInventory = await inventoryPromise;
+			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, {
+				maxShrinkPercent: options.maxShrinkPercent ?? 50,
+				allowShrink: Boolean(options.allowShrink),
+			});
+
+			const manifest = await run.seal({
+				sources: {
+					[ARTIFACT_KIND]: {
+						...transport.describe(),
+						database: options.connection.database,
+						user: options.connection.user ?? null,
+						serverVersion,
+						pgDumpVersion,
+						format: options.format,
+						filters,
+						n8nSkipExecutions: Boolean(options.n8nSkipExecutions),
+						dataLeftOut: skippedData.map((t) => `${t.schema}.${t.name}`),
+					},
+				},
+				inventory: { [ARTIFACT_KIND]: inventory },
+				warnings,
+			});
+			for (const warning of warnings) run.log.warn(warning);
+			return {
+				set: run.setName,
+				path: run.dir,
+				artifacts: run.artifacts,
+				inventory: summarizeInventory(inventory),
+				warnings,
+				durationMs: Date.now() - began,
+				manifest,
+			};
+		} finally {
+			await session.close();
+		}
+	});
+}
+
+function pickFilters(options: DumpFilters): DumpFilters {
+	return {
+		includeSchemas: options.includeSchemas,
+		excludeSchemas: options.excludeSchemas,
+		includeTables: options.includeTables,
+		excludeTables: options.excludeTables,
+	};
+}
+
+function safeFileStem(database: string): string {
+	const stem = database.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '');
+	return stem || 'database';
+}
