@@ -1,33 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { openPrivateFile } from './secureFs';
+import { FILE_MODE } from './secureFs';
 
 export function tempNameFor(name: string): string {
 	return `.${name}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
 /**
- * Writes `dir/name` through a temp name in the same folder, fsyncs, then
- * renames, so the final name only ever holds a whole file. On failure the
- * temp file is removed and the error is rethrown.
+ * Writes `dir/name` through a temp name in the same folder, then renames, so
+ * the final name only ever holds a whole file. `write` must create the temp
+ * file exclusively and fsync it before it resolves. The file is 0600 whatever
+ * the umask. On failure the temp file is removed and the error is rethrown.
  */
-export async function writeAtomically(
-	dir: string,
-	name: string,
-	write: (handle: fs.FileHandle) => Promise<void>,
-): Promise<void> {
+async function writeAtomically(dir: string, name: string, write: (tempPath: string) => Promise<void>): Promise<void> {
 	const tempPath = join(dir, tempNameFor(name));
-	const handle = await openPrivateFile(tempPath);
 	try {
-		await write(handle);
-		await handle.sync();
-		await handle.close();
+		await write(tempPath);
+		await fs.chmod(tempPath, FILE_MODE);
 		await fs.rename(tempPath, join(dir, name));
 	} catch (error) {
-		await handle.close().catch(() => undefined);
 		await fs.rm(tempPath, { force: true }).catch(() => undefined);
 		throw error;
 	}
@@ -39,15 +32,15 @@ export async function writeStreamAtomically(
 	name: string,
 	stages: ReadonlyArray<NodeJS.ReadableStream | NodeJS.ReadWriteStream>,
 ): Promise<void> {
-	await writeAtomically(dir, name, async (handle) => {
-		// autoClose off: the handle is fsynced and closed by writeAtomically.
-		const sink = handle.createWriteStream({ autoClose: false, highWaterMark: 1024 * 1024 }) as Writable;
+	await writeAtomically(dir, name, async (tempPath) => {
+		// flush: fsync before close, so a rename never points at data still in the page cache.
+		const sink = createWriteStream(tempPath, { flags: 'wx', mode: FILE_MODE, flush: true, highWaterMark: 1024 * 1024 });
 		await pipeline([...stages, sink]);
 	});
 }
 
 export async function writeFileAtomically(dir: string, name: string, content: string): Promise<void> {
-	await writeAtomically(dir, name, (handle) => handle.writeFile(content));
+	await writeAtomically(dir, name, (tempPath) => fs.writeFile(tempPath, content, { flag: 'wx', mode: FILE_MODE, flush: true }));
 }
 
 /** fsync a folder so that a rename inside it survives a power cut. */

@@ -18,10 +18,3 @@ export async function ensurePrivateDir(path: string): Promise<boolean> {
 	await fs.chmod(path, DIR_MODE);
 	return true;
 }
-
-/** Opens a new file exclusively with mode 0600 (whatever the umask). */
-export async function openPrivateFile(path: string): Promise<fs.FileHandle> {
-	const handle = await fs.open(path, 'wx', FILE_MODE);
-	await handle.chmod(FILE_MODE);
-	return handle;
-}

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
-import { writeAtomically } from './atomicWrite';
+import { writeFileAtomically } from './atomicWrite';
 
 export const LOCK_FILE = '.lock';
 
@@ -105,7 +105,7 @@ export async function acquireSetLock(setDir: string, options: SetLockOptions = {
 async function tryCreateLock(setDir: string, lockPath: string, info: LockInfo): Promise<boolean> {
 	const tempName = `.lock.${info.token}.new`;
 	const tempPath = join(setDir, tempName);
-	await writeAtomically(setDir, tempName, (handle) => handle.writeFile(JSON.stringify(info)));
+	await writeFileAtomically(setDir, tempName, JSON.stringify(info));
 	try {
 		await fs.link(tempPath, lockPath);
 		return true;
