@@ -89,6 +89,7 @@ export class BackupRun {
 		const setDir = join(root, setName);
 		try {
 			await fs.mkdir(root, { recursive: true, mode: 0o700 });
+			if (!(await fs.stat(root)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
 			await ensurePrivateDir(setDir);
 			await fs.access(setDir, fs.constants.W_OK);
 		} catch (error) {

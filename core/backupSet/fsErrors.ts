@@ -14,6 +14,7 @@ export function mapFsError(error: unknown, path: string, doing: string): unknown
 		case 'EPERM':
 		case 'EROFS':
 		case 'ENOTDIR':
+		case 'EEXIST':
 			return new StackBackupError('ROOT_NOT_WRITABLE', `Cannot write to ${path} (${code} while ${doing})`, {
 				hint:
 					code === 'EROFS'

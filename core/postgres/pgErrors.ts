@@ -33,6 +33,12 @@ function classify(text: string, sqlState: string | undefined, ctx: PgErrorContex
 			hint: `There is no database "${ctx.database}" on ${ctx.where}. Check the database name (n8n's is usually "n8n", see DB_POSTGRESDB_DATABASE).`,
 		};
 	}
+	if (sqlState === '42501' || /permission denied for (table|schema|sequence|relation|database)/i.test(text)) {
+		return {
+			code: 'PG_PERMISSION_DENIED',
+			hint: `The user${ctx.user ? ` "${ctx.user}"` : ''} may not read everything it must dump. Use the database owner (n8n's own DB user) or GRANT SELECT on the tables, or leave the table out with a filter.`,
+		};
+	}
 	if (/server version mismatch|aborting because of server version mismatch/i.test(text)) {
 		return {
 			code: 'PG_DUMP_VERSION_MISMATCH',

@@ -126,7 +126,13 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 				throw error;
 			}
 			const { exitCode, stderr } = await dump.done;
-			if (exitCode !== 0) throw pgProcessError(exitCode, stderr, transport.errorContext('pg_dump'));
+			if (exitCode !== 0) {
+				// A failed inventory query ends the transaction that exported the snapshot, and pg_dump
+				// then only reports that the snapshot is gone: the query's own error is the cause.
+				const inventoryError = await inventoryPromise.then(() => undefined, (e: unknown) => e);
+				if (inventoryError && /could not import the requested snapshot/.test(stderr)) throw inventoryError;
+				throw pgProcessError(exitCode, stderr, transport.errorContext('pg_dump'));
+			}
 			if (run.artifacts[0].rawSize === 0) {
 				throw new StackBackupError('EMPTY_DUMP', 'pg_dump exited successfully but wrote nothing', {
 					hint: 'An empty dump is never a backup. Check the database name and the table filters.',

@@ -1,0 +1,26 @@
+import Docker from 'dockerode';
+import { testEnv } from './testEnv';
+
+export function testDocker(): Docker {
+	return new Docker({ socketPath: testEnv().dockerSocket });
+}
+
+/**
+ * A container from the local busybox image, without PostgreSQL tools,
+ * started or only created. Removed by the returned function.
+ */
+export async function busyboxContainer(name: string, start: boolean): Promise<() => Promise<void>> {
+	const docker = testDocker();
+	await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+	const container = await docker.createContainer({
+		name,
+		Image: testEnv().helperImage,
+		Cmd: ['sleep', '3600'],
+		Labels: { 'io.stack-backup-testenv': '1' },
+		HostConfig: { NetworkMode: 'none' },
+	});
+	if (start) await container.start();
+	return async () => {
+		await container.remove({ force: true }).catch(() => undefined);
+	};
+}
