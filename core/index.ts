@@ -30,3 +30,5 @@ export {
 	type PostgresBackupResult,
 } from './postgres/postgresBackup';
 export type { PostgresInventory } from './postgres/inventory';
+export { checkPostgresConnection } from './postgres/checkPostgresConnection';
+export { checkDockerEngine } from './docker/checkDockerEngine';

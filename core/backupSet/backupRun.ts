@@ -207,18 +207,15 @@ export async function withBackupRun<T>(
 	body: (run: BackupRun) => Promise<T>,
 ): Promise<T> {
 	const run = await BackupRun.start(options);
-	let failed = false;
+	let result: T;
 	try {
-		return await body(run);
+		result = await body(run);
 	} catch (error) {
-		failed = true;
+		await run.finish().catch((cleanupError: Error) =>
+			run.log.warn(`Cleanup after the failed run also failed: ${cleanupError.message}`),
+		);
 		throw error;
-	} finally {
-		try {
-			await run.finish();
-		} catch (cleanupError) {
-			if (!failed) throw cleanupError;
-			run.log.warn(`Cleanup after the failed run also failed: ${(cleanupError as Error).message}`);
-		}
 	}
+	await run.finish();
+	return result;
 }

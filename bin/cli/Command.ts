@@ -1,0 +1,25 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Logger } from '../../core';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+
+export interface CommandContext {
+	values: ParsedValues;
+	positionals: string[];
+	env: NodeJS.ProcessEnv;
+	log: Logger;
+}
+
+/**
+ * One CLI command. `run` returns what is printed as the final JSON line on
+ * stdout; progress goes through `log` to stderr.
+ */
+export interface Command {
+	/** Words that select it, e.g. ["backup", "postgres"]. */
+	path: string[];
+	summary: string;
+	usage: string;
+	options: OptionSpec;
+	run(ctx: CommandContext): Promise<unknown>;
+}

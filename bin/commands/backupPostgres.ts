@@ -1,0 +1,98 @@
+import {
+	backupPostgres,
+	DEFAULT_DOCKER_SOCKET,
+	parseCompression,
+	parseDockerHost,
+	parsePostgresUrl,
+	type PgConnection,
+} from '../../core';
+import type { Command } from '../cli/Command';
+import { oneOf, optionalNumber, optionalString, requiredString, stringList } from '../cli/optionValues';
+import { UsageError } from '../cli/UsageError';
+
+const USAGE = `Usage: n8n-stack-backup backup postgres --root DIR --set NAME
+         (--url postgres://user@host:port/db | --container NAME --database DB [--user U])
+         [--docker-host unix:///var/run/docker.sock] [--format plain|custom] [--compression zstd|gzip|none]
+         [--exclude-table-data PATTERN]... [--exclude-table PATTERN]... [--table PATTERN]...
+         [--schema PATTERN]... [--exclude-schema PATTERN]... [--n8n-skip-executions]
+         [--allow-shrink] [--max-shrink-percent 50] [--pg-dump PATH] [--min-free-mb 32] [--run-id ID]
+
+Dumps one PostgreSQL database into a new backup set under DIR/NAME/.
+  --url         run the local pg_dump over TCP
+  --container   run pg_dump inside that container through the Docker Engine API
+The password comes from PGPASSWORD (or the URL); it is never passed on a command line.
+Progress goes to stderr; the last line on stdout is the result as JSON.`;
+
+export const backupPostgresCommand: Command = {
+	path: ['backup', 'postgres'],
+	summary: 'dump a PostgreSQL database into a backup set',
+	usage: USAGE,
+	options: {
+		root: { type: 'string' },
+		set: { type: 'string' },
+		url: { type: 'string' },
+		container: { type: 'string' },
+		database: { type: 'string' },
+		user: { type: 'string' },
+		'docker-host': { type: 'string' },
+		format: { type: 'string' },
+		compression: { type: 'string' },
+		'exclude-table-data': { type: 'string', multiple: true },
+		'exclude-table': { type: 'string', multiple: true },
+		table: { type: 'string', multiple: true },
+		schema: { type: 'string', multiple: true },
+		'exclude-schema': { type: 'string', multiple: true },
+		'n8n-skip-executions': { type: 'boolean' },
+		'allow-shrink': { type: 'boolean' },
+		'max-shrink-percent': { type: 'string' },
+		'pg-dump': { type: 'string' },
+		'min-free-mb': { type: 'string' },
+		'run-id': { type: 'string' },
+	},
+	async run({ values, env, log }) {
+		const url = optionalString(values, 'url');
+		const container = optionalString(values, 'container');
+		if (!url && !container) throw new UsageError('give --url (local pg_dump) or --container (pg_dump in a container)');
+
+		const fromUrl: Partial<PgConnection> = url ? parsePostgresUrl(url) : {};
+		const connection: PgConnection = {
+			...fromUrl,
+			database: optionalString(values, 'database') ?? fromUrl.database ?? '',
+			user: optionalString(values, 'user') ?? fromUrl.user,
+			password: fromUrl.password ?? (env.PGPASSWORD || undefined),
+		};
+		if (!connection.database) throw new UsageError('--database is required with --container');
+		const dockerHost = optionalString(values, 'docker-host') ?? env.DOCKER_HOST ?? `unix://${DEFAULT_DOCKER_SOCKET}`;
+		const minFreeMb = optionalNumber(values, 'min-free-mb');
+
+		const result = await backupPostgres({
+			root: requiredString(values, 'root'),
+			setName: requiredString(values, 'set'),
+			runId: optionalString(values, 'run-id'),
+			log,
+			method: container ? 'docker' : 'local',
+			connection,
+			docker: container ? { connection: parseDockerHost(dockerHost), container } : undefined,
+			pgDumpPath: optionalString(values, 'pg-dump'),
+			format: oneOf(values, 'format', ['plain', 'custom'] as const, 'plain'),
+			compression: parseCompression(optionalString(values, 'compression')),
+			includeSchemas: stringList(values, 'schema'),
+			excludeSchemas: stringList(values, 'exclude-schema'),
+			includeTables: stringList(values, 'table'),
+			excludeTables: stringList(values, 'exclude-table'),
+			excludeTableData: stringList(values, 'exclude-table-data'),
+			n8nSkipExecutions: Boolean(values['n8n-skip-executions']),
+			allowShrink: Boolean(values['allow-shrink']),
+			maxShrinkPercent: optionalNumber(values, 'max-shrink-percent'),
+			minFreeBytes: minFreeMb === undefined ? undefined : minFreeMb * 1024 * 1024,
+		});
+		return {
+			set: result.set,
+			path: result.path,
+			artifacts: result.artifacts.map(({ file, size, sha256, compression, format }) => ({ file, size, sha256, compression, format })),
+			inventory: result.inventory,
+			warnings: result.warnings,
+			durationMs: result.durationMs,
+		};
+	},
+};

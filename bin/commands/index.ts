@@ -1,0 +1,5 @@
+import type { Command } from '../cli/Command';
+import { backupPostgresCommand } from './backupPostgres';
+
+/** Every command the CLI knows; later ones (redis, volume, list, verify, restore, prune) are one file each. */
+export const commands: readonly Command[] = [backupPostgresCommand];

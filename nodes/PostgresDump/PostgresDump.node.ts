@@ -1,0 +1,134 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { backupPostgres, parseCompression } from '../../core';
+import { backupSetFields } from '../shared/commonFields';
+import { coreLoggerFor } from '../shared/coreLogger';
+import { dockerConnectionFrom, pgConnectionFrom } from '../shared/credentialConnections';
+import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest } from '../shared/credentialTests';
+import { resolveBackupRoot } from '../shared/backupRootAccess';
+import { runForEachItem } from '../shared/runForEachItem';
+import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
+
+export class PostgresDump implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Postgres Dump',
+		name: 'postgresDump',
+		icon: { light: 'file:postgresDump.svg', dark: 'file:postgresDump.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["method"] === "docker" ? "in container " + $parameter["containerName"] : "local pg_dump"}}',
+		description: "Dump a PostgreSQL database (such as n8n's own) into a verified backup set",
+		defaults: { name: 'Postgres Dump' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'stackBackupPostgresApi', required: true, testedBy: 'stackBackupPostgresConnectionTest' },
+			{
+				name: 'stackBackupDockerApi',
+				required: true,
+				testedBy: 'stackBackupDockerConnectionTest',
+				displayOptions: { show: { method: ['docker'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Method',
+				name: 'method',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Docker Container',
+						value: 'docker',
+						description: "Run the server's own pg_dump inside its container (needs the Docker socket; versions always match)",
+					},
+					{
+						name: 'Local Pg_dump',
+						value: 'local',
+						description: 'Run pg_dump on the n8n machine over TCP (needs postgresql-client of the server major version)',
+					},
+				],
+				default: 'docker',
+			},
+			{
+				displayName: 'Container Name',
+				name: 'containerName',
+				type: 'string',
+				default: 'postgres',
+				required: true,
+				description: 'Name of the Postgres container, as `docker ps` shows it',
+				displayOptions: { show: { method: ['docker'] } },
+			},
+			{
+				displayName: 'Format',
+				name: 'format',
+				type: 'options',
+				options: [
+					{ name: 'Plain SQL', value: 'plain', description: 'Readable SQL, restored with psql' },
+					{ name: 'Custom', value: 'custom', description: 'Pg_dump archive, restored with pg_restore (parallel jobs)' },
+				],
+				default: 'plain',
+			},
+			...backupSetFields,
+			{
+				displayName: 'Leave Out Execution History',
+				name: 'n8nSkipExecutions',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to leave out the rows of n8n's execution tables (often most of the database). Workflows, credentials and settings are kept.",
+			},
+			postgresDumpOptions,
+		],
+	};
+
+	methods = {
+		credentialTest: { stackBackupPostgresConnectionTest, stackBackupDockerConnectionTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const log = coreLoggerFor(this);
+		const executionId = this.getExecutionId();
+		return runForEachItem(this, async (i): Promise<IDataObject> => {
+			const method = this.getNodeParameter('method', i) as 'docker' | 'local';
+			const root = await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i);
+			const connection = pgConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupPostgresApi', i));
+			const docker =
+				method === 'docker'
+					? {
+							connection: dockerConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)),
+							container: this.getNodeParameter('containerName', i) as string,
+						}
+					: undefined;
+			const result = await backupPostgres({
+				root,
+				setName: this.getNodeParameter('setName', i) as string,
+				runId: executionId,
+				log,
+				method,
+				connection,
+				docker,
+				format: this.getNodeParameter('format', i) as 'plain' | 'custom',
+				compression: parseCompression(this.getNodeParameter('compression', i) as string),
+				n8nSkipExecutions: this.getNodeParameter('n8nSkipExecutions', i) as boolean,
+				...readDumpOptions(this.getNodeParameter('options', i, {}) as IDataObject),
+			});
+			return {
+				set: result.set,
+				path: result.path,
+				artifacts: result.artifacts.map(({ file, size, sha256, compression, format }) => ({ file, size, sha256, compression, format })),
+				durationMs: result.durationMs,
+				inventory: result.inventory,
+				warnings: result.warnings,
+			};
+		});
+	}
+}

@@ -1,0 +1,27 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { DockerConnection, PgConnection } from '../../core';
+
+export function pgConnectionFrom(data: ICredentialDataDecryptedObject): PgConnection {
+	return {
+		host: (data.host as string) || undefined,
+		port: Number(data.port) || 5432,
+		database: data.database as string,
+		user: (data.user as string) || undefined,
+		password: (data.password as string) || undefined,
+		ssl: (data.ssl as PgConnection['ssl']) || undefined,
+		allowUnauthorizedCerts: Boolean(data.allowUnauthorizedCerts),
+	};
+}
+
+export function dockerConnectionFrom(data: ICredentialDataDecryptedObject | undefined): DockerConnection {
+	if (!data || data.connection !== 'tcp') {
+		return { socketPath: (data?.socketPath as string) || '/var/run/docker.sock' };
+	}
+	return {
+		host: data.host as string,
+		port: Number(data.port) || 2376,
+		ca: (data.ca as string) || undefined,
+		cert: (data.cert as string) || undefined,
+		key: (data.key as string) || undefined,
+	};
+}

@@ -1,0 +1,26 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import { checkDockerEngine, checkPostgresConnection } from '../../core';
+import { dockerConnectionFrom, pgConnectionFrom } from './credentialConnections';
+
+async function asTestResult(check: () => Promise<string>): Promise<INodeCredentialTestResult> {
+	try {
+		return { status: 'OK', message: await check() };
+	} catch (error) {
+		const e = error as { message?: string; hint?: string };
+		return { status: 'Error', message: [e.message, e.hint].filter(Boolean).join(' ') };
+	}
+}
+
+export async function stackBackupPostgresConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	return asTestResult(() => checkPostgresConnection(pgConnectionFrom(credential.data ?? {})));
+}
+
+export async function stackBackupDockerConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	return asTestResult(() => checkDockerEngine(dockerConnectionFrom(credential.data)));
+}
