@@ -66,6 +66,11 @@ start_host_pg() {
     rm -f "$DIR/pwfile"
   fi
   if ! "$(pg_bin pg_isready)" -q -h 127.0.0.1 -p "$HOST_PG_PORT"; then
+    # A killed server leaves its lock behind; once its pid is reused, postgres would refuse to start.
+    local pid; pid=$(head -1 "$data/postmaster.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != postgres ]; then
+      rm -f "$data/postmaster.pid" "$DIR"/host-pg-sock/.s.PGSQL.*
+    fi
     log "starting host PostgreSQL on 127.0.0.1:$HOST_PG_PORT"
     mkdir -p "$DIR/host-pg-sock"; chown postgres "$DIR/host-pg-sock"
     setpriv --reuid=postgres --regid=postgres --init-groups "$(pg_bin pg_ctl)" -D "$data" -w -l "$DIR/host-pg.log" \
@@ -87,6 +92,7 @@ start_host_redis() {
 # ------------------------------------------------------------------ docker
 start_daemon() {
   daemon_up && return 0
+  stop_daemon   # clears what a killed daemon left: its pid file and mounts under $DIR
   mkdir -p "$DIR"/{docker-data,docker-exec}
   echo '{}' >"$DIR/daemon.json"   # ignore the host's /etc/docker/daemon.json
   log "starting private dockerd (vfs, no bridge, no iptables) at $DOCKER_HOST"
