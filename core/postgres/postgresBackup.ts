@@ -118,11 +118,10 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 					source: dump.stdout,
 				});
 			} catch (error) {
+				// Only our side breaks the write (disk full, permissions): pg_dump's own failures end
+				// its output normally and show in its exit code below. Stopping it here makes it say
+				// "terminated by user", which must not replace the real cause.
 				dump.abort();
-				// When pg_dump itself failed, its message explains more than the broken stream does.
-				const result = await Promise.race([dump.done, new Promise((r) => setTimeout(r, 2000))]).catch(() => undefined);
-				const exited = result as { exitCode: number; stderr: string } | undefined;
-				if (exited && exited.exitCode !== 0 && exited.stderr) throw pgProcessError(exited.exitCode, exited.stderr, transport.errorContext('pg_dump'));
 				throw error;
 			}
 			const { exitCode, stderr } = await dump.done;

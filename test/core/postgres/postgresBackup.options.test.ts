@@ -109,7 +109,15 @@ describe('Postgres dump options', () => {
 			await writer.query('BEGIN');
 			await writer.query('LOCK TABLE audit."Event Log" IN ACCESS EXCLUSIVE MODE');
 			const backup = backupPostgres(dumpOptions(tmp.path(), source, 'docker'));
-			await new Promise((r) => setTimeout(r, 1500));
+			// Insert only once the backup is blocked on the table, i.e. after its snapshot was taken.
+			for (let i = 0; i < 200; i++) {
+				const waiting = await writer.query(
+					`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+					[source.name],
+				);
+				if (waiting.rows[0].n > 0) break;
+				await new Promise((r) => setTimeout(r, 25));
+			}
 			await writer.query(`INSERT INTO audit."Event Log" (message) SELECT 'late' FROM generate_series(1, 5)`);
 			await writer.query('COMMIT');
 			return backup;
