@@ -26,6 +26,7 @@ export { parsePostgresUrl, type PgConnection } from './postgres/PgConnection';
 export { openPgSession } from './postgres/pgSession';
 export {
 	backupPostgres,
+	backupReport,
 	type PostgresBackupOptions,
 	type PostgresBackupResult,
 } from './postgres/postgresBackup';

@@ -1,5 +1,6 @@
 import {
 	backupPostgres,
+	backupReport,
 	DEFAULT_DOCKER_SOCKET,
 	parseCompression,
 	parseDockerHost,
@@ -86,13 +87,6 @@ export const backupPostgresCommand: Command = {
 			maxShrinkPercent: optionalNumber(values, 'max-shrink-percent'),
 			minFreeBytes: minFreeMb === undefined ? undefined : minFreeMb * 1024 * 1024,
 		});
-		return {
-			set: result.set,
-			path: result.path,
-			artifacts: result.artifacts.map(({ file, size, sha256, compression, format }) => ({ file, size, sha256, compression, format })),
-			inventory: result.inventory,
-			warnings: result.warnings,
-			durationMs: result.durationMs,
-		};
+		return backupReport(result);
 	},
 };

@@ -176,6 +176,18 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 	});
 }
 
+/** What the node's output item and the CLI's JSON line say about a finished backup. */
+export function backupReport(result: PostgresBackupResult) {
+	return {
+		set: result.set,
+		path: result.path,
+		artifacts: result.artifacts.map(({ file, size, sha256, compression, format }) => ({ file, size, sha256, compression, format })),
+		inventory: result.inventory,
+		warnings: result.warnings,
+		durationMs: result.durationMs,
+	};
+}
+
 function pickFilters(options: DumpFilters): DumpFilters {
 	return {
 		includeSchemas: options.includeSchemas,

@@ -7,7 +7,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { backupPostgres, parseCompression } from '../../core';
+import { backupPostgres, backupReport, parseCompression } from '../../core';
 import { backupSetFields } from '../shared/commonFields';
 import { coreLoggerFor } from '../shared/coreLogger';
 import { dockerConnectionFrom, pgConnectionFrom } from '../shared/credentialConnections';
@@ -121,14 +121,7 @@ export class PostgresDump implements INodeType {
 				n8nSkipExecutions: this.getNodeParameter('n8nSkipExecutions', i) as boolean,
 				...readDumpOptions(this.getNodeParameter('options', i, {}) as IDataObject),
 			});
-			return {
-				set: result.set,
-				path: result.path,
-				artifacts: result.artifacts.map(({ file, size, sha256, compression, format }) => ({ file, size, sha256, compression, format })),
-				durationMs: result.durationMs,
-				inventory: result.inventory,
-				warnings: result.warnings,
-			};
+			return backupReport(result);
 		});
 	}
 }

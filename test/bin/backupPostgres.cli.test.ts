@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE20, runCli } from '../support/runCli';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratchDatabase';
+import { createScratchDatabase, useScratchDatabase } from '../support/scratchDatabase';
 import { useTempDir } from '../support/tempDir';
 import { testEnv } from '../support/testEnv';
 
@@ -10,14 +10,8 @@ const env = testEnv();
 
 describe('n8n-stack-backup backup postgres', () => {
 	const tmp = useTempDir();
-	let db: ScratchDatabase;
-	beforeAll(async () => {
-		db = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });
-	});
-	afterAll(async () => {
-		await db.drop();
-	});
-	const url = () => `postgres://${env.hostPostgres.user}@127.0.0.1:${env.hostPostgres.port}/${db.name}`;
+	const scratch = useScratchDatabase(env.hostPostgres, { n8nFixture: true });
+	const url = () => `postgres://${env.hostPostgres.user}@127.0.0.1:${env.hostPostgres.port}/${scratch.db().name}`;
 	const pgEnv = { PGPASSWORD: env.hostPostgres.password };
 
 	it('--url: exit 0, progress on stderr, one JSON line on stdout in the documented shape', async () => {
@@ -27,8 +21,8 @@ describe('n8n-stack-backup backup postgres', () => {
 		expect(run.json).toEqual({
 			set: 'cli',
 			path: expect.stringContaining(join(tmp.path(), 'cli') + '/'),
-			artifacts: [{ file: `${db.name}.sql.zst`, size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), compression: 'zstd', format: 'plain' }],
-			inventory: { database: db.name, tables: 8, rows: 71, n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' } },
+			artifacts: [{ file: `${scratch.db().name}.sql.zst`, size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), compression: 'zstd', format: 'plain' }],
+			inventory: { database: scratch.db().name, tables: 8, rows: 71, n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' } },
 			warnings: [],
 			durationMs: expect.any(Number),
 		});

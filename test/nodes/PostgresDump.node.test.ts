@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readManifest, sha256File } from '../../core';
 import { PostgresDump } from '../../nodes/PostgresDump/PostgresDump.node';
 import { runNode } from '../support/n8nNodeHarness';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratchDatabase';
+import { useScratchDatabase } from '../support/scratchDatabase';
 import { useTempDir } from '../support/tempDir';
 import { testEnv } from '../support/testEnv';
 
@@ -12,18 +12,11 @@ const env = testEnv();
 
 describe('Postgres Dump node in n8n-core\'s execute context', () => {
 	const tmp = useTempDir();
-	let db: ScratchDatabase;
+	const scratch = useScratchDatabase(env.containerPostgres, { n8nFixture: true });
 	const node = new PostgresDump();
 
-	beforeAll(async () => {
-		db = await createScratchDatabase(env.containerPostgres, { n8nFixture: true });
-	});
-	afterAll(async () => {
-		await db.drop();
-	});
-
 	const credentials = () => ({
-		stackBackupPostgresApi: { ...db.connection, ssl: 'disable' },
+		stackBackupPostgresApi: { ...scratch.db().connection, ssl: 'disable' },
 		stackBackupDockerApi: { connection: 'socket', socketPath: env.dockerSocket },
 	});
 	const parameters = (extra: Record<string, unknown> = {}) => ({
@@ -51,7 +44,7 @@ describe('Postgres Dump node in n8n-core\'s execute context', () => {
 		expect(first.artifacts[0].compression).toBe('zstd');
 		expect(await sha256File(join(first.path, first.artifacts[0].file))).toBe(first.artifacts[0].sha256);
 		expect(first.durationMs).toBeGreaterThan(0);
-		expect(first.inventory).toEqual({ database: db.name, tables: 8, rows: 42 + 2 + 2 + 25 /* workflows, credentials, migrations, audit log: execution rows left out */, n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' } });
+		expect(first.inventory).toEqual({ database: scratch.db().name, tables: 8, rows: 42 + 2 + 2 + 25 /* workflows, credentials, migrations, audit log: execution rows left out */, n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' } });
 		expect((await readManifest(first.path)).runId).toBe('1234');
 	});
 
@@ -97,7 +90,7 @@ describe('Postgres Dump node in n8n-core\'s execute context', () => {
 	it('runs the local pg_dump method with the same output shape', async () => {
 		const [out] = await runNode(node, {
 			parameters: parameters({ method: 'local', format: 'custom', compression: 'gzip' }),
-			credentials: { stackBackupPostgresApi: { ...db.connection, ssl: 'disable' } },
+			credentials: { stackBackupPostgresApi: { ...scratch.db().connection, ssl: 'disable' } },
 		});
 		expect(out[0].json).toMatchObject({ set: 'n8n-postgres', artifacts: [{ format: 'custom', compression: 'gzip' }] });
 	});

@@ -5,6 +5,16 @@ export function testDocker(): Docker {
 	return new Docker({ socketPath: testEnv().dockerSocket });
 }
 
+/** Runs `body` with a busybox container (no PostgreSQL tools) named `name`, then removes it. */
+export async function withBusyboxContainer<T>(name: string, start: boolean, body: () => Promise<T>): Promise<T> {
+	const remove = await busyboxContainer(name, start);
+	try {
+		return await body();
+	} finally {
+		await remove();
+	}
+}
+
 /**
  * A container from the local busybox image, without PostgreSQL tools,
  * started or only created. Removed by the returned function.

@@ -102,7 +102,9 @@ export async function runNode(nodeType: INodeType, options: RunNodeOptions): Pro
 		executeData,
 		[],
 	);
-	return nodeType.execute!.call(context);
+	const output = await nodeType.execute!.call(context);
+	if (!Array.isArray(output)) throw new Error('the node returned no output arrays');
+	return output as INodeExecutionData[][];
 }
 
 /** Runs a credential type's test function the way n8n's credentials UI does. */

@@ -10,8 +10,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdinFile?: st
 	return new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: [stdinFile ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
 		let err = '';
-		child.stderr.on('data', (d) => (err += d));
-		child.stdout.resume();
+		child.stderr!.on('data', (d) => (err += d));
+		child.stdout!.resume();
 		if (stdinFile) createReadStream(stdinFile).pipe(child.stdin!);
 		child.on('error', reject);
 		child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`${cmd} exited ${code}: ${err}`))));

@@ -32,6 +32,18 @@ export interface ScratchDatabase {
 	drop(): Promise<void>;
 }
 
+/** A scratch database for every test in the enclosing describe block. */
+export function useScratchDatabase(server: PgServer, options: { n8nFixture?: boolean } = {}): { db: () => ScratchDatabase } {
+	let db: ScratchDatabase | undefined;
+	beforeAll(async () => {
+		db = await createScratchDatabase(server, options);
+	});
+	afterAll(async () => {
+		await db?.drop();
+	});
+	return { db: () => db! };
+}
+
 /** A new, empty database on `server`, optionally loaded with the n8n-like fixture. */
 export async function createScratchDatabase(server: PgServer, options: { n8nFixture?: boolean } = {}): Promise<ScratchDatabase> {
 	const name = uniqueName('t');

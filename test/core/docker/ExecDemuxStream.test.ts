@@ -35,7 +35,10 @@ describe('ExecDemuxStream', () => {
 		const total = 64 * 1024 * 1024; // 64 MiB through a reader that takes 1 ms per chunk
 		const source = new Readable({
 			read() {
-				if (produced >= total) return this.push(null);
+				if (produced >= total) {
+					this.push(null);
+					return;
+				}
 				produced += payload.length;
 				this.push(frame(1, payload));
 			},

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { backupPostgres, StackBackupError, type PostgresBackupOptions } from '../../../core';
 import { acquireSetLock } from '../../../core/backupSet/setLock';
 import { dumpOptions } from '../../support/backupOptions';
-import { busyboxContainer } from '../../support/dockerFixtures';
+import { withBusyboxContainer } from '../../support/dockerFixtures';
 import { setFolderEntries } from '../../support/leftovers';
-import { createScratchDatabase, withClient, type ScratchDatabase } from '../../support/scratchDatabase';
+import { createScratchDatabase, useScratchDatabase, withClient } from '../../support/scratchDatabase';
 import { useTempDir } from '../../support/tempDir';
 import { testEnv } from '../../support/testEnv';
 
@@ -26,18 +26,12 @@ async function expectFailure(options: PostgresBackupOptions, code: string, messa
 
 describe('Postgres dump failures users will hit', () => {
 	const tmp = useTempDir();
-	let db: ScratchDatabase;
+	const scratch = useScratchDatabase(env.hostPostgres, { n8nFixture: true });
+	const db = () => scratch.db();
 
-	beforeAll(async () => {
-		db = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });
-	});
-	afterAll(async () => {
-		await db.drop();
-	});
-
-	const local = (extra: Partial<PostgresBackupOptions> = {}) => dumpOptions(tmp.path(), db, 'local', extra);
+	const local = (extra: Partial<PostgresBackupOptions> = {}) => dumpOptions(tmp.path(), db(), 'local', extra);
 	const inContainer = (extra: Partial<PostgresBackupOptions> = {}) =>
-		dumpOptions(tmp.path(), db, 'docker', { connection: { ...db.connection, database: 'postgres' }, ...extra });
+		dumpOptions(tmp.path(), db(), 'docker', { connection: { ...db().connection, database: 'postgres' }, ...extra });
 
 	afterEach(() => {
 		// Whatever failed, the set folder holds no run folder, no temp file and no lock.
@@ -45,20 +39,20 @@ describe('Postgres dump failures users will hit', () => {
 	});
 
 	it('wrong password: PG_AUTH_FAILED, and the password is not in the message', async () => {
-		const e = await expectFailure(local({ connection: { ...db.connection, password: 'not-the-password' } }), 'PG_AUTH_FAILED', /password authentication failed/);
+		const e = await expectFailure(local({ connection: { ...db().connection, password: 'not-the-password' } }), 'PG_AUTH_FAILED', /password authentication failed/);
 		expect(JSON.stringify(e.toJSON())).not.toContain('not-the-password');
 	});
 
 	it('host unreachable: PG_UNREACHABLE', async () => {
-		await expectFailure(local({ connection: { ...db.connection, port: 1 } }), 'PG_UNREACHABLE', /127\.0\.0\.1:1/);
+		await expectFailure(local({ connection: { ...db().connection, port: 1 } }), 'PG_UNREACHABLE', /127\.0\.0\.1:1/);
 	});
 
 	it('database missing (local): PG_DATABASE_MISSING', async () => {
-		await expectFailure(local({ connection: { ...db.connection, database: 'no_such_db' } }), 'PG_DATABASE_MISSING', /no_such_db/);
+		await expectFailure(local({ connection: { ...db().connection, database: 'no_such_db' } }), 'PG_DATABASE_MISSING', /no_such_db/);
 	});
 
 	it('database missing (in the container): PG_DATABASE_MISSING', async () => {
-		await expectFailure(inContainer({ connection: { ...db.connection, database: 'no_such_db' } }), 'PG_DATABASE_MISSING', /no_such_db/);
+		await expectFailure(inContainer({ connection: { ...db().connection, database: 'no_such_db' } }), 'PG_DATABASE_MISSING', /no_such_db/);
 	});
 
 	it('container missing: CONTAINER_NOT_FOUND', async () => {
@@ -70,16 +64,13 @@ describe('Postgres dump failures users will hit', () => {
 	});
 
 	it('container not running: CONTAINER_NOT_RUNNING', async () => {
-		const remove = await busyboxContainer('stack-test-stopped', false);
-		try {
-			await expectFailure(
+		await withBusyboxContainer('stack-test-stopped', false, () =>
+			expectFailure(
 				inContainer({ docker: { connection: { socketPath: env.dockerSocket }, container: 'stack-test-stopped' } }),
 				'CONTAINER_NOT_RUNNING',
 				/not running/,
-			);
-		} finally {
-			await remove();
-		}
+			),
+		);
 	});
 
 	it('Docker socket missing: DOCKER_UNREACHABLE naming the socket', async () => {
@@ -95,16 +86,13 @@ describe('Postgres dump failures users will hit', () => {
 	});
 
 	it('pg_dump missing in the container: PG_DUMP_MISSING', async () => {
-		const remove = await busyboxContainer('stack-test-no-pg', true);
-		try {
-			await expectFailure(
+		await withBusyboxContainer('stack-test-no-pg', true, () =>
+			expectFailure(
 				inContainer({ docker: { connection: { socketPath: env.dockerSocket }, container: 'stack-test-no-pg' } }),
 				'PG_DUMP_MISSING',
 				/not found/,
-			);
-		} finally {
-			await remove();
-		}
+			),
+		);
 	});
 
 	it('a pg_dump that succeeds but writes nothing: EMPTY_DUMP, not success', async () => {
@@ -112,12 +100,12 @@ describe('Postgres dump failures users will hit', () => {
 	});
 
 	it('a user that may not read every table: PG_PERMISSION_DENIED naming the table, nothing kept', async () => {
-		await withClient(env.hostPostgres, db.name, async (c) => {
+		await withClient(env.hostPostgres, db().name, async (c) => {
 			await c.query(`DROP ROLE IF EXISTS stack_limited; CREATE ROLE stack_limited LOGIN PASSWORD 'limited-pw'`);
 			await c.query(`GRANT SELECT ON workflow_entity TO stack_limited`);
 		});
 		await expectFailure(
-			local({ connection: { ...db.connection, user: 'stack_limited', password: 'limited-pw' } }),
+			local({ connection: { ...db().connection, user: 'stack_limited', password: 'limited-pw' } }),
 			'PG_PERMISSION_DENIED',
 			/permission denied for (table|schema)/,
 		);
