@@ -13,6 +13,7 @@ export {
 } from './archive/compression';
 export { sha256File } from './archive/sha256File';
 export { validateSetName } from './backupSet/setName';
+export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
 export { listCompleteSets, latestCompleteSet, type CompleteSet } from './backupSet/completeSets';
 export {
@@ -26,10 +27,12 @@ export { parsePostgresUrl, type PgConnection } from './postgres/PgConnection';
 export { openPgSession } from './postgres/pgSession';
 export {
 	backupPostgres,
-	backupReport,
 	type PostgresBackupOptions,
 	type PostgresBackupResult,
 } from './postgres/postgresBackup';
 export type { PostgresInventory } from './postgres/inventory';
 export { checkPostgresConnection } from './postgres/checkPostgresConnection';
 export { checkDockerEngine } from './docker/checkDockerEngine';
+export { parseRedisUrl, type RedisConnection } from './redis/RedisConnection';
+export { backupRedis, type RedisBackupOptions, type RedisBackupResult, type RedisMethod } from './redis/redisBackup';
+export { checkRedisConnection } from './redis/checkRedisConnection';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { compressionExtension, createCompressor, type Compression } from '../archive/compression';
 import { MeasuringStream } from '../archive/MeasuringStream';
 import { StackBackupError } from '../errors/StackBackupError';
@@ -43,6 +43,8 @@ export interface ArtifactInput {
 	format: string;
 	compression: Compression;
 	source: Readable;
+	/** Checks that run on the raw bytes before compression (e.g. the RDB validator). */
+	transforms?: Transform[];
 }
 
 export interface SealInput {
@@ -126,7 +128,7 @@ export class BackupRun {
 		});
 		const stored = new MeasuringStream({ hash: true });
 		const compressor = createCompressor(input.compression);
-		const stages = compressor ? [input.source, raw, compressor, stored] : [input.source, raw, stored];
+		const stages = [input.source, ...(input.transforms ?? []), raw, ...(compressor ? [compressor] : []), stored];
 		try {
 			await writeStreamAtomically(this.dir, file, stages);
 		} catch (error) {

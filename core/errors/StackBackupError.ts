@@ -23,7 +23,14 @@ export type StackBackupErrorCode =
 	| 'CONTAINER_NOT_FOUND'
 	| 'CONTAINER_NOT_RUNNING'
 	| 'DOCKER_EXEC_FAILED'
-	| 'MANIFEST_INVALID';
+	| 'MANIFEST_INVALID'
+	| 'REDIS_AUTH_FAILED'
+	| 'REDIS_UNREACHABLE'
+	| 'REDIS_SYNC_REFUSED'
+	| 'REDIS_BGSAVE_FAILED'
+	| 'REDIS_TIMEOUT'
+	| 'REDIS_FAILED'
+	| 'RDB_INVALID';
 
 export interface StackBackupErrorOptions {
 	hint?: string;

@@ -1,5 +1,5 @@
 import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
-import type { ArtifactRecord, Manifest } from '../backupSet/manifest';
+import type { BackupResult } from '../backupSet/backupResult';
 import { checkShrink } from '../backupSet/shrinkGuard';
 import type { Compression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
@@ -38,15 +38,7 @@ export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, Du
 	allowShrink?: boolean;
 }
 
-export interface PostgresBackupResult {
-	set: string;
-	path: string;
-	artifacts: ArtifactRecord[];
-	inventory: ReturnType<typeof summarizeInventory>;
-	warnings: string[];
-	durationMs: number;
-	manifest: Manifest;
-}
+export type PostgresBackupResult = BackupResult<ReturnType<typeof summarizeInventory>>;
 
 async function openTransport(options: PostgresBackupOptions): Promise<PgTransport> {
 	if (!options.connection?.database) {
@@ -174,18 +166,6 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			await session.close();
 		}
 	});
-}
-
-/** What the node's output item and the CLI's JSON line say about a finished backup. */
-export function backupReport(result: PostgresBackupResult) {
-	return {
-		set: result.set,
-		path: result.path,
-		artifacts: result.artifacts.map(({ file, size, sha256, compression, format }) => ({ file, size, sha256, compression, format })),
-		inventory: result.inventory,
-		warnings: result.warnings,
-		durationMs: result.durationMs,
-	};
 }
 
 function pickFilters(options: DumpFilters): DumpFilters {

@@ -1,0 +1,43 @@
+import { Redis } from 'ioredis';
+import { describeRedis, type RedisConnection } from './RedisConnection';
+import type { RedisCommands } from './RedisCommands';
+import { redisError } from './redisErrors';
+
+/** Commands over TCP with ioredis: one attempt, no retries, so failures surface at once. */
+export async function openIoredisCommands(connection: RedisConnection): Promise<RedisCommands> {
+	const where = describeRedis(connection);
+	const client = new Redis({
+		host: connection.host,
+		port: connection.port,
+		username: connection.user || undefined,
+		password: connection.password || undefined,
+		db: connection.database ?? 0,
+		tls: connection.ssl ? { rejectUnauthorized: !connection.disableTlsVerification } : undefined,
+		lazyConnect: true,
+		connectTimeout: 10_000,
+		maxRetriesPerRequest: 0,
+		enableOfflineQueue: false,
+		retryStrategy: () => null,
+	});
+	client.on('error', () => undefined); // reported by the failing call instead
+	try {
+		await client.connect();
+	} catch (error) {
+		client.disconnect();
+		throw redisError(error, where, connection.password);
+	}
+	return {
+		where,
+		async call(...args) {
+			try {
+				const reply = await client.call(args[0], ...args.slice(1));
+				return Array.isArray(reply) ? reply.map(String).join('\n') : String(reply);
+			} catch (error) {
+				throw redisError(error, where, connection.password);
+			}
+		},
+		async close() {
+			client.disconnect();
+		},
+	};
+}

@@ -1,0 +1,152 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import { isAbsolute, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Compression } from '../archive/compression';
+import type { BackupResult } from '../backupSet/backupResult';
+import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
+import { getRunningContainer } from '../docker/runningContainer';
+import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { bgsaveAndWait } from './bgsave';
+import { containerRedisCommands } from './containerRedisCommands';
+import { readFileFromContainer } from './containerFile';
+import { openIoredisCommands } from './ioredisCommands';
+import { RdbValidator } from './RdbValidator';
+import type { RedisCommands } from './RedisCommands';
+import type { RedisConnection } from './RedisConnection';
+import { keyCounts, parseInfo } from './redisInfo';
+import { openReplicationSnapshot } from './replicationSnapshot';
+
+export const REDIS_ARTIFACT_KIND = 'redis';
+
+export type RedisMethod = 'sync' | 'docker' | 'file';
+
+export interface RedisBackupOptions extends BackupRunOptions {
+	/**
+	 * sync: the replication protocol over the network (like redis-cli --rdb);
+	 * docker: BGSAVE in the container, then copy dump.rdb out through the Docker API;
+	 * file: BGSAVE over the network, then read the dump file from this machine's disk.
+	 */
+	method: RedisMethod;
+	/** Network methods: where Redis listens. Docker method: port, user and password used inside the container. */
+	connection: RedisConnection;
+	docker?: { connection: DockerConnection; container: string };
+	/** File method: the dump file (default: Redis's CONFIG GET dir + dbfilename). */
+	filePath?: string;
+	compression: Compression;
+	bgsaveTimeoutMs?: number;
+}
+
+export interface RedisInventory {
+	redisVersion: string | null;
+	keys: Record<string, number>;
+	totalKeys: number;
+}
+
+export type RedisBackupResult = BackupResult<RedisInventory & { rdbVersion: number; checksumVerified: boolean }>;
+
+async function dumpPath(redis: RedisCommands): Promise<string> {
+	const dir = (await redis.call('CONFIG', 'GET', 'dir')).split('\n')[1];
+	const file = (await redis.call('CONFIG', 'GET', 'dbfilename')).split('\n')[1];
+	if (!dir || !file) {
+		throw new StackBackupError('REDIS_FAILED', `Could not read where ${redis.where} writes its dump (CONFIG GET dir/dbfilename)`, {
+			hint: 'The user may lack +config; give the dump file path explicitly.',
+		});
+	}
+	return posix.join(dir, file);
+}
+
+interface Source {
+	commands: RedisCommands;
+	open(): Promise<Readable>;
+	describe: Record<string, unknown>;
+}
+
+async function openSource(options: RedisBackupOptions): Promise<Source> {
+	const log = options.log ?? { info: () => undefined, warn: () => undefined };
+	if (options.method === 'docker') {
+		if (!options.docker?.container) throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
+		const { connection: docker, container: name } = options.docker;
+		const container = await getRunningContainer(createDockerClient(docker), docker, name);
+		const commands = containerRedisCommands(container, docker, name, {
+			port: options.connection.port,
+			user: options.connection.user,
+			password: options.connection.password,
+		});
+		return {
+			commands,
+			describe: { method: 'docker', container: name },
+			open: async () => {
+				await bgsaveAndWait(commands, log, options.bgsaveTimeoutMs);
+				return readFileFromContainer(container, docker, await dumpPath(commands));
+			},
+		};
+	}
+	const commands = await openIoredisCommands(options.connection);
+	const describe = { method: options.method, host: options.connection.host, port: options.connection.port };
+	if (options.method === 'sync') {
+		return { commands, describe, open: () => openReplicationSnapshot(options.connection, options.bgsaveTimeoutMs) };
+	}
+	return {
+		commands,
+		describe,
+		open: async () => {
+			await bgsaveAndWait(commands, log, options.bgsaveTimeoutMs);
+			const path = options.filePath || (await dumpPath(commands));
+			if (!isAbsolute(path)) throw invalidInput(`The dump file path "${path}" is not absolute`, 'Give the full path of dump.rdb on this machine.');
+			try {
+				await fs.access(path, fs.constants.R_OK);
+			} catch (error) {
+				throw new StackBackupError('REDIS_FAILED', `Cannot read the Redis dump file ${path} (${(error as NodeJS.ErrnoException).code})`, {
+					hint: 'The "Local File" method needs Redis on this machine and read access to its data folder; otherwise use the network or Docker method.',
+				});
+			}
+			return createReadStream(path, { highWaterMark: 1024 * 1024 });
+		},
+	};
+}
+
+/** A consistent RDB snapshot of Redis in a new backup set, checked (magic, version, CRC-64) before the set is sealed. */
+export async function backupRedis(options: RedisBackupOptions): Promise<RedisBackupResult> {
+	const began = Date.now();
+	const source = await openSource(options);
+	try {
+		const info = parseInfo(await source.commands.call('INFO'));
+		const keys = keyCounts(info);
+		const inventory: RedisInventory = {
+			redisVersion: info.redis_version ?? null,
+			keys,
+			totalKeys: Object.values(keys).reduce((a, b) => a + b, 0),
+		};
+		return await withBackupRun(options, async (run) => {
+			const validator = new RdbValidator();
+			const stream = await source.open();
+			await run.writeArtifact({
+				baseName: 'redis.rdb',
+				kind: REDIS_ARTIFACT_KIND,
+				format: 'rdb',
+				compression: options.compression,
+				source: stream,
+				transforms: [validator],
+			});
+			const check = validator.result();
+			run.log.info(`RDB version ${check.rdbVersion}, checksum ${check.checksumVerified ? 'verified' : 'not written by the server (rdbchecksum no)'}`);
+			const manifest = await run.seal({
+				sources: { [REDIS_ARTIFACT_KIND]: { ...source.describe, redisVersion: inventory.redisVersion, rdbVersion: check.rdbVersion, checksumVerified: check.checksumVerified } },
+				inventory: { [REDIS_ARTIFACT_KIND]: inventory },
+				warnings: [],
+			});
+			return {
+				set: run.setName,
+				path: run.dir,
+				artifacts: run.artifacts,
+				inventory: { ...inventory, rdbVersion: check.rdbVersion, checksumVerified: check.checksumVerified },
+				warnings: [],
+				durationMs: Date.now() - began,
+				manifest,
+			};
+		});
+	} finally {
+		await source.commands.close();
+	}
+}
