@@ -19,12 +19,14 @@ export async function openIoredisCommands(connection: RedisConnection): Promise<
 		enableOfflineQueue: false,
 		retryStrategy: () => null,
 	});
-	client.on('error', () => undefined); // reported by the failing call instead
+	// A refused login arrives here (WRONGPASS...), while connect() only says "Connection is closed".
+	let firstError: unknown;
+	client.on('error', (error) => (firstError ??= error));
 	try {
 		await client.connect();
 	} catch (error) {
 		client.disconnect();
-		throw redisError(error, where, connection.password);
+		throw redisError(firstError ?? error, where, connection.password);
 	}
 	return {
 		where,
