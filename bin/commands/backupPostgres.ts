@@ -1,43 +1,33 @@
-import {
-	backupPostgres,
-	backupReport,
-	DEFAULT_DOCKER_SOCKET,
-	parseCompression,
-	parseDockerHost,
-	parsePostgresUrl,
-	type PgConnection,
-} from '../../core';
+import { backupPostgres, backupReport, parsePostgresUrl, type PgConnection } from '../../core';
+import { BACKUP_SET_USAGE, backupSetOptionSpec, readBackupSetOptions, readDockerHost } from '../cli/backupSetOptions';
 import type { Command } from '../cli/Command';
-import { oneOf, optionalNumber, optionalString, requiredString, stringList } from '../cli/optionValues';
+import { oneOf, optionalNumber, optionalString, stringList } from '../cli/optionValues';
 import { UsageError } from '../cli/UsageError';
 
 const USAGE = `Usage: n8n-stack-backup backup postgres --root DIR --set NAME
          (--url postgres://user@host:port/db | --container NAME --database DB [--user U])
-         [--docker-host unix:///var/run/docker.sock] [--format plain|custom] [--compression zstd|gzip|none]
-         [--exclude-table-data PATTERN]... [--exclude-table PATTERN]... [--table PATTERN]...
-         [--schema PATTERN]... [--exclude-schema PATTERN]... [--n8n-skip-executions]
-         [--allow-shrink] [--max-shrink-percent 50] [--pg-dump PATH] [--min-free-mb 32] [--run-id ID]
+         [--format plain|custom] [--exclude-table-data PATTERN]... [--exclude-table PATTERN]...
+         [--table PATTERN]... [--schema PATTERN]... [--exclude-schema PATTERN]... [--n8n-skip-executions]
+         [--allow-shrink] [--max-shrink-percent 50] [--pg-dump PATH]
 
-Dumps one PostgreSQL database into a new backup set under DIR/NAME/.
+Dumps one PostgreSQL database into a new backup set.
   --url         run the local pg_dump over TCP
   --container   run pg_dump inside that container through the Docker Engine API
 The password comes from PGPASSWORD (or the URL); it is never passed on a command line.
-Progress goes to stderr; the last line on stdout is the result as JSON.`;
+
+${BACKUP_SET_USAGE}`;
 
 export const backupPostgresCommand: Command = {
 	path: ['backup', 'postgres'],
 	summary: 'dump a PostgreSQL database into a backup set',
 	usage: USAGE,
 	options: {
-		root: { type: 'string' },
-		set: { type: 'string' },
+		...backupSetOptionSpec,
 		url: { type: 'string' },
 		container: { type: 'string' },
 		database: { type: 'string' },
 		user: { type: 'string' },
-		'docker-host': { type: 'string' },
 		format: { type: 'string' },
-		compression: { type: 'string' },
 		'exclude-table-data': { type: 'string', multiple: true },
 		'exclude-table': { type: 'string', multiple: true },
 		table: { type: 'string', multiple: true },
@@ -47,8 +37,6 @@ export const backupPostgresCommand: Command = {
 		'allow-shrink': { type: 'boolean' },
 		'max-shrink-percent': { type: 'string' },
 		'pg-dump': { type: 'string' },
-		'min-free-mb': { type: 'string' },
-		'run-id': { type: 'string' },
 	},
 	async run({ values, env, log }) {
 		const url = optionalString(values, 'url');
@@ -63,20 +51,14 @@ export const backupPostgresCommand: Command = {
 			password: fromUrl.password ?? (env.PGPASSWORD || undefined),
 		};
 		if (!connection.database) throw new UsageError('--database is required with --container');
-		const dockerHost = optionalString(values, 'docker-host') ?? env.DOCKER_HOST ?? `unix://${DEFAULT_DOCKER_SOCKET}`;
-		const minFreeMb = optionalNumber(values, 'min-free-mb');
 
 		const result = await backupPostgres({
-			root: requiredString(values, 'root'),
-			setName: requiredString(values, 'set'),
-			runId: optionalString(values, 'run-id'),
-			log,
+			...readBackupSetOptions(values, log),
 			method: container ? 'docker' : 'local',
 			connection,
-			docker: container ? { connection: parseDockerHost(dockerHost), container } : undefined,
+			docker: container ? { connection: readDockerHost(values, env), container } : undefined,
 			pgDumpPath: optionalString(values, 'pg-dump'),
 			format: oneOf(values, 'format', ['plain', 'custom'] as const, 'plain'),
-			compression: parseCompression(optionalString(values, 'compression')),
 			includeSchemas: stringList(values, 'schema'),
 			excludeSchemas: stringList(values, 'exclude-schema'),
 			includeTables: stringList(values, 'table'),
@@ -85,7 +67,6 @@ export const backupPostgresCommand: Command = {
 			n8nSkipExecutions: Boolean(values['n8n-skip-executions']),
 			allowShrink: Boolean(values['allow-shrink']),
 			maxShrinkPercent: optionalNumber(values, 'max-shrink-percent'),
-			minFreeBytes: minFreeMb === undefined ? undefined : minFreeMb * 1024 * 1024,
 		});
 		return backupReport(result);
 	},

@@ -77,7 +77,7 @@ export class PostgresDump implements INodeType {
 				],
 				default: 'plain',
 			},
-			...backupSetFields,
+			...backupSetFields('n8n-postgres'),
 			{
 				displayName: 'Leave Out Execution History',
 				name: 'n8nSkipExecutions',

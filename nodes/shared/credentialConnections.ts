@@ -1,5 +1,5 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import type { DockerConnection, PgConnection } from '../../core';
+import type { DockerConnection, PgConnection, RedisConnection } from '../../core';
 
 export function pgConnectionFrom(data: ICredentialDataDecryptedObject): PgConnection {
 	return {
@@ -10,6 +10,18 @@ export function pgConnectionFrom(data: ICredentialDataDecryptedObject): PgConnec
 		password: (data.password as string) || undefined,
 		ssl: (data.ssl as PgConnection['ssl']) || undefined,
 		allowUnauthorizedCerts: Boolean(data.allowUnauthorizedCerts),
+	};
+}
+
+export function redisConnectionFrom(data: ICredentialDataDecryptedObject): RedisConnection {
+	return {
+		host: (data.host as string) || '127.0.0.1',
+		port: Number(data.port) || 6379,
+		user: (data.user as string) || undefined,
+		password: (data.password as string) || undefined,
+		database: Number(data.database) || 0,
+		ssl: Boolean(data.ssl),
+		disableTlsVerification: Boolean(data.disableTlsVerification),
 	};
 }
 

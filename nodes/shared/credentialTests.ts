@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { checkDockerEngine, checkPostgresConnection } from '../../core';
-import { dockerConnectionFrom, pgConnectionFrom } from './credentialConnections';
+import { checkDockerEngine, checkPostgresConnection, checkRedisConnection } from '../../core';
+import { dockerConnectionFrom, pgConnectionFrom, redisConnectionFrom } from './credentialConnections';
 
 async function asTestResult(check: () => Promise<string>): Promise<INodeCredentialTestResult> {
 	try {
@@ -16,6 +16,13 @@ export async function stackBackupPostgresConnectionTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	return asTestResult(() => checkPostgresConnection(pgConnectionFrom(credential.data ?? {})));
+}
+
+export async function stackBackupRedisConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	return asTestResult(() => checkRedisConnection(redisConnectionFrom(credential.data ?? {})));
 }
 
 export async function stackBackupDockerConnectionTest(

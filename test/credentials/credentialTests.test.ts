@@ -1,4 +1,5 @@
 import { PostgresDump } from '../../nodes/PostgresDump/PostgresDump.node';
+import { RedisSnapshot } from '../../nodes/RedisSnapshot/RedisSnapshot.node';
 import { testCredential } from '../support/n8nNodeHarness';
 import { testEnv } from '../support/testEnv';
 
@@ -51,5 +52,16 @@ describe('credential tests (what "Test" in the credential dialog runs)', () => {
 	it('Docker: nothing listening on tcp fails as unreachable', async () => {
 		const result = await testCredential(node, 'stackBackupDockerConnectionTest', 'stackBackupDockerApi', { connection: 'tcp', host: '127.0.0.1', port: 1 });
 		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/does not answer \(ECONNREFUSED\)/) });
+	});
+
+	it('Redis: a working connection reports the server version', async () => {
+		await expect(
+			testCredential(new RedisSnapshot(), 'stackBackupRedisConnectionTest', 'stackBackupRedisApi', { host: '127.0.0.1', port: env.hostRedis.port }),
+		).resolves.toEqual({ status: 'OK', message: expect.stringMatching(/^Connected to Redis \d+\./) });
+	});
+
+	it('Redis: nothing listening fails with a hint about the host', async () => {
+		const result = await testCredential(new RedisSnapshot(), 'stackBackupRedisConnectionTest', 'stackBackupRedisApi', { host: '127.0.0.1', port: 1 });
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/Nothing answers at 127\.0\.0\.1:1.*service name/) });
 	});
 });

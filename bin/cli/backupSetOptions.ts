@@ -1,0 +1,47 @@
+import { DEFAULT_DOCKER_SOCKET, parseCompression, parseDockerHost, type Compression, type DockerConnection, type Logger } from '../../core';
+import type { OptionSpec, ParsedValues } from './Command';
+import { optionalNumber, optionalString, requiredString } from './optionValues';
+
+/** Options every `backup ...` command takes, with the same names. */
+export const backupSetOptionSpec: OptionSpec = {
+	root: { type: 'string' },
+	set: { type: 'string' },
+	compression: { type: 'string' },
+	'docker-host': { type: 'string' },
+	'min-free-mb': { type: 'string' },
+	'run-id': { type: 'string' },
+};
+
+export const BACKUP_SET_USAGE = `Common options:
+  --root DIR              backup root; the set goes to DIR/NAME/<UTC time>/
+  --set NAME              set name (letters, digits, ".", "_", "-")
+  --compression C         zstd (default where Node has it), gzip or none
+  --docker-host ADDR      unix:///var/run/docker.sock (default: $DOCKER_HOST) or tcp://host:port
+  --min-free-mb N         refuse to start with less free space (default 32)
+  --run-id ID             recorded in the manifest
+Progress goes to stderr; the last line on stdout is the result as JSON.`;
+
+export interface BackupSetValues {
+	root: string;
+	setName: string;
+	runId?: string;
+	log: Logger;
+	minFreeBytes?: number;
+	compression: Compression;
+}
+
+export function readBackupSetOptions(values: ParsedValues, log: Logger): BackupSetValues {
+	const minFreeMb = optionalNumber(values, 'min-free-mb');
+	return {
+		root: requiredString(values, 'root'),
+		setName: requiredString(values, 'set'),
+		runId: optionalString(values, 'run-id'),
+		log,
+		minFreeBytes: minFreeMb === undefined ? undefined : minFreeMb * 1024 * 1024,
+		compression: parseCompression(optionalString(values, 'compression')),
+	};
+}
+
+export function readDockerHost(values: ParsedValues, env: NodeJS.ProcessEnv): DockerConnection {
+	return parseDockerHost(optionalString(values, 'docker-host') ?? env.DOCKER_HOST ?? `unix://${DEFAULT_DOCKER_SOCKET}`);
+}
