@@ -36,3 +36,6 @@ export { checkDockerEngine } from './docker/checkDockerEngine';
 export { parseRedisUrl, type RedisConnection } from './redis/RedisConnection';
 export { backupRedis, type RedisBackupOptions, type RedisBackupResult, type RedisMethod } from './redis/redisBackup';
 export { checkRedisConnection } from './redis/checkRedisConnection';
+export { backupVolume, type VolumeBackupOptions, type VolumeBackupResult, type VolumeSource } from './volume/volumeBackup';
+export { backupFiles, type FilesBackupOptions, type FilesBackupResult } from './volume/filesBackup';
+export type { ContainerSelector } from './docker/stopContainers';

@@ -30,7 +30,13 @@ export type StackBackupErrorCode =
 	| 'REDIS_BGSAVE_FAILED'
 	| 'REDIS_TIMEOUT'
 	| 'REDIS_FAILED'
-	| 'RDB_INVALID';
+	| 'RDB_INVALID'
+	| 'VOLUME_NOT_FOUND'
+	| 'IMAGE_NOT_FOUND'
+	| 'CONTAINER_RESTART_FAILED'
+	| 'SOURCE_NOT_FOUND'
+	| 'PERMISSION_DENIED'
+	| 'LIVE_SQLITE';
 
 export interface StackBackupErrorOptions {
 	hint?: string;

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
+import { minipassToReadable } from '../archive/minipassToReadable';
 import { Parser, type ReadEntry } from 'tar';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
@@ -32,13 +33,7 @@ export async function readFileFromContainer(
 		onReadEntry: (entry: ReadEntry) => {
 			if (found || entry.type !== 'File') return entry.resume();
 			found = true;
-			entry.on('data', (chunk: Buffer) => {
-				if (!out.write(chunk)) {
-					entry.pause();
-					out.once('drain', () => entry.resume());
-				}
-			});
-			entry.on('end', () => out.end());
+			minipassToReadable(entry).pipe(out);
 		},
 	});
 	parser.on('error', (e: Error) => out.destroy(e));

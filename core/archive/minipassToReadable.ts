@@ -1,0 +1,26 @@
+import { PassThrough, type Readable } from 'node:stream';
+
+interface MinipassLike {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Minipass types its events generically
+	on(event: string, listener: (...args: any[]) => void): unknown;
+	pause(): void;
+	resume(): void;
+}
+
+/**
+ * node-tar's streams are Minipass streams. Readable.from() over their async
+ * iterator stalls when a Pack is fed parsed entries, so they are bridged with
+ * plain 'data' events and explicit back-pressure instead.
+ */
+export function minipassToReadable(source: MinipassLike): Readable {
+	const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+	source.on('data', (chunk: Buffer) => {
+		if (!out.write(chunk)) {
+			source.pause();
+			out.once('drain', () => source.resume());
+		}
+	});
+	source.on('end', () => out.end());
+	source.on('error', (error: Error) => out.destroy(error));
+	return out;
+}

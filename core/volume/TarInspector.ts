@@ -1,0 +1,58 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { Parser, type ReadEntry } from 'tar';
+
+export interface TarContents {
+	files: number;
+	directories: number;
+	symlinks: number;
+	/** Sum of regular file sizes. */
+	bytes: number;
+	/** Text of small files whose path the caller asked to capture (e.g. n8n's config). */
+	captured: Record<string, string>;
+	/** Every path seen whose basename the caller asked to note (e.g. database.sqlite-wal). */
+	noted: string[];
+}
+
+const CAPTURE_LIMIT = 64 * 1024;
+
+/**
+ * Passes a tar stream through unchanged while a side parser reads its
+ * headers: counts for the manifest, and the few small files n8n awareness
+ * needs. Bodies are skipped, so this costs little more than the copy.
+ */
+export class TarInspector extends Transform {
+	readonly contents: TarContents = { files: 0, directories: 0, symlinks: 0, bytes: 0, captured: {}, noted: [] };
+	private readonly parser: Parser;
+	private parseError: Error | undefined;
+
+	constructor(options: { capture?: (path: string) => boolean; note?: (path: string) => boolean } = {}) {
+		super({ highWaterMark: 1024 * 1024 });
+		this.parser = new Parser({
+			onReadEntry: (entry: ReadEntry) => {
+				const path = entry.path.replace(/^\.\//, '');
+				if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') {
+					this.contents.files++;
+					this.contents.bytes += entry.size ?? 0;
+				} else if (entry.type === 'Directory') this.contents.directories++;
+				else if (entry.type === 'SymbolicLink') this.contents.symlinks++;
+				if (options.note?.(path)) this.contents.noted.push(path);
+				if (entry.type === 'File' && (entry.size ?? 0) <= CAPTURE_LIMIT && options.capture?.(path)) {
+					const chunks: Buffer[] = [];
+					entry.on('data', (c: Buffer) => chunks.push(c));
+					entry.on('end', () => (this.contents.captured[path] = Buffer.concat(chunks).toString('utf8')));
+				} else entry.resume();
+			},
+		});
+		this.parser.on('error', (e: Error) => (this.parseError = e));
+	}
+
+	_transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+		this.parser.write(chunk);
+		callback(this.parseError, chunk);
+	}
+
+	_flush(callback: TransformCallback) {
+		this.parser.end();
+		callback(this.parseError);
+	}
+}

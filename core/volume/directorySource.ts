@@ -1,0 +1,85 @@
+import { promises as fs, createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { minipassToReadable } from '../archive/minipassToReadable';
+import { Header, Pack, ReadEntry } from 'tar';
+import { StackBackupError } from '../errors/StackBackupError';
+import type { ExcludeMatcher } from './excludeMatcher';
+import { snapshotSqlite } from './sqliteSnapshot';
+
+export interface DirectorySourceOptions {
+	dir: string;
+	excluded: ExcludeMatcher | null;
+	/** Skip unreadable files with a warning instead of failing. */
+	skipUnreadable?: boolean;
+	/** Where the SQLite snapshot may be staged (the run folder: same disk as the set). */
+	stagingDir: string;
+	warn: (message: string) => void;
+}
+
+const SQLITE_CANDIDATES = ['database.sqlite', '.n8n/database.sqlite'];
+
+async function exists(path: string): Promise<boolean> {
+	return fs.access(path).then(() => true, () => false);
+}
+
+/** The live n8n SQLite database in the folder, if one is being written (it has a -wal file). */
+async function liveSqlite(dir: string): Promise<string | undefined> {
+	for (const rel of SQLITE_CANDIDATES) {
+		if ((await exists(join(dir, rel))) && (await exists(join(dir, `${rel}-wal`)))) return rel;
+	}
+	return undefined;
+}
+
+/**
+ * A host folder as a tar stream (node-tar). Files that vanish or change
+ * while being read are reported as warnings, as GNU tar does; an unreadable
+ * file fails the archive naming the file, unless `skipUnreadable`. A live n8n
+ * SQLite database goes in as a consistent snapshot taken with SQLite's
+ * backup API, in place of its raw files.
+ */
+export async function openDirectoryArchive(options: DirectorySourceOptions): Promise<{ stream: Readable; cleanup: () => Promise<void>; sqliteSnapshot: string | null }> {
+	const { dir } = options;
+	const stat = await fs.stat(dir).catch(() => null);
+	if (!stat?.isDirectory()) {
+		throw new StackBackupError('SOURCE_NOT_FOUND', `${dir} is not a folder`, { hint: 'Give the absolute path of the folder to archive.' });
+	}
+	const live = await liveSqlite(dir);
+	const staged = live ? join(options.stagingDir, `.sqlite-snapshot-${process.pid}.tmp`) : undefined;
+	const cleanup = async () => {
+		if (staged) await fs.rm(staged, { force: true });
+	};
+	if (live && staged) await snapshotSqlite(join(dir, live), staged);
+	const skipLiveFiles = (path: string) => live !== undefined && [live, `${live}-wal`, `${live}-shm`, `${live}-journal`].includes(path);
+
+	let failure: Error | undefined;
+	const pack = new Pack({
+		cwd: dir,
+		portable: false,
+		filter: (path: string) => {
+			const rel = path.replace(/^\.\//, '');
+			return !skipLiveFiles(rel) && !(options.excluded?.(path) ?? false);
+		},
+	});
+	pack.on('warn', (code: string, message: string, data: { code?: string; path?: string }) => {
+		const path = data?.path ? data.path.replace(`${dir}/`, '') : '';
+		if ((data?.code === 'EACCES' || data?.code === 'EPERM') && !options.skipUnreadable) {
+			failure ??= new StackBackupError('PERMISSION_DENIED', `Cannot read ${path || message} in ${dir}`, {
+				hint: 'Give the n8n user read access to it, exclude it, or turn on "Skip Unreadable Files".',
+				details: { path },
+			});
+			pack.emit('error', failure);
+			return;
+		}
+		options.warn(`${path ? `${path}: ` : ''}${message} (${data?.code ?? code})`);
+	});
+	pack.add('.');
+	if (live && staged) {
+		const info = await fs.stat(staged);
+		const entry = new ReadEntry(new Header({ path: `./${live}`, mode: 0o644, size: info.size, mtime: new Date(), type: 'File' }));
+		pack.add(entry);
+		createReadStream(staged).pipe(entry as unknown as NodeJS.WritableStream);
+	}
+	pack.end();
+	return { stream: minipassToReadable(pack), cleanup, sqliteSnapshot: live ?? null };
+}

@@ -1,0 +1,127 @@
+import type Docker from 'dockerode';
+import { basename } from 'node:path';
+import type { Compression } from '../archive/compression';
+import type { BackupResult } from '../backupSet/backupResult';
+import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
+import { stopContainers, withContainersStopped, type ContainerSelector } from '../docker/stopContainers';
+import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { openDirectoryArchive } from './directorySource';
+import { helperImageFor, openDockerVolumeArchive, validateVolumeName } from './dockerVolumeSource';
+import { excludeMatcher } from './excludeMatcher';
+import { isN8nConfigPath, isSqliteSidecar, n8nDataFacts, type N8nDataFacts } from './n8nDataAwareness';
+import { TarInspector } from './TarInspector';
+
+export const VOLUME_ARTIFACT_KIND = 'volume';
+
+export type VolumeSource = { type: 'volume'; volume: string; image?: string } | { type: 'dir'; path: string };
+
+export interface VolumeBackupOptions extends BackupRunOptions {
+	source: VolumeSource;
+	/** Needed for a volume, and for stopping containers. */
+	docker?: DockerConnection;
+	excludes?: string[];
+	stopContainers?: ContainerSelector;
+	skipUnreadable?: boolean;
+	compression: Compression;
+}
+
+export interface VolumeInventory {
+	source: VolumeSource;
+	files: number;
+	directories: number;
+	symlinks: number;
+	bytes: number;
+	excludes: string[];
+	stoppedContainers: string[];
+	n8n: (N8nDataFacts & { sqliteSnapshot: boolean }) | null;
+}
+
+export type VolumeBackupResult = BackupResult<VolumeInventory>;
+
+function dockerOf(options: VolumeBackupOptions): Docker {
+	if (!options.docker) throw invalidInput('A Docker connection is needed for volumes and for stopping containers', 'Set the Docker Engine credential (CLI: --docker-host).');
+	return createDockerClient(options.docker);
+}
+
+// Running containers that still use the volume: a live SQLite database in it can then not be copied safely.
+async function runningUsers(docker: Docker, volume: string, stopped: readonly string[]): Promise<string[]> {
+	const running = await docker.listContainers({ filters: { volume: [volume], status: ['running'] } });
+	return running.map((c) => c.Names[0].replace(/^\//, '')).filter((n) => !stopped.includes(n));
+}
+
+/**
+ * Archives a Docker named volume (through a never-started helper container
+ * and the archive API) or a host folder (node-tar) into a new backup set,
+ * optionally with containers stopped meanwhile, and records what n8n data it holds.
+ */
+export async function backupVolume(options: VolumeBackupOptions): Promise<VolumeBackupResult> {
+	const began = Date.now();
+	const excluded = excludeMatcher(options.excludes);
+	const source = options.source;
+	const docker = source.type === 'volume' || options.stopContainers ? dockerOf(options) : undefined;
+	const image = source.type === 'volume' ? await helperImageFor(docker!, options.docker!, validateVolumeName(source.volume), source.image) : undefined;
+	const selector = options.stopContainers;
+	const stop = async () =>
+		selector && (selector.names?.length || selector.label)
+			? stopContainers(docker!, options.docker!, selector, options.log ?? { info: () => undefined, warn: () => undefined })
+			: { stopped: [] as string[], restart: async () => undefined };
+
+	return withBackupRun(options, async (run) => {
+		const warnings: string[] = [];
+		const inspector = new TarInspector({ capture: isN8nConfigPath, note: isSqliteSidecar });
+		let sqliteSnapshot = false;
+		const stoppedContainers = await withContainersStopped(stop, async (stopped) => {
+			let opened;
+			if (source.type === 'volume') {
+				opened = await openDockerVolumeArchive(docker!, options.docker!, source.volume, image!, excluded);
+			} else {
+				const dir = await openDirectoryArchive({ dir: source.path, excluded, skipUnreadable: options.skipUnreadable, stagingDir: run.dir, warn: (m) => warnings.push(m) });
+				sqliteSnapshot = dir.sqliteSnapshot !== null;
+				opened = dir;
+			}
+			try {
+				await run.writeArtifact({
+					baseName: source.type === 'volume' ? `volume-${source.volume}.tar` : `dir-${basename(source.path).replace(/[^A-Za-z0-9._-]/g, '_') || 'root'}.tar`,
+					kind: VOLUME_ARTIFACT_KIND,
+					format: 'tar',
+					compression: options.compression,
+					source: opened.stream,
+					transforms: [inspector],
+				});
+			} finally {
+				await opened.cleanup();
+			}
+			if (source.type === 'volume' && inspector.contents.noted.some((p) => /database\.sqlite-wal$/.test(p))) {
+				const users = await runningUsers(docker!, source.volume, stopped);
+				if (users.length) {
+					throw new StackBackupError('LIVE_SQLITE', `Volume "${source.volume}" holds a SQLite database that ${users.join(', ')} is writing`, {
+						hint: `A raw copy of a live database is not a backup. Stop ${users.join(', ')} during the archive ("Stop Containers"), or archive the folder on the host, where SQLite's backup API takes a consistent copy.`,
+					});
+				}
+			}
+			return stopped;
+		});
+
+		const { facts, warning } = n8nDataFacts(inspector.contents.captured, inspector.contents.noted);
+		if (warning) warnings.push(warning);
+		for (const w of warnings) run.log.warn(w);
+		const { files, directories, symlinks, bytes } = inspector.contents;
+		const inventory: VolumeInventory = {
+			source,
+			files,
+			directories,
+			symlinks,
+			bytes,
+			excludes: options.excludes ?? [],
+			stoppedContainers,
+			n8n: facts ? { ...facts, sqliteSnapshot } : null,
+		};
+		const manifest = await run.seal({
+			sources: { [VOLUME_ARTIFACT_KIND]: { ...source, image: image ?? null } },
+			inventory: { [VOLUME_ARTIFACT_KIND]: inventory },
+			warnings,
+		});
+		return { set: run.setName, path: run.dir, artifacts: run.artifacts, inventory, warnings, durationMs: Date.now() - began, manifest };
+	});
+}
