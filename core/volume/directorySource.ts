@@ -56,7 +56,10 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 	const pack = new Pack({
 		cwd: dir,
 		portable: false,
-		filter: (path: string) => {
+		// Pack filters added tar entries too: the snapshot entry (a ReadEntry) must pass the
+		// rule that keeps the live database's raw files out, or the database would be lost.
+		filter: (path: string, stat: unknown) => {
+			if (stat instanceof ReadEntry) return true;
 			const rel = path.replace(/^\.\//, '');
 			return !skipLiveFiles(rel) && !(options.excluded?.(path) ?? false);
 		},
