@@ -1,4 +1,4 @@
-import { promises as fs, createReadStream } from 'node:fs';
+import { accessSync, constants, promises as fs, createReadStream, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { minipassToReadable } from '../archive/minipassToReadable';
@@ -53,6 +53,26 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 	const skipLiveFiles = (path: string) => live !== undefined && [live, `${live}-wal`, `${live}-shm`, `${live}-journal`].includes(path);
 
 	let failure: Error | undefined;
+	// Readability is settled here, before tar opens anything, so that an unreadable file is
+	// named as such (not mistaken for an unwritable backup root) or skipped when asked.
+	const readable = (rel: string, stat: Stats): boolean => {
+		try {
+			accessSync(join(dir, rel), stat.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+			return true;
+		} catch {
+			if (stat.isSymbolicLink()) return true;
+			if (options.skipUnreadable) {
+				options.warn(`${rel}: not readable, skipped`);
+				return false;
+			}
+			failure ??= new StackBackupError('PERMISSION_DENIED', `Cannot read ${rel} in ${dir}`, {
+				hint: 'Give the n8n user read access to it, exclude it, or turn on "Skip Unreadable Files".',
+				details: { path: rel },
+			});
+			queueMicrotask(() => pack.emit('error', failure as never));
+			return false;
+		}
+	};
 	const pack = new Pack({
 		cwd: dir,
 		portable: false,
@@ -61,7 +81,8 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 		filter: (path: string, stat: unknown) => {
 			if (stat instanceof ReadEntry) return true;
 			const rel = path.replace(/^\.\//, '');
-			return !skipLiveFiles(rel) && !(options.excluded?.(path) ?? false);
+			if (skipLiveFiles(rel) || options.excluded?.(path)) return false;
+			return readable(rel, stat as Stats);
 		},
 	});
 	pack.on('warn', (code: string, message: string, data: { code?: string; path?: string }) => {

@@ -59,12 +59,13 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 	const began = Date.now();
 	const excluded = excludeMatcher(options.excludes);
 	const source = options.source;
-	const docker = source.type === 'volume' || options.stopContainers ? dockerOf(options) : undefined;
-	const image = source.type === 'volume' ? await helperImageFor(docker!, options.docker!, validateVolumeName(source.volume), source.image) : undefined;
 	const selector = options.stopContainers;
+	const stopsContainers = Boolean(selector?.names?.length || selector?.label);
+	const docker = source.type === 'volume' || stopsContainers ? dockerOf(options) : undefined;
+	const image = source.type === 'volume' ? await helperImageFor(docker!, options.docker!, validateVolumeName(source.volume), source.image) : undefined;
 	const stop = async () =>
-		selector && (selector.names?.length || selector.label)
-			? stopContainers(docker!, options.docker!, selector, options.log ?? { info: () => undefined, warn: () => undefined })
+		stopsContainers
+			? stopContainers(docker!, options.docker!, selector!, options.log ?? { info: () => undefined, warn: () => undefined })
 			: { stopped: [] as string[], restart: async () => undefined };
 
 	return withBackupRun(options, async (run) => {

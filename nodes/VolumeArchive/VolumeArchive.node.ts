@@ -1,0 +1,168 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { backupFiles, backupReport, backupVolume, parseCompression, type DockerConnection } from '../../core';
+import { resolveAllowedPath, resolveBackupRoot } from '../shared/backupRootAccess';
+import { backupSetFields } from '../shared/commonFields';
+import { coreLoggerFor } from '../shared/coreLogger';
+import { dockerConnectionFrom } from '../shared/credentialConnections';
+import { stackBackupDockerConnectionTest } from '../shared/credentialTests';
+import { runForEachItem } from '../shared/runForEachItem';
+
+type Mode = 'volume' | 'dir' | 'files';
+
+function list(value: unknown): string[] {
+	return typeof value === 'string' ? value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean) : [];
+}
+
+export class VolumeArchive implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Volume Archive',
+		name: 'volumeArchive',
+		icon: { light: 'file:volumeArchive.svg', dark: 'file:volumeArchive.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["mode"]}}',
+		description: 'Archive a Docker volume, a host folder or config files into a verified backup set',
+		defaults: { name: 'Volume Archive' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'stackBackupDockerApi',
+				required: false,
+				testedBy: 'stackBackupDockerConnectionTest',
+				displayOptions: { show: { mode: ['volume', 'dir'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Source',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Docker Volume', value: 'volume', description: 'A named volume, read through the Docker API (needs the Docker credential)' },
+					{ name: 'Host Folder', value: 'dir', description: 'A folder this n8n can read' },
+					{ name: 'Config Files', value: 'files', description: '.env, docker-compose.yml and similar, stored 0600' },
+				],
+				default: 'volume',
+			},
+			{ displayName: 'Volume Name', name: 'volumeName', type: 'string', default: 'n8n_data', required: true, displayOptions: { show: { mode: ['volume'] } } },
+			{
+				displayName: 'Helper Image',
+				name: 'helperImage',
+				type: 'string',
+				default: '',
+				description: 'Image for the helper container that reads the volume (never started, never pulled). Empty: the image of a container that uses the volume.',
+				displayOptions: { show: { mode: ['volume'] } },
+			},
+			{ displayName: 'Folder', name: 'folderPath', type: 'string', default: '', required: true, displayOptions: { show: { mode: ['dir'] } } },
+			{
+				displayName: 'Files',
+				name: 'files',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				required: true,
+				placeholder: '/opt/n8n/.env\n/opt/n8n/docker-compose.yml',
+				description: 'Absolute paths, one per line',
+				displayOptions: { show: { mode: ['files'] } },
+			},
+			{
+				displayName: 'Optional Files',
+				name: 'optionalFiles',
+				type: 'string',
+				typeOptions: { rows: 2 },
+				default: '',
+				description: 'Files that may be missing without failing the backup, one per line',
+				displayOptions: { show: { mode: ['files'] } },
+			},
+			...backupSetFields('n8n-data'),
+			{
+				displayName: 'Exclude',
+				name: 'excludes',
+				type: 'string',
+				default: '',
+				placeholder: '*.log, cache/**',
+				description: 'Globs to leave out, comma-separated',
+				displayOptions: { show: { mode: ['volume', 'dir'] } },
+			},
+			{
+				displayName: 'Stop Containers',
+				name: 'stopContainers',
+				type: 'string',
+				default: '',
+				placeholder: 'n8n, n8n-worker',
+				description: 'Containers to stop during the archive (comma-separated); they are always started again',
+				displayOptions: { show: { mode: ['volume', 'dir'] } },
+			},
+			{
+				displayName: 'Stop Containers With Label',
+				name: 'stopLabel',
+				type: 'string',
+				default: '',
+				placeholder: 'stack-backup.stop-during-backup=true',
+				displayOptions: { show: { mode: ['volume', 'dir'] } },
+			},
+			{
+				displayName: 'Skip Unreadable Files',
+				name: 'skipUnreadable',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to skip files this n8n may not read (with a warning) instead of failing',
+				displayOptions: { show: { mode: ['dir'] } },
+			},
+		],
+	};
+
+	methods = { credentialTest: { stackBackupDockerConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const log = coreLoggerFor(this);
+		const runId = this.getExecutionId();
+		return runForEachItem(this, async (i): Promise<IDataObject> => {
+			const mode = this.getNodeParameter('mode', i) as Mode;
+			const common = {
+				root: await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i),
+				setName: this.getNodeParameter('setName', i) as string,
+				runId,
+				log,
+				compression: parseCompression(this.getNodeParameter('compression', i) as string),
+			};
+			if (mode === 'files') {
+				const files = [];
+				for (const f of list(this.getNodeParameter('files', i))) files.push(await resolveAllowedPath(this, f, i, 'file', 'read'));
+				const optional = [];
+				for (const f of list(this.getNodeParameter('optionalFiles', i, ''))) optional.push(await resolveAllowedPath(this, f, i, 'file', 'read'));
+				return backupReport(await backupFiles({ ...common, files, optional }));
+			}
+			const stopNames = list(this.getNodeParameter('stopContainers', i, ''));
+			const stopLabel = (this.getNodeParameter('stopLabel', i, '') as string).trim();
+			let docker: DockerConnection | undefined;
+			if (mode === 'volume' || stopNames.length || stopLabel) {
+				docker = dockerConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i));
+			}
+			const source =
+				mode === 'volume'
+					? { type: 'volume' as const, volume: this.getNodeParameter('volumeName', i) as string, image: (this.getNodeParameter('helperImage', i, '') as string) || undefined }
+					: { type: 'dir' as const, path: await resolveAllowedPath(this, this.getNodeParameter('folderPath', i) as string, i, 'folder', 'read') };
+			const result = await backupVolume({
+				...common,
+				source,
+				docker,
+				excludes: list(this.getNodeParameter('excludes', i, '')),
+				stopContainers: { names: stopNames, label: stopLabel || undefined },
+				skipUnreadable: mode === 'dir' ? (this.getNodeParameter('skipUnreadable', i, false) as boolean) : false,
+			});
+			return backupReport(result);
+		});
+	}
+}
