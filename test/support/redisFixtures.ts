@@ -8,7 +8,8 @@ import type { ArtifactRecord } from '../../core';
 import { decompressWithCli } from './restoreForTest';
 
 export async function withRedis<T>(port: number, body: (r: Redis) => Promise<T>, options: { username?: string; password?: string; db?: number } = {}): Promise<T> {
-	const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, ...options });
+	// No reconnects: a refused connect (server still starting) must not leave a retry timer behind.
+	const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, ...options });
 	await client.connect();
 	try {
 		return await body(client);
