@@ -5,6 +5,7 @@ interface MinipassLike {
 	on(event: string, listener: (...args: any[]) => void): unknown;
 	pause(): void;
 	resume(): void;
+	destroy?(error?: Error): void;
 }
 
 /**
@@ -12,7 +13,7 @@ interface MinipassLike {
  * iterator stalls when a Pack is fed parsed entries, so they are bridged with
  * plain 'data' events and explicit back-pressure instead.
  */
-export function minipassToReadable(source: MinipassLike): Readable {
+export function minipassToReadable(source: MinipassLike, mapError: (error: Error) => Error = (e) => e): Readable {
 	const out = new PassThrough({ highWaterMark: 1024 * 1024 });
 	source.on('data', (chunk: Buffer) => {
 		if (!out.write(chunk)) {
@@ -21,6 +22,12 @@ export function minipassToReadable(source: MinipassLike): Readable {
 		}
 	});
 	source.on('end', () => out.end());
-	source.on('error', (error: Error) => out.destroy(error));
+	let ended = false;
+	source.on('end', () => (ended = true));
+	source.on('error', (error: Error) => out.destroy(mapError(error)));
+	// When the archive fails or is abandoned, stop the source so it closes the files it holds open.
+	out.on('close', () => {
+		if (!ended) source.destroy?.();
+	});
 	return out;
 }

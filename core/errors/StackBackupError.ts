@@ -36,7 +36,8 @@ export type StackBackupErrorCode =
 	| 'CONTAINER_RESTART_FAILED'
 	| 'SOURCE_NOT_FOUND'
 	| 'PERMISSION_DENIED'
-	| 'LIVE_SQLITE';
+	| 'LIVE_SQLITE'
+	| 'SOURCE_CHANGED';
 
 export interface StackBackupErrorOptions {
 	hint?: string;

@@ -23,6 +23,19 @@ async function exists(path: string): Promise<boolean> {
 	return fs.access(path).then(() => true, () => false);
 }
 
+// node-tar has already written a file's header (with its size) when the file shrinks or
+// vanishes under it, and cannot pad the entry as GNU tar does; it stops the archive. Say
+// which file it was and what to do, instead of node-tar's bare message.
+function sourceChanged(error: Error, dir: string): Error {
+	const e = error as NodeJS.ErrnoException & { path?: string };
+	if (e.code !== 'EOF' && e.code !== 'ENOENT') return error;
+	const path = (e.path ?? '').replace(`${dir}/`, '');
+	return new StackBackupError('SOURCE_CHANGED', `${path || 'A file'} in ${dir} ${e.code === 'EOF' ? 'shrank' : 'vanished'} while it was being archived`, {
+		hint: 'Something is writing to this folder. Stop it during the archive ("Stop Containers"), or exclude the file. Nothing of this run was kept.',
+		details: { path },
+	});
+}
+
 /** The live n8n SQLite database in the folder, if one is being written (it has a -wal file). */
 async function liveSqlite(dir: string): Promise<string | undefined> {
 	for (const rel of SQLITE_CANDIDATES) {
@@ -105,5 +118,5 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 		createReadStream(staged).pipe(entry as unknown as NodeJS.WritableStream);
 	}
 	pack.end();
-	return { stream: minipassToReadable(pack), cleanup, sqliteSnapshot: live ?? null };
+	return { stream: minipassToReadable(pack, (error) => sourceChanged(error, dir)), cleanup, sqliteSnapshot: live ?? null };
 }

@@ -59,3 +59,27 @@ describe('stopping containers during an archive', () => {
 		expect(error.code).toBe('CONTAINER_RESTART_FAILED');
 	});
 });
+
+describe('a file that changes while it is archived', () => {
+	const tmp = useTempDir();
+
+	// sysfs files stat as 4096 bytes but read far less: a file that "shrank" between stat and read, every time.
+	it('fails with SOURCE_CHANGED naming the file and the fix, and keeps nothing', async () => {
+		const { mkdirSync, rmSync } = await import('node:fs');
+		const { execFileSync } = await import('node:child_process');
+		const { join } = await import('node:path');
+		const tree = makeTree();
+		mkdirSync(join(tree, 'live'));
+		execFileSync('mount', ['--bind', '/sys/kernel/mm/transparent_hugepage', join(tree, 'live')]);
+		try {
+			const error = await backupVolume({ root: tmp.path(), setName: 'dir', compression: 'none', source: { type: 'dir', path: tree } }).catch((e) => e);
+			expect(error).toBeInstanceOf(StackBackupError);
+			expect(error).toMatchObject({ code: 'SOURCE_CHANGED', message: expect.stringMatching(/^live\/\S+ in .* shrank while it was being archived$/), hint: expect.stringMatching(/Stop Containers/) });
+			const { setFolderEntries } = await import('../../support/leftovers');
+			expect(setFolderEntries(tmp.path(), 'dir')).toEqual([]);
+		} finally {
+			execFileSync('umount', ['-l', join(tree, 'live')]);
+			rmSync(tree, { recursive: true, force: true });
+		}
+	});
+});
