@@ -13,7 +13,7 @@ interface MinipassLike {
  * iterator stalls when a Pack is fed parsed entries, so they are bridged with
  * plain 'data' events and explicit back-pressure instead.
  */
-export function minipassToReadable(source: MinipassLike, mapError: (error: Error) => Error = (e) => e): Readable {
+export function minipassToReadable(source: MinipassLike): Readable {
 	const out = new PassThrough({ highWaterMark: 1024 * 1024 });
 	source.on('data', (chunk: Buffer) => {
 		if (!out.write(chunk)) {
@@ -24,7 +24,7 @@ export function minipassToReadable(source: MinipassLike, mapError: (error: Error
 	source.on('end', () => out.end());
 	let ended = false;
 	source.on('end', () => (ended = true));
-	source.on('error', (error: Error) => out.destroy(mapError(error)));
+	source.on('error', (error: Error) => out.destroy(error));
 	// When the archive fails or is abandoned, stop the source so it closes the files it holds open.
 	out.on('close', () => {
 		if (!ended) source.destroy?.();

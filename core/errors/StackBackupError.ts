@@ -36,8 +36,7 @@ export type StackBackupErrorCode =
 	| 'CONTAINER_RESTART_FAILED'
 	| 'SOURCE_NOT_FOUND'
 	| 'PERMISSION_DENIED'
-	| 'LIVE_SQLITE'
-	| 'SOURCE_CHANGED';
+	| 'LIVE_SQLITE';
 
 export interface StackBackupErrorOptions {
 	hint?: string;

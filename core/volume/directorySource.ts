@@ -1,8 +1,9 @@
-import { accessSync, constants, promises as fs, createReadStream, type Stats } from 'node:fs';
+import { once } from 'node:events';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { minipassToReadable } from '../archive/minipassToReadable';
 import { Header, Pack, ReadEntry } from 'tar';
+import { minipassToReadable } from '../archive/minipassToReadable';
 import { StackBackupError } from '../errors/StackBackupError';
 import type { ExcludeMatcher } from './excludeMatcher';
 import { snapshotSqlite } from './sqliteSnapshot';
@@ -18,22 +19,10 @@ export interface DirectorySourceOptions {
 }
 
 const SQLITE_CANDIDATES = ['database.sqlite', '.n8n/database.sqlite'];
+const CHUNK = 256 * 1024;
 
 async function exists(path: string): Promise<boolean> {
 	return fs.access(path).then(() => true, () => false);
-}
-
-// node-tar has already written a file's header (with its size) when the file shrinks or
-// vanishes under it, and cannot pad the entry as GNU tar does; it stops the archive. Say
-// which file it was and what to do, instead of node-tar's bare message.
-function sourceChanged(error: Error, dir: string): Error {
-	const e = error as NodeJS.ErrnoException & { path?: string };
-	if (e.code !== 'EOF' && e.code !== 'ENOENT') return error;
-	const path = (e.path ?? '').replace(`${dir}/`, '');
-	return new StackBackupError('SOURCE_CHANGED', `${path || 'A file'} in ${dir} ${e.code === 'EOF' ? 'shrank' : 'vanished'} while it was being archived`, {
-		hint: 'Something is writing to this folder. Stop it during the archive ("Stop Containers"), or exclude the file. Nothing of this run was kept.',
-		details: { path },
-	});
 }
 
 /** The live n8n SQLite database in the folder, if one is being written (it has a -wal file). */
@@ -44,15 +33,22 @@ async function liveSqlite(dir: string): Promise<string | undefined> {
 	return undefined;
 }
 
+const errno = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
+
 /**
- * A host folder as a tar stream (node-tar). Files that vanish or change
- * while being read are reported as warnings, as GNU tar does; an unreadable
- * file fails the archive naming the file, unless `skipUnreadable`. A live n8n
- * SQLite database goes in as a consistent snapshot taken with SQLite's
- * backup API, in place of its raw files.
+ * A host folder as a tar stream. The folder is walked here and node-tar packs
+ * the entries (headers, pax records, padding), because node-tar's own walker
+ * stops the archive when a file shrinks or vanishes under it, which is what
+ * live data folders do. Here, as with GNU tar: a file is opened first and
+ * its size taken from the open file; if it shrinks meanwhile the rest is
+ * padded with zeros, if it grows only that size is kept, and a file that
+ * vanishes is skipped: each with a warning for the manifest. An unreadable
+ * file fails the archive naming it, unless `skipUnreadable`. A live n8n
+ * SQLite database goes in as a consistent snapshot taken with SQLite's backup
+ * API, in place of its raw files.
  */
 export async function openDirectoryArchive(options: DirectorySourceOptions): Promise<{ stream: Readable; cleanup: () => Promise<void>; sqliteSnapshot: string | null }> {
-	const { dir } = options;
+	const { dir, warn } = options;
 	const stat = await fs.stat(dir).catch(() => null);
 	if (!stat?.isDirectory()) {
 		throw new StackBackupError('SOURCE_NOT_FOUND', `${dir} is not a folder`, { hint: 'Give the absolute path of the folder to archive.' });
@@ -63,60 +59,114 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 		if (staged) await fs.rm(staged, { force: true });
 	};
 	if (live && staged) await snapshotSqlite(join(dir, live), staged);
-	const skipLiveFiles = (path: string) => live !== undefined && [live, `${live}-wal`, `${live}-shm`, `${live}-journal`].includes(path);
+	const liveFiles = live ? new Set([live, `${live}-wal`, `${live}-shm`, `${live}-journal`]) : new Set<string>();
 
-	let failure: Error | undefined;
-	// Readability is settled here, before tar opens anything, so that an unreadable file is
-	// named as such (not mistaken for an unwritable backup root) or skipped when asked.
-	const readable = (rel: string, stat: Stats): boolean => {
-		try {
-			accessSync(join(dir, rel), stat.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
-			return true;
-		} catch {
-			if (stat.isSymbolicLink()) return true;
-			if (options.skipUnreadable) {
-				options.warn(`${rel}: not readable, skipped`);
-				return false;
-			}
-			failure ??= new StackBackupError('PERMISSION_DENIED', `Cannot read ${rel} in ${dir}`, {
-				hint: 'Give the n8n user read access to it, exclude it, or turn on "Skip Unreadable Files".',
-				details: { path: rel },
-			});
-			queueMicrotask(() => pack.emit('error', failure as never));
-			return false;
-		}
-	};
-	const pack = new Pack({
-		cwd: dir,
-		portable: false,
-		// Pack filters added tar entries too: the snapshot entry (a ReadEntry) must pass the
-		// rule that keeps the live database's raw files out, or the database would be lost.
-		filter: (path: string, stat: unknown) => {
-			if (stat instanceof ReadEntry) return true;
-			const rel = path.replace(/^\.\//, '');
-			if (skipLiveFiles(rel) || options.excluded?.(path)) return false;
-			return readable(rel, stat as Stats);
-		},
-	});
-	pack.on('warn', (code: string, message: string, data: { code?: string; path?: string }) => {
-		const path = data?.path ? data.path.replace(`${dir}/`, '') : '';
-		if ((data?.code === 'EACCES' || data?.code === 'EPERM') && !options.skipUnreadable) {
-			failure ??= new StackBackupError('PERMISSION_DENIED', `Cannot read ${path || message} in ${dir}`, {
-				hint: 'Give the n8n user read access to it, exclude it, or turn on "Skip Unreadable Files".',
-				details: { path },
-			});
-			pack.emit('error', failure);
+	const pack = new Pack({ portable: false });
+	const stream = minipassToReadable(pack);
+	let stopped = false;
+	stream.on('close', () => (stopped = true));
+
+	const unreadable = (rel: string) => {
+		if (options.skipUnreadable) {
+			warn(`${rel}: not readable, skipped`);
 			return;
 		}
-		options.warn(`${path ? `${path}: ` : ''}${message} (${data?.code ?? code})`);
-	});
-	pack.add('.');
-	if (live && staged) {
-		const info = await fs.stat(staged);
-		const entry = new ReadEntry(new Header({ path: `./${live}`, mode: 0o644, size: info.size, mtime: new Date(), type: 'File' }));
+		throw new StackBackupError('PERMISSION_DENIED', `Cannot read ${rel} in ${dir}`, {
+			hint: 'Give the n8n user read access to it, exclude it, or turn on "Skip Unreadable Files".',
+			details: { path: rel },
+		});
+	};
+
+	const addEntry = async (header: ConstructorParameters<typeof Header>[0], body?: (entry: ReadEntry) => Promise<void>) => {
+		const entry = new ReadEntry(new Header(header));
 		pack.add(entry);
-		createReadStream(staged).pipe(entry as unknown as NodeJS.WritableStream);
-	}
-	pack.end();
-	return { stream: minipassToReadable(pack, (error) => sourceChanged(error, dir)), cleanup, sqliteSnapshot: live ?? null };
+		if (body) await body(entry);
+		entry.end();
+	};
+	const write = async (entry: ReadEntry, data: Buffer) => {
+		if (!entry.write(data)) await once(entry as unknown as NodeJS.EventEmitter, 'drain');
+	};
+
+	const addFile = async (rel: string, abs: string, name = rel) => {
+		let handle: fs.FileHandle;
+		try {
+			handle = await fs.open(abs, 'r');
+		} catch (error) {
+			if (errno(error) === 'ENOENT') return warn(`${rel}: vanished before it was read, skipped`);
+			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return unreadable(rel);
+			throw error;
+		}
+		try {
+			const info = await handle.stat();
+			if (!info.isFile()) return warn(`${rel}: is no longer a regular file, skipped`);
+			await addEntry({ path: `./${name}`, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, size: info.size, mtime: info.mtime, type: 'File' }, async (entry) => {
+				let remaining = info.size;
+				while (remaining > 0 && !stopped) {
+					const chunk = Buffer.allocUnsafe(Math.min(remaining, CHUNK));
+					const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+					if (bytesRead === 0) {
+						warn(`${rel}: shrank by ${remaining} bytes while it was read; padded with zeros`);
+						await write(entry, Buffer.alloc(remaining));
+						return;
+					}
+					await write(entry, chunk.subarray(0, bytesRead));
+					remaining -= bytesRead;
+				}
+				const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, null);
+				if (bytesRead > 0) warn(`${rel}: grew while it was read; kept its first ${info.size} bytes`);
+			});
+		} finally {
+			await handle.close();
+		}
+	};
+
+	const walk = async (rel: string): Promise<void> => {
+		const abs = rel ? join(dir, rel) : dir;
+		let names: string[];
+		try {
+			names = (await fs.readdir(abs)).sort();
+		} catch (error) {
+			if (errno(error) === 'ENOENT') return warn(`${rel}/: vanished before it was read, skipped`);
+			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return unreadable(`${rel}/`);
+			throw error;
+		}
+		for (const name of names) {
+			if (stopped) return;
+			const childRel = rel ? `${rel}/${name}` : name;
+			if (liveFiles.has(childRel) || options.excluded?.(`./${childRel}`)) continue;
+			const childAbs = join(dir, childRel);
+			let info;
+			try {
+				info = await fs.lstat(childAbs);
+			} catch (error) {
+				if (errno(error) === 'ENOENT') {
+					warn(`${childRel}: vanished before it was read, skipped`);
+					continue;
+				}
+				throw error;
+			}
+			const owner = { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, mtime: info.mtime };
+			if (info.isDirectory()) {
+				await addEntry({ path: `./${childRel}/`, type: 'Directory', size: 0, ...owner });
+				await walk(childRel);
+			} else if (info.isSymbolicLink()) {
+				const target = await fs.readlink(childAbs).catch(() => null);
+				if (target === null) warn(`${childRel}: vanished before it was read, skipped`);
+				else await addEntry({ path: `./${childRel}`, type: 'SymbolicLink', linkpath: target, size: 0, ...owner });
+			} else if (info.isFile()) {
+				await addFile(childRel, childAbs);
+			} else {
+				warn(`${childRel}: not a regular file, folder or link (socket, pipe or device), skipped`);
+			}
+		}
+	};
+
+	(async () => {
+		await addEntry({ path: './', type: 'Directory', size: 0, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: stat.mtime });
+		await walk('');
+		if (live && staged) await addFile(live, staged, live);
+		pack.end();
+	})().catch((error: Error) => pack.emit('error', error as never));
+
+	return { stream, cleanup, sqliteSnapshot: live ?? null };
 }

@@ -38,6 +38,19 @@ describe('stopping containers during an archive', () => {
 		}
 	});
 
+	it('a container to stop that does not exist: CONTAINER_NOT_FOUND before anything is written', async () => {
+		const tree = makeTree();
+		try {
+			await expect(
+				backupVolume({ root: tmp.path(), setName: 'dir', compression: 'none', source: { type: 'dir', path: tree }, docker: { socketPath: env.dockerSocket }, stopContainers: { names: ['no-such-container'] } }),
+			).rejects.toMatchObject({ code: 'CONTAINER_NOT_FOUND' });
+			const { setFolderEntries } = await import('../../support/leftovers');
+			expect(setFolderEntries(tmp.path(), 'dir')).toEqual([]);
+		} finally {
+			(await import('node:fs')).rmSync(tree, { recursive: true, force: true });
+		}
+	});
+
 	it('a failed restart is reported together with the archive error, never instead of it', async () => {
 		const restartFailure = new StackBackupError('CONTAINER_RESTART_FAILED', 'Could not start again: n8n (gone)', { hint: 'Start them by hand.' });
 		const error = await withContainersStopped(
@@ -60,25 +73,55 @@ describe('stopping containers during an archive', () => {
 	});
 });
 
-describe('a file that changes while it is archived', () => {
+describe('files that change while a folder is archived', () => {
 	const tmp = useTempDir();
 
 	// sysfs files stat as 4096 bytes but read far less: a file that "shrank" between stat and read, every time.
-	it('fails with SOURCE_CHANGED naming the file and the fix, and keeps nothing', async () => {
+	it('a file that shrinks is padded, the run warns and the manifest records it; GNU tar reads the archive', async () => {
 		const { mkdirSync, rmSync } = await import('node:fs');
 		const { execFileSync } = await import('node:child_process');
 		const { join } = await import('node:path');
+		const { readManifest } = await import('../../../core');
 		const tree = makeTree();
 		mkdirSync(join(tree, 'live'));
 		execFileSync('mount', ['--bind', '/sys/kernel/mm/transparent_hugepage', join(tree, 'live')]);
 		try {
-			const error = await backupVolume({ root: tmp.path(), setName: 'dir', compression: 'none', source: { type: 'dir', path: tree } }).catch((e) => e);
-			expect(error).toBeInstanceOf(StackBackupError);
-			expect(error).toMatchObject({ code: 'SOURCE_CHANGED', message: expect.stringMatching(/^live\/\S+ in .* shrank while it was being archived$/), hint: expect.stringMatching(/Stop Containers/) });
-			const { setFolderEntries } = await import('../../support/leftovers');
-			expect(setFolderEntries(tmp.path(), 'dir')).toEqual([]);
+			const result = await backupVolume({ root: tmp.path(), setName: 'dir', compression: 'gzip', source: { type: 'dir', path: tree } });
+			expect(result.warnings.some((w) => /^live\/enabled: shrank by \d+ bytes while it was read; padded with zeros$/.test(w))).toBe(true);
+			expect((await readManifest(result.path)).warnings).toEqual(result.warnings);
+			const listing = execFileSync('tar', ['-tzf', join(result.path, result.artifacts[0].file)], { encoding: 'utf8' });
+			expect(listing).toMatch(/\.\/live\/enabled/);
+			expect(listing).toMatch(/\.\/sub dir\/nested\/data\.bin/);
 		} finally {
 			execFileSync('umount', ['-l', join(tree, 'live')]);
+			rmSync(tree, { recursive: true, force: true });
+		}
+	});
+
+	it('a file that vanishes while the folder is walked is skipped with a warning, and the run goes on', async () => {
+		const { mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const tree = makeTree();
+		const churn = join(tree, 'churn');
+		mkdirSync(churn);
+		for (let i = 0; i < 3000; i++) writeFileSync(join(churn, `f${String(i).padStart(5, '0')}`), 'x'.repeat(100));
+		// Delete the files from the end while the walk goes from the start: some are listed, then gone.
+		let deleting = true;
+		const deleter = (async () => {
+			for (let i = 2999; i >= 0 && deleting; i--) {
+				rmSync(join(churn, `f${String(i).padStart(5, '0')}`), { force: true });
+				if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+			}
+		})();
+		try {
+			const result = await backupVolume({ root: tmp.path(), setName: 'dir', compression: 'none', source: { type: 'dir', path: tree } });
+			deleting = false;
+			await deleter;
+			expect(result.inventory.files).toBeGreaterThanOrEqual(6);
+			expect(result.warnings.every((w) => /vanished before it was read, skipped$/.test(w))).toBe(true);
+		} finally {
+			deleting = false;
+			await deleter;
 			rmSync(tree, { recursive: true, force: true });
 		}
 	});
