@@ -64,7 +64,8 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 	const pack = new Pack({ portable: false });
 	const stream = minipassToReadable(pack);
 	let stopped = false;
-	stream.on('close', () => (stopped = true));
+	// Resolves when the archive is done with or abandoned (disk full...): no write may wait past it.
+	const closed = new Promise<void>((resolve) => stream.on('close', () => ((stopped = true), resolve())));
 
 	const unreadable = (rel: string) => {
 		if (options.skipUnreadable) {
@@ -84,7 +85,7 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 		entry.end();
 	};
 	const write = async (entry: ReadEntry, data: Buffer) => {
-		if (!entry.write(data)) await once(entry as unknown as NodeJS.EventEmitter, 'drain');
+		if (!entry.write(data)) await Promise.race([once(entry as unknown as NodeJS.EventEmitter, 'drain'), closed]);
 	};
 
 	const addFile = async (rel: string, abs: string, name = rel) => {
