@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { readStreamText } from '../archive/readStreamText';
 import { createDockerClient, describeDocker, type DockerConnection } from '../docker/dockerConnection';
 import { execInContainer } from '../docker/execInContainer';
 import { getRunningContainer } from '../docker/runningContainer';
@@ -7,7 +7,7 @@ import type { DumpProcess } from './DumpProcess';
 import { libpqEnv } from './libpqEnv';
 import { parsePgToolVersion, spawnPgProgram } from './localPgDump';
 import type { PgConnection } from './PgConnection';
-import { pgProcessError, pgToolMissing, type PgErrorContext } from './pgErrors';
+import { pgProcessError, type PgErrorContext } from './pgErrors';
 import { openPgSession } from './pgSession';
 import type { QuerySession } from './QuerySession';
 
@@ -25,14 +25,8 @@ export interface PgTransport {
 	describe(): Record<string, unknown>;
 }
 
-async function readAll(stream: Readable): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8');
-}
-
 async function versionFrom(proc: DumpProcess, ctx: PgErrorContext): Promise<string> {
-	const [output, { exitCode, stderr }] = await Promise.all([readAll(proc.stdout), proc.done]);
+	const [output, { exitCode, stderr }] = await Promise.all([readStreamText(proc.stdout), proc.done]);
 	if (exitCode !== 0) throw pgProcessError(exitCode, stderr, ctx);
 	return parsePgToolVersion(output);
 }
@@ -73,24 +67,13 @@ export async function containerTransport(
 		password: connection.password,
 		step,
 	});
-	const run = async (cmd: string[], step: string): Promise<DumpProcess> => {
-		const proc = await execInContainer(container, docker, { cmd, env: libpqEnv(inside) });
-		return {
-			stdout: proc.stdout,
-			abort: proc.abort,
-			done: proc.done.then((result) => {
-				if ((result.exitCode === 126 || result.exitCode === 127) && !result.stderr.includes('pg_dump:')) {
-					throw pgToolMissing(errorContext(step));
-				}
-				return result;
-			}),
-		};
-	};
+	// A pg_dump missing from the container ends with exit code 126/127, which pgProcessError reports as PG_DUMP_MISSING.
+	const run = (cmd: string[]): Promise<DumpProcess> => execInContainer(container, docker, { cmd, env: libpqEnv(inside) });
 	return {
 		errorContext,
 		openSession: () => openContainerPsqlSession(container, docker, inside, errorContext('Reading the database catalog')),
-		pgDumpVersion: async () => versionFrom(await run(['pg_dump', '--version'], 'pg_dump'), errorContext('pg_dump')),
-		startDump: (args) => run(['pg_dump', ...args], 'pg_dump'),
+		pgDumpVersion: async () => versionFrom(await run(['pg_dump', '--version']), errorContext('pg_dump')),
+		startDump: (args) => run(['pg_dump', ...args]),
 		describe: () => ({ method: 'docker', container: containerName, docker: describeDocker(docker) }),
 	};
 }

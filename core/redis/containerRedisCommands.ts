@@ -1,16 +1,10 @@
 import type Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { readStreamText } from '../archive/readStreamText';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { execInContainer } from '../docker/execInContainer';
 import { StackBackupError } from '../errors/StackBackupError';
 import type { RedisCommands } from './RedisCommands';
 import { redisError } from './redisErrors';
-
-async function readAll(stream: Readable): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * Commands through redis-cli inside the Redis container. The password goes
@@ -29,7 +23,7 @@ export function containerRedisCommands(
 		where,
 		async call(...args) {
 			const proc = await execInContainer(container, docker, { cmd: [...base, ...args], env: { REDISCLI_AUTH: options.password } });
-			const [out, { exitCode, stderr }] = await Promise.all([readAll(proc.stdout), proc.done]);
+			const [out, { exitCode, stderr }] = await Promise.all([readStreamText(proc.stdout), proc.done]);
 			const reply = out.trim();
 			if ((exitCode === 126 || exitCode === 127) && !reply) {
 				throw new StackBackupError('REDIS_FAILED', `redis-cli was not found in ${where}`, {

@@ -7,12 +7,11 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { backupPostgres, backupReport, parseCompression } from '../../core';
-import { backupSetFields } from '../shared/commonFields';
-import { coreLoggerFor } from '../shared/coreLogger';
-import { dockerConnectionFrom, pgConnectionFrom } from '../shared/credentialConnections';
+import { backupPostgres, backupReport } from '../../core';
+import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
+import { pgConnectionFrom } from '../shared/credentialConnections';
+import { readContainerTarget } from '../shared/dockerTarget';
 import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest } from '../shared/credentialTests';
-import { resolveBackupRoot } from '../shared/backupRootAccess';
 import { runForEachItem } from '../shared/runForEachItem';
 import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
 
@@ -95,29 +94,14 @@ export class PostgresDump implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const log = coreLoggerFor(this);
-		const executionId = this.getExecutionId();
 		return runForEachItem(this, async (i): Promise<IDataObject> => {
 			const method = this.getNodeParameter('method', i) as 'docker' | 'local';
-			const root = await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i);
-			const connection = pgConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupPostgresApi', i));
-			const docker =
-				method === 'docker'
-					? {
-							connection: dockerConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)),
-							container: this.getNodeParameter('containerName', i) as string,
-						}
-					: undefined;
 			const result = await backupPostgres({
-				root,
-				setName: this.getNodeParameter('setName', i) as string,
-				runId: executionId,
-				log,
+				...(await readBackupSetFields(this, i)),
 				method,
-				connection,
-				docker,
+				connection: pgConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupPostgresApi', i)),
+				docker: method === 'docker' ? await readContainerTarget(this, i) : undefined,
 				format: this.getNodeParameter('format', i) as 'plain' | 'custom',
-				compression: parseCompression(this.getNodeParameter('compression', i) as string),
 				n8nSkipExecutions: this.getNodeParameter('n8nSkipExecutions', i) as boolean,
 				...readDumpOptions(this.getNodeParameter('options', i, {}) as IDataObject),
 			});

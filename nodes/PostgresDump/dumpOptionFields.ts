@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { PostgresBackupOptions } from '../../core';
+import { splitList } from '../shared/splitList';
 
 const patternList = (name: string, displayName: string, description: string): INodeProperties => ({
 	displayName,
@@ -56,8 +57,8 @@ export const postgresDumpOptions: INodeProperties = {
 };
 
 function list(value: unknown): string[] | undefined {
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	return value.split(',').map((s) => s.trim()).filter(Boolean);
+	const values = splitList(value);
+	return values.length ? values : undefined;
 }
 
 export function readDumpOptions(options: IDataObject): Partial<PostgresBackupOptions> {

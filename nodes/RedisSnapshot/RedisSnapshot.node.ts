@@ -7,11 +7,10 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { backupRedis, backupReport, parseCompression, type RedisMethod } from '../../core';
-import { resolveBackupRoot } from '../shared/backupRootAccess';
-import { backupSetFields } from '../shared/commonFields';
-import { coreLoggerFor } from '../shared/coreLogger';
-import { dockerConnectionFrom, redisConnectionFrom } from '../shared/credentialConnections';
+import { backupRedis, backupReport, type RedisMethod } from '../../core';
+import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
+import { redisConnectionFrom } from '../shared/credentialConnections';
+import { readContainerTarget } from '../shared/dockerTarget';
 import { stackBackupDockerConnectionTest, stackBackupRedisConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 
@@ -96,29 +95,14 @@ export class RedisSnapshot implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const log = coreLoggerFor(this);
-		const executionId = this.getExecutionId();
 		return runForEachItem(this, async (i): Promise<IDataObject> => {
 			const method = this.getNodeParameter('method', i) as RedisMethod;
-			const root = await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i);
-			const connection = redisConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupRedisApi', i));
-			const docker =
-				method === 'docker'
-					? {
-							connection: dockerConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)),
-							container: this.getNodeParameter('containerName', i) as string,
-						}
-					: undefined;
 			const result = await backupRedis({
-				root,
-				setName: this.getNodeParameter('setName', i) as string,
-				runId: executionId,
-				log,
+				...(await readBackupSetFields(this, i)),
 				method,
-				connection,
-				docker,
+				connection: redisConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupRedisApi', i)),
+				docker: method === 'docker' ? await readContainerTarget(this, i) : undefined,
 				filePath: method === 'file' ? (this.getNodeParameter('filePath', i, '') as string) || undefined : undefined,
-				compression: parseCompression(this.getNodeParameter('compression', i) as string),
 				bgsaveTimeoutMs: (this.getNodeParameter('bgsaveTimeoutSeconds', i, 300) as number) * 1000,
 			});
 			return backupReport(result);

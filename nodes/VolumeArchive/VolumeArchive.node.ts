@@ -7,19 +7,15 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { backupFiles, backupReport, backupVolume, parseCompression, type DockerConnection } from '../../core';
-import { resolveAllowedPath, resolveBackupRoot } from '../shared/backupRootAccess';
-import { backupSetFields } from '../shared/commonFields';
-import { coreLoggerFor } from '../shared/coreLogger';
+import { backupFiles, backupReport, backupVolume, type DockerConnection } from '../../core';
+import { resolveAllowedPath } from '../shared/backupRootAccess';
+import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { dockerConnectionFrom } from '../shared/credentialConnections';
 import { stackBackupDockerConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
+import { splitList as list } from '../shared/splitList';
 
 type Mode = 'volume' | 'dir' | 'files';
-
-function list(value: unknown): string[] {
-	return typeof value === 'string' ? value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean) : [];
-}
 
 export class VolumeArchive implements INodeType {
 	description: INodeTypeDescription = {
@@ -126,17 +122,9 @@ export class VolumeArchive implements INodeType {
 	methods = { credentialTest: { stackBackupDockerConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const log = coreLoggerFor(this);
-		const runId = this.getExecutionId();
 		return runForEachItem(this, async (i): Promise<IDataObject> => {
 			const mode = this.getNodeParameter('mode', i) as Mode;
-			const common = {
-				root: await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i),
-				setName: this.getNodeParameter('setName', i) as string,
-				runId,
-				log,
-				compression: parseCompression(this.getNodeParameter('compression', i) as string),
-			};
+			const common = await readBackupSetFields(this, i);
 			if (mode === 'files') {
 				const files = [];
 				for (const f of list(this.getNodeParameter('files', i))) files.push(await resolveAllowedPath(this, f, i, 'file', 'read'));

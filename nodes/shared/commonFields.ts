@@ -1,36 +1,52 @@
-import type { INodeProperties } from "n8n-workflow";
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { parseCompression, type Compression, type Logger } from '../../core';
+import { resolveBackupRoot } from './backupRootAccess';
+import { coreLoggerFor } from './coreLogger';
 
 /** Fields every node that writes a backup set shows, in the same words. */
 export function backupSetFields(defaultSetName: string): INodeProperties[] {
-  return [
-    {
-      displayName: "Backup Root Folder",
-      name: "backupRoot",
-      type: "string",
-      default: "~/.n8n-files/backups",
-      required: true,
-      description:
-        "Folder that holds the backup sets, one subfolder per set name. n8n 2.x only allows folders under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files). In Docker, mount a volume here.",
-    },
-    {
-      displayName: "Set Name",
-      name: "setName",
-      type: "string",
-      default: defaultSetName,
-      required: true,
-      description:
-        'Name of this backup series. Retention and restores work per set name. Letters, digits, ".", "_" and "-".',
-    },
-    {
-      displayName: "Compression",
-      name: "compression",
-      type: "options",
-      options: [
-        { name: "Zstandard (Fast, Small)", value: "zstd" },
-        { name: "Gzip (Widely Readable)", value: "gzip" },
-        { name: "None", value: "none" },
-      ],
-      default: "zstd",
-    },
-  ];
+	return [
+		{
+			displayName: 'Backup Root Folder',
+			name: 'backupRoot',
+			type: 'string',
+			default: '~/.n8n-files/backups',
+			required: true,
+			description:
+				'Folder that holds the backup sets, one subfolder per set name. n8n 2.x only allows folders under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files). In Docker, mount a volume here.',
+		},
+		{
+			displayName: 'Set Name',
+			name: 'setName',
+			type: 'string',
+			default: defaultSetName,
+			required: true,
+			description: 'Name of this backup series. Retention and restores work per set name. Letters, digits, ".", "_" and "-".',
+		},
+		{
+			displayName: 'Compression',
+			name: 'compression',
+			type: 'options',
+			options: [
+				{ name: 'Zstandard (Fast, Small)', value: 'zstd' },
+				{ name: 'Gzip (Widely Readable)', value: 'gzip' },
+				{ name: 'None', value: 'none' },
+			],
+			default: 'zstd',
+		},
+	];
+}
+
+/** The values of backupSetFields for one item, with the run id and logger every core backup takes. */
+export async function readBackupSetFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ root: string; setName: string; runId: string; log: Logger; compression: Compression }> {
+	return {
+		root: await resolveBackupRoot(ctx, ctx.getNodeParameter('backupRoot', itemIndex) as string, itemIndex),
+		setName: ctx.getNodeParameter('setName', itemIndex) as string,
+		runId: ctx.getExecutionId(),
+		log: coreLoggerFor(ctx),
+		compression: parseCompression(ctx.getNodeParameter('compression', itemIndex) as string),
+	};
 }
