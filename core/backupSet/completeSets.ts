@@ -15,6 +15,25 @@ export interface CompleteSet {
  * manifest for this set name; anything else is ignored, never touched.
  */
 export async function listCompleteSets(root: string, setName: string): Promise<CompleteSet[]> {
+	const sets: CompleteSet[] = [];
+	for (const candidate of await runFolders(root, setName)) {
+		const set = await completeSetAt(candidate, setName);
+		if (set) sets.push(set);
+	}
+	return sets.reverse();
+}
+
+/** The newest complete set, reading manifests newest first and stopping at the first valid one. */
+export async function latestCompleteSet(root: string, setName: string): Promise<CompleteSet | undefined> {
+	for (const candidate of await runFolders(root, setName)) {
+		const set = await completeSetAt(candidate, setName);
+		if (set) return set;
+	}
+	return undefined;
+}
+
+/** Run folders of one set name, newest first (not yet checked for a manifest). */
+async function runFolders(root: string, setName: string): Promise<Array<{ dir: string; startedAt: Date }>> {
 	const setDir = join(root, setName);
 	let entries: string[];
 	try {
@@ -23,24 +42,20 @@ export async function listCompleteSets(root: string, setName: string): Promise<C
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
 		throw error;
 	}
-	const sets: CompleteSet[] = [];
-	for (const name of entries) {
-		const startedAt = parseRunFolderName(name);
-		if (!startedAt) continue;
-		const dir = join(setDir, name);
-		const stat = await fs.lstat(dir);
-		if (!stat.isDirectory()) continue;
-		try {
-			const manifest = await readManifest(dir);
-			if (manifest.set === setName) sets.push({ dir, startedAt, manifest });
-		} catch {
-			// Incomplete or foreign: not a set we may count.
-		}
-	}
-	return sets.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+	return entries
+		.map((name) => ({ dir: join(setDir, name), startedAt: parseRunFolderName(name) }))
+		.filter((c): c is { dir: string; startedAt: Date } => c.startedAt !== null)
+		.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
 }
 
-export async function latestCompleteSet(root: string, setName: string): Promise<CompleteSet | undefined> {
-	const sets = await listCompleteSets(root, setName);
-	return sets[sets.length - 1];
+async function completeSetAt(candidate: { dir: string; startedAt: Date }, setName: string): Promise<CompleteSet | undefined> {
+	const stat = await fs.lstat(candidate.dir);
+	if (!stat.isDirectory()) return undefined;
+	try {
+		const manifest = await readManifest(candidate.dir);
+		return manifest.set === setName ? { ...candidate, manifest } : undefined;
+	} catch {
+		// Incomplete or foreign: not a set we may count.
+		return undefined;
+	}
 }
