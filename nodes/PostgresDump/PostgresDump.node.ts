@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { backupPostgres, backupReport } from '../../core';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { pgConnectionFrom } from '../shared/credentialConnections';
-import { readContainerTarget } from '../shared/dockerTarget';
+import { containerNameField, readContainerTarget } from '../shared/dockerTarget';
 import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
@@ -57,15 +57,7 @@ export class PostgresDump implements INodeType {
 				],
 				default: 'docker',
 			},
-			{
-				displayName: 'Container Name',
-				name: 'containerName',
-				type: 'string',
-				default: 'postgres',
-				required: true,
-				description: 'Name of the Postgres container, as `docker ps` shows it',
-				displayOptions: { show: { method: ['docker'] } },
-			},
+			containerNameField('postgres', 'Postgres'),
 			{
 				displayName: 'Format',
 				name: 'format',

@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { backupRedis, backupReport, type RedisMethod } from '../../core';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { redisConnectionFrom } from '../shared/credentialConnections';
-import { readContainerTarget } from '../shared/dockerTarget';
+import { containerNameField, readContainerTarget } from '../shared/dockerTarget';
 import { stackBackupDockerConnectionTest, stackBackupRedisConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 
@@ -61,14 +61,7 @@ export class RedisSnapshot implements INodeType {
 				],
 				default: 'sync',
 			},
-			{
-				displayName: 'Container Name',
-				name: 'containerName',
-				type: 'string',
-				default: 'redis',
-				required: true,
-				displayOptions: { show: { method: ['docker'] } },
-			},
+			containerNameField('redis', 'Redis'),
 			{
 				displayName: 'Dump File Path',
 				name: 'filePath',

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { DockerConnection } from '../../core';
 import { dockerConnectionFrom } from './credentialConnections';
 
@@ -7,5 +7,18 @@ export async function readContainerTarget(ctx: IExecuteFunctions, itemIndex: num
 	return {
 		connection: dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', itemIndex)),
 		container: ctx.getNodeParameter('containerName', itemIndex) as string,
+	};
+}
+
+/** The "Container Name" field of the Docker Container method; readContainerTarget reads it. */
+export function containerNameField(defaultName: string, server: string): INodeProperties {
+	return {
+		displayName: 'Container Name',
+		name: 'containerName',
+		type: 'string',
+		default: defaultName,
+		required: true,
+		description: `Name of the ${server} container, as \`docker ps\` shows it`,
+		displayOptions: { show: { method: ['docker'] } },
 	};
 }
