@@ -23,11 +23,12 @@ export async function decompressWithCli(file: string, artifact: ArtifactRecord, 
 	const out = join(outDir, `${artifact.file}.raw`);
 	if (artifact.compression === 'none') return file;
 	const tool = artifact.compression === 'zstd' ? 'zstd' : 'gzip';
-	await new Promise<void>((resolve, reject) => {
-		const child = spawn(tool, ['-d', '-c', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-		pipeline(child.stdout, createWriteStream(out)).catch(reject);
-		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${tool} -d exited ${code}`))));
-	});
+	const child = spawn(tool, ['-d', '-c', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+	// The file is complete only once the write stream has flushed, which can be after the tool exits.
+	await pipeline(child.stdout, createWriteStream(out));
+	const code = await exited;
+	if (code !== 0) throw new Error(`${tool} -d exited ${code}`);
 	return out;
 }
 
