@@ -39,3 +39,7 @@ export { checkRedisConnection } from './redis/checkRedisConnection';
 export { backupVolume, type VolumeBackupOptions, type VolumeBackupResult, type VolumeSource } from './volume/volumeBackup';
 export { backupFiles, type FilesBackupOptions, type FilesBackupResult } from './volume/filesBackup';
 export type { ContainerSelector } from './docker/stopContainers';
+export { DEFAULT_POLICY, describePolicy, parseKeepWithin, validatePolicy, type RetentionPolicy } from './retention/retentionPolicy';
+export { calendarPeriods } from './retention/calendarPeriod';
+export { planRetention, DEFAULT_INCOMPLETE_GRACE_MS, type RetentionCandidate, type RetentionDecision, type RetentionPlan } from './retention/planRetention';
+export { pruneSets, type PruneOptions, type PruneResult, type PrunedSetReport } from './retention/pruneSets';

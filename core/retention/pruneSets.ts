@@ -1,0 +1,159 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { acquireSetLock } from '../backupSet/setLock';
+import { validateSetName } from '../backupSet/setName';
+import { StackBackupError } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { validateTimeZone } from './calendarPeriod';
+import { deleteRunFolder } from './deleteRunFolder';
+import { planRetention, type RetentionDecision } from './planRetention';
+import { describePolicy, validatePolicy, type RetentionPolicy } from './retentionPolicy';
+import { scanSetFolder, type RunFolderState } from './scanSetFolder';
+
+export interface PruneOptions {
+	root: string;
+	setName: string;
+	policy: RetentionPolicy;
+	timeZone?: string;
+	/** Report what would happen; delete nothing. */
+	dryRun?: boolean;
+	incompleteGraceMs?: number;
+	now?: Date;
+	log?: Logger;
+}
+
+export type PruneAction = 'kept' | 'deleted' | 'would delete' | 'partly deleted';
+
+export interface PrunedSetReport {
+	run: string;
+	path: string;
+	startedAt: string;
+	complete: boolean;
+	verdict: RetentionDecision['verdict'];
+	action: PruneAction;
+	reasons: string[];
+	bytes: number;
+}
+
+export interface PruneResult {
+	set: string;
+	root: string;
+	policy: string;
+	timeZone: string;
+	dryRun: boolean;
+	/** Complete sets, newest first. */
+	sets: PrunedSetReport[];
+	/** Run folders of crashed runs, newest first. */
+	incomplete: PrunedSetReport[];
+	/** Entries of the set folder that are not ours and were not touched. */
+	ignored: Array<{ name: string; why: string }>;
+	kept: number;
+	deleted: number;
+	freedBytes: number;
+	warnings: string[];
+}
+
+async function setFolderOf(root: string, setName: string): Promise<string> {
+	const setDir = join(root, validateSetName(setName));
+	const stat = await fs.lstat(setDir).catch(() => null);
+	if (!stat) {
+		throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, {
+			hint: 'Check the backup root and the set name (`n8n-stack-backup list --root DIR` shows the sets).',
+		});
+	}
+	if (!stat.isDirectory()) {
+		// A symlinked set folder could lead deletions out of the backup root.
+		throw new StackBackupError('PRUNE_REFUSED', `${setDir} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}: pruning never follows it`, {
+			hint: 'Point the backup root at the real folder that holds the set.',
+		});
+	}
+	return setDir;
+}
+
+async function folderBytes(state: RunFolderState): Promise<number> {
+	if (state.state === 'complete') return state.manifest.artifacts.reduce((sum, a) => sum + a.size, 0);
+	if (state.state !== 'incomplete') return 0;
+	let bytes = 0;
+	for (const name of await fs.readdir(state.dir).catch(() => [] as string[])) {
+		const stat = await fs.lstat(join(state.dir, name)).catch(() => null);
+		if (stat?.isFile()) bytes += stat.size;
+	}
+	return bytes;
+}
+
+/**
+ * Applies a retention policy to one set folder. Only complete sets of this
+ * set name are counted and deleted; crashed runs' folders go after a grace
+ * period; anything else in the folder is reported and left alone. Runs under
+ * the set's lock, so it never races a backup of the same set.
+ */
+export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
+	const log = options.log ?? silentLogger;
+	const policy = validatePolicy(options.policy);
+	const timeZone = validateTimeZone(options.timeZone?.trim() || 'UTC');
+	const setDir = await setFolderOf(options.root, options.setName);
+	const lock = options.dryRun ? undefined : await acquireSetLock(setDir, { log: (m) => log.warn(m) });
+	try {
+		const states = await scanSetFolder(setDir, options.setName);
+		const byId = new Map(states.filter((s) => s.state !== 'foreign').map((s) => [s.name, s]));
+		const plan = planRetention(
+			states.flatMap((s) => (s.state === 'foreign' ? [] : [{ id: s.name, time: s.time, complete: s.state === 'complete' }])),
+			policy,
+			{ timeZone, now: options.now, incompleteGraceMs: options.incompleteGraceMs },
+		);
+		log.info(`Retention for "${options.setName}" (${describePolicy(policy)}, ${timeZone}): ${plan.sets.length} complete sets, ${plan.incomplete.length} incomplete`);
+
+		const warnings: string[] = [];
+		const apply = async (decision: RetentionDecision): Promise<PrunedSetReport> => {
+			const state = byId.get(decision.id) as Exclude<RunFolderState, { state: 'foreign' }>;
+			const bytes = await folderBytes(state);
+			const report: PrunedSetReport = {
+				run: decision.id,
+				path: state.dir,
+				startedAt: decision.time.toISOString(),
+				complete: decision.complete,
+				verdict: decision.verdict,
+				action: 'kept',
+				reasons: decision.reasons,
+				bytes,
+			};
+			if (decision.verdict === 'keep') return report;
+			if (options.dryRun) return { ...report, action: 'would delete' };
+			const outcome = await deleteRunFolder(state.dir, state.state === 'complete' ? state.manifest : undefined);
+			if (!outcome.removed) {
+				warnings.push(`${state.dir}: deleted our files but kept the folder, which also holds ${outcome.leftBehind.join(', ')} (not ours)`);
+			}
+			log.info(`Deleted ${decision.complete ? 'set' : 'incomplete set'} ${decision.id} (${decision.reasons.join('; ')})`);
+			return { ...report, action: outcome.removed ? 'deleted' : 'partly deleted' };
+		};
+
+		// Oldest first: if a deletion fails midway, the newest sets are the ones still there.
+		const sets = (await sequential([...plan.sets].reverse(), apply)).reverse();
+		const incomplete = (await sequential([...plan.incomplete].reverse(), apply)).reverse();
+		const ignored = states.flatMap((s) => (s.state === 'foreign' ? [{ name: s.name, why: s.why }] : []));
+		for (const w of warnings) log.warn(w);
+		const gone = [...sets, ...incomplete].filter((r) => r.action === 'deleted' || r.action === 'partly deleted' || r.action === 'would delete');
+		return {
+			set: options.setName,
+			root: options.root,
+			policy: describePolicy(policy),
+			timeZone,
+			dryRun: Boolean(options.dryRun),
+			sets,
+			incomplete,
+			ignored,
+			kept: sets.filter((s) => s.verdict === 'keep').length,
+			deleted: gone.length,
+			freedBytes: gone.reduce((sum, r) => sum + r.bytes, 0),
+			warnings,
+		};
+	} finally {
+		await lock?.release();
+	}
+}
+
+async function sequential<T, R>(items: T[], each: (item: T) => Promise<R>): Promise<R[]> {
+	const out: R[] = [];
+	for (const item of items) out.push(await each(item));
+	return out;
+}
