@@ -43,3 +43,6 @@ export { DEFAULT_POLICY, describePolicy, parseKeepWithin, validatePolicy, type R
 export { calendarPeriods } from './retention/calendarPeriod';
 export { planRetention, DEFAULT_INCOMPLETE_GRACE_MS, type RetentionCandidate, type RetentionDecision, type RetentionPlan } from './retention/planRetention';
 export { pruneSets, type PruneOptions, type PruneResult, type PrunedSetReport } from './retention/pruneSets';
+export { verifySet, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
+export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
+export type { PostgresComparison } from './verify/comparePostgresInventory';

@@ -1,4 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { feedInput } from '../archive/feedInput';
 import { readStreamText } from '../archive/readStreamText';
+import { singleFileTar } from '../archive/singleFileTar';
+import { mapDockerError } from '../docker/dockerErrors';
 import { createDockerClient, describeDocker, type DockerConnection } from '../docker/dockerConnection';
 import { execInContainer } from '../docker/execInContainer';
 import { getRunningContainer } from '../docker/runningContainer';
@@ -18,11 +27,39 @@ import type { QuerySession } from './QuerySession';
  */
 export interface PgTransport {
 	errorContext(step: string): PgErrorContext;
-	openSession(): Promise<QuerySession>;
+	/** A session on the connection's database, or on `database` when given. */
+	openSession(database?: string): Promise<QuerySession>;
 	pgDumpVersion(): Promise<string>;
 	startDump(args: string[]): Promise<DumpProcess>;
+	/** Runs psql or pg_restore against `database`, optionally fed `stdin`. */
+	runProgram(program: 'psql' | 'pg_restore', args: string[], options: { database: string; stdin?: Readable }): Promise<DumpProcess>;
+	/** Puts a stream of `size` bytes where the programs can read it as a file (pg_restore --jobs needs one). */
+	stageFile(source: Readable, size: number): Promise<StagedFile>;
 	/** Non-secret facts for the manifest. */
 	describe(): Record<string, unknown>;
+}
+
+export interface StagedFile {
+	path: string;
+	remove(): Promise<void>;
+}
+
+// The other client programs live next to a configured pg_dump.
+function siblingProgram(pgDumpPath: string, program: string): string {
+	return pgDumpPath.includes('/') ? join(dirname(pgDumpPath), program) : program;
+}
+
+async function stageLocally(source: Readable): Promise<StagedFile> {
+	const dir = await fs.mkdtemp(join(tmpdir(), 'n8n-stack-restore-'));
+	const path = join(dir, 'restore.pgdump');
+	const remove = () => fs.rm(dir, { recursive: true, force: true });
+	try {
+		await pipeline(source, createWriteStream(path, { mode: 0o600 }));
+	} catch (error) {
+		await remove();
+		throw error;
+	}
+	return { path, remove };
 }
 
 async function versionFrom(proc: DumpProcess, ctx: PgErrorContext): Promise<string> {
@@ -42,10 +79,13 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump')
 	});
 	return {
 		errorContext,
-		openSession: () => openPgSession(connection, errorContext('Reading the database catalog')),
+		openSession: (database) => openPgSession({ ...connection, database: database ?? connection.database }, errorContext('Reading the database catalog')),
 		pgDumpVersion: () =>
 			versionFrom(spawnPgProgram(pgDumpPath, ['--version'], connection, errorContext('pg_dump')), errorContext('pg_dump')),
 		startDump: async (args) => spawnPgProgram(pgDumpPath, args, connection, errorContext('pg_dump')),
+		runProgram: async (program, args, { database, stdin }) =>
+			spawnPgProgram(siblingProgram(pgDumpPath, program), args, { ...connection, database }, errorContext(program), stdin),
+		stageFile: (source) => stageLocally(source),
 		describe: () => ({ method: 'local', host: connection.host, port: connection.port, pgDump: pgDumpPath }),
 	};
 }
@@ -71,9 +111,38 @@ export async function containerTransport(
 	const run = (cmd: string[]): Promise<DumpProcess> => execInContainer(container, docker, { cmd, env: libpqEnv(inside) });
 	return {
 		errorContext,
-		openSession: () => openContainerPsqlSession(container, docker, inside, errorContext('Reading the database catalog')),
+		openSession: (database) =>
+			openContainerPsqlSession(container, docker, { ...inside, database: database ?? inside.database }, errorContext('Reading the database catalog')),
 		pgDumpVersion: async () => versionFrom(await run(['pg_dump', '--version']), errorContext('pg_dump')),
 		startDump: (args) => run(['pg_dump', ...args]),
+		runProgram: async (program, args, { database, stdin }) => {
+			const proc = await execInContainer(container, docker, { cmd: [program, ...args], env: libpqEnv({ ...inside, database }), stdin: Boolean(stdin) });
+			if (!stdin) return proc;
+			const fed = feedInput(stdin, proc.stdin!, () => proc.abort());
+			return {
+				...proc,
+				done: Promise.all([proc.done, fed]).then(([result, inputError]) =>
+					inputError ? { exitCode: result.exitCode || 1, stderr: `reading the input failed: ${inputError.message}\n${result.stderr}` } : result,
+				),
+			};
+		},
+		stageFile: async (source, size) => {
+			// The container's /tmp: pg_restore --jobs needs a seekable file where it runs.
+			const path = `/tmp/n8n-stack-restore-${randomBytes(6).toString('hex')}.pgdump`;
+			try {
+				await container.putArchive(singleFileTar(basename(path), size, source), { path: '/tmp' });
+			} catch (error) {
+				throw mapDockerError(error, docker, container.id);
+			}
+			return {
+				path,
+				remove: async () => {
+					const rm = await execInContainer(container, docker, { cmd: ['rm', '-f', path] });
+					rm.stdout.resume();
+					await rm.done;
+				},
+			};
+		},
 		describe: () => ({ method: 'docker', container: containerName, docker: describeDocker(docker) }),
 	};
 }

@@ -77,3 +77,18 @@ export function n8nLastMigrationSql(t: TableRef): string {
 		SELECT json_build_object('name', name, 'timestamp', "timestamp")
 		FROM ${table(t)} ORDER BY "timestamp" DESC, id DESC LIMIT 1`);
 }
+
+function quoteLiteral(value: string): string {
+	return `'${value.replace(/'/g, "''")}'`;
+}
+
+export const SERVER_VERSION_NUM_SQL = oneJsonRow(`SELECT to_json(current_setting('server_version_num')::int)`);
+
+export function databaseExistsSql(database: string): string {
+	return oneJsonRow(`SELECT to_json(EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(database)}))`);
+}
+
+/** Ends other sessions on a database, for servers before 13 (no DROP ... WITH (FORCE)). */
+export function terminateSessionsSql(database: string): string {
+	return oneJsonRow(`SELECT to_json(count(pg_terminate_backend(pid))) FROM pg_stat_activity WHERE datname = ${quoteLiteral(database)} AND pid <> pg_backend_pid()`);
+}

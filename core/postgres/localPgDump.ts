@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { feedInput } from '../archive/feedInput';
 import type { PgConnection } from './PgConnection';
 import type { DumpProcess } from './DumpProcess';
 import { libpqEnv } from './libpqEnv';
@@ -15,25 +17,35 @@ function childEnv(connection: PgConnection): NodeJS.ProcessEnv {
 	return env;
 }
 
-/** Runs a local PostgreSQL client program (pg_dump) against `connection` over TCP. */
+/**
+ * Runs a local PostgreSQL client program (pg_dump, psql, pg_restore) against
+ * `connection` over TCP, optionally fed `stdin`. If the input fails midway
+ * the program is killed first, so psql never commits a cut-short script.
+ */
 export function spawnPgProgram(
 	binary: string,
 	args: string[],
 	connection: PgConnection,
 	ctx: PgErrorContext,
+	stdin?: Readable,
 ): DumpProcess {
-	const child = spawn(binary, args, { env: childEnv(connection), stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(binary, args, { env: childEnv(connection), stdio: ['pipe', 'pipe', 'pipe'] });
+	if (!stdin) child.stdin.end();
 	let stderr = '';
 	child.stderr.setEncoding('utf8');
 	child.stderr.on('data', (text: string) => {
 		stderr = (stderr + text).slice(-STDERR_LIMIT);
 	});
-	const done = new Promise<{ exitCode: number; stderr: string }>((resolve, reject) => {
+	const fed = stdin ? feedInput(stdin, child.stdin, () => child.kill('SIGKILL')) : Promise.resolve(undefined);
+	const exited = new Promise<{ exitCode: number; stderr: string }>((resolve, reject) => {
 		child.once('error', (error: NodeJS.ErrnoException) =>
 			reject(error.code === 'ENOENT' ? pgToolMissing(ctx) : error),
 		);
 		child.once('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), stderr }));
 	});
+	const done = Promise.all([exited, fed]).then(([result, inputError]) =>
+		inputError ? { exitCode: result.exitCode || 1, stderr: `reading the input failed: ${inputError.message}\n${result.stderr}` } : result,
+	);
 	done.catch(() => undefined);
 	return { stdout: child.stdout, done, abort: () => child.kill('SIGTERM') };
 }

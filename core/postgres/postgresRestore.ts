@@ -1,0 +1,178 @@
+import { dirname } from 'node:path';
+import { openArtifact } from '../archive/openArtifact';
+import { artifactOfKind, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { defaultCompression } from '../archive/compression';
+import type { DockerConnection } from '../docker/dockerConnection';
+import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { comparePostgresInventory, type PostgresComparison } from '../verify/comparePostgresInventory';
+import { createDatabase, databaseExists, dropDatabase, maintenanceDatabaseFor } from './databaseAdmin';
+import type { PostgresInventory } from './inventory';
+import type { PgConnection } from './PgConnection';
+import { pgProcessError } from './pgErrors';
+import { backupPostgres } from './postgresBackup';
+import { containerTransport, localTransport, type PgTransport } from './PgTransport';
+
+export interface PostgresRestoreOptions {
+	/** A run folder, or a set folder for its newest complete set. */
+	setPath: string;
+	method: 'docker' | 'local';
+	/** Where to restore; `database` is the target database. */
+	connection: PgConnection;
+	docker?: { connection: DockerConnection; container: string };
+	/** Local pg_dump; psql and pg_restore are taken from the same folder. */
+	pgDumpPath?: string;
+	/** Must equal the target database's name when it exists: it is then replaced. */
+	confirmReplace?: string;
+	/** Parallel pg_restore jobs for a custom-format dump (default 2). */
+	jobs?: number;
+	/** Skip ownership and privileges (restoring to a server without the original roles). */
+	noOwner?: boolean;
+	/** Where the safety backup of a replaced database goes (default: the set's backup root). */
+	safetyRoot?: string;
+	log?: Logger;
+	/** A set already verified by the caller (a drill), to skip the second checksum pass. */
+	verified?: VerifiedSet;
+}
+
+export interface PostgresRestoreResult {
+	set: string;
+	artifact: string;
+	format: string;
+	database: string;
+	replaced: boolean;
+	/** The run folder holding the replaced database's state, taken just before. */
+	safetyBackup: string | null;
+	comparison: PostgresComparison;
+	durationMs: number;
+}
+
+export function openRestoreTransport(options: Pick<PostgresRestoreOptions, 'method' | 'connection' | 'docker' | 'pgDumpPath'>): Promise<PgTransport> {
+	if (!options.connection?.database) throw invalidInput('No target database was given', 'Name the database to restore into (CLI: in the URL, or --database).');
+	if (options.method === 'local') return Promise.resolve(localTransport(options.connection, options.pgDumpPath));
+	if (!options.docker?.container) throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Postgres container (see `docker ps`).');
+	return containerTransport(options.docker.connection, options.docker.container, options.connection);
+}
+
+// A conninfo string, so a database name can never be read as options or as a URL.
+function dbnameArg(database: string): string {
+	return `--dbname=dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Feeds the dump to psql (plain, one transaction, stop at the first error) or pg_restore (custom, parallel). */
+export async function loadDump(transport: PgTransport, set: VerifiedSet, database: string, options: { jobs?: number; noOwner?: boolean; log: Logger }): Promise<void> {
+	const artifact = artifactOfKind(set, 'postgres');
+	const ctx = { ...transport.errorContext(artifact.format === 'custom' ? 'pg_restore' : 'psql'), database };
+	const fail = (exitCode: number, stderr: string) => {
+		const error = pgProcessError(exitCode, stderr, ctx);
+		if (error.code !== 'PG_DUMP_FAILED') return error;
+		return new StackBackupError('PG_RESTORE_FAILED', error.message.replace(/^(psql|pg_restore) failed/, 'Restoring the dump failed'), {
+			hint: 'The target database was left as the failed restore made it. A plain dump runs in one transaction, so nothing of it stayed. If a role is missing, restore with "no owner".',
+			details: error.details,
+		});
+	};
+	if (artifact.format === 'plain') {
+		const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-o', '/dev/null'];
+		const proc = await transport.runProgram('psql', args, { database, stdin: openArtifact(set.dir, artifact) });
+		proc.stdout.resume();
+		const { exitCode, stderr } = await proc.done;
+		if (exitCode !== 0) throw fail(exitCode, stderr);
+		return;
+	}
+	const jobs = Math.max(1, Math.floor(options.jobs ?? 2));
+	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs}`);
+	const staged = await transport.stageFile(openArtifact(set.dir, artifact), artifact.rawSize);
+	try {
+		const args = ['--no-password', '--exit-on-error', `--jobs=${jobs}`, dbnameArg(database)];
+		if (options.noOwner) args.push('--no-owner', '--no-privileges');
+		const proc = await transport.runProgram('pg_restore', [...args, staged.path], { database });
+		proc.stdout.resume();
+		const { exitCode, stderr } = await proc.done;
+		if (exitCode !== 0) throw fail(exitCode, stderr);
+	} finally {
+		await staged.remove().catch(() => undefined);
+	}
+}
+
+/** Reads the restored database back and compares it with the manifest. */
+export async function compareRestoredDatabase(transport: PgTransport, set: VerifiedSet, database: string): Promise<PostgresComparison> {
+	const expected = set.manifest.inventory.postgres as PostgresInventory | undefined;
+	if (!expected) return { tablesChecked: 0, rowsChecked: 0, workflowsChecked: 0, differences: ['the manifest has no Postgres inventory to compare with'] };
+	const session = await transport.openSession(database);
+	try {
+		return await comparePostgresInventory(session, expected);
+	} finally {
+		await session.close();
+	}
+}
+
+/**
+ * Restores a Postgres set: checksums first, then into a new database, or
+ * over an existing one only when its name is typed as confirmation, after a
+ * safety backup of what is there. The result is compared with the manifest.
+ */
+export async function restorePostgres(options: PostgresRestoreOptions): Promise<PostgresRestoreResult> {
+	const began = Date.now();
+	const log = options.log ?? silentLogger;
+	const database = options.connection?.database;
+	const transport = await openRestoreTransport(options);
+	const set = options.verified ?? (await verifySet(options.setPath, log));
+	const artifact = artifactOfKind(set, 'postgres');
+	const where = transport.errorContext('restore').where;
+
+	const admin = await transport.openSession(maintenanceDatabaseFor(database));
+	let safetyBackup: string | null = null;
+	let created = false;
+	let replaced = false;
+	try {
+		if (await databaseExists(admin, database)) {
+			if (options.confirmReplace !== database) {
+				throw new StackBackupError('CONFIRMATION_REQUIRED', `Database "${database}" already exists on ${where}`, {
+					hint: `To replace it, type its name "${database}" as the confirmation (CLI: --replace ${database}); a safety backup is taken first. Or restore into a new database name.`,
+				});
+			}
+			const safetyRoot = options.safetyRoot ?? dirname(dirname(set.dir));
+			log.info(`Taking a safety backup of "${database}" before replacing it`);
+			const safety = await backupPostgres({
+				root: safetyRoot,
+				setName: `pre-restore-${database.replace(/[^A-Za-z0-9._-]/g, '_')}`.slice(0, 100),
+				method: options.method,
+				connection: options.connection,
+				docker: options.docker,
+				pgDumpPath: options.pgDumpPath,
+				format: 'custom',
+				compression: defaultCompression(),
+				allowShrink: true,
+				log,
+			});
+			safetyBackup = safety.path;
+			log.info(`Safety backup written to ${safety.path}; dropping "${database}"`);
+			await dropDatabase(admin, database);
+			replaced = true;
+		}
+		await createDatabase(admin, database, where);
+		created = true;
+		log.info(`Restoring ${artifact.file} (${artifact.format}) into "${database}" on ${where}`);
+		try {
+			await loadDump(transport, set, database, { jobs: options.jobs, noOwner: options.noOwner, log });
+		} catch (error) {
+			if (error instanceof StackBackupError && safetyBackup) {
+				throw new StackBackupError(error.code, error.message, {
+					hint: `${error.hint ?? ''} The database's previous state is in the safety backup ${safetyBackup}: restore it with the same replace confirmation.`.trim(),
+					details: { ...error.details, safetyBackup },
+				});
+			}
+			throw error;
+		}
+	} catch (error) {
+		// A database this restore created from nothing is removed again; a replaced one is left for inspection.
+		if (created && !replaced) await dropDatabase(admin, database).catch(() => undefined);
+		throw error;
+	} finally {
+		await admin.close();
+	}
+	const comparison = await compareRestoredDatabase(transport, set, database);
+	if (comparison.differences.length) log.warn(`The restored database differs from the manifest: ${comparison.differences.slice(0, 5).join('; ')}`);
+	else log.info(`Restored "${database}": ${comparison.tablesChecked} tables, ${comparison.rowsChecked} rows and ${comparison.workflowsChecked} workflows match the manifest`);
+	return { set: set.dir, artifact: artifact.file, format: artifact.format, database, replaced, safetyBackup, comparison, durationMs: Date.now() - began };
+}

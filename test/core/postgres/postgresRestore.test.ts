@@ -1,0 +1,132 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { backupPostgres, readManifest, restorePostgres, type PostgresRestoreOptions } from '../../../core';
+import { dumpOptions } from '../../support/backupOptions';
+import { fingerprint } from '../../support/dbFingerprint';
+import { createScratchDatabase, uniqueName, withClient, type PgServer, type ScratchDatabase } from '../../support/scratchDatabase';
+import { writeSyntheticSet } from '../../support/syntheticSets';
+import { useTempDir } from '../../support/tempDir';
+import { testEnv } from '../../support/testEnv';
+
+const env = testEnv();
+
+const exists = (server: PgServer, name: string) =>
+	withClient(server, 'postgres', async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+
+describe('Postgres restore (real psql / pg_restore, locally and in the container)', () => {
+	const tmp = useTempDir();
+
+	const cases = [
+		{ method: 'local' as const, format: 'plain' as const, compression: 'zstd' as const },
+		{ method: 'local' as const, format: 'custom' as const, compression: 'gzip' as const },
+		{ method: 'docker' as const, format: 'plain' as const, compression: 'gzip' as const },
+		{ method: 'docker' as const, format: 'custom' as const, compression: 'zstd' as const },
+	];
+
+	describe.each(cases)('$method, $format, $compression', ({ method, format, compression }) => {
+		const server = method === 'local' ? env.hostPostgres : env.containerPostgres;
+		let source: ScratchDatabase;
+		const targets: string[] = [];
+		beforeEach(async () => {
+			source = await createScratchDatabase(server, { n8nFixture: true });
+		});
+		afterEach(async () => {
+			await source.drop();
+			for (const name of targets.splice(0)) await withClient(server, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+		});
+
+		const restoreOptions = (setPath: string, database: string, extra: Partial<PostgresRestoreOptions> = {}): PostgresRestoreOptions => ({
+			setPath,
+			method,
+			connection: { ...source.connection, database },
+			docker: method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined,
+			jobs: 2,
+			...extra,
+		});
+
+		it('restores into a new database: rows and workflow checksums equal the source', async () => {
+			const set = await backupPostgres(dumpOptions(tmp.path(), source, method, { format, compression }));
+			const target = uniqueName('restored');
+			targets.push(target);
+			const result = await restorePostgres(restoreOptions(set.path, target));
+			expect(await fingerprint(server, target)).toEqual(await fingerprint(server, source.name));
+			expect(result).toMatchObject({ database: target, replaced: false, safetyBackup: null, format });
+			expect(result.comparison).toMatchObject({ differences: [], workflowsChecked: 42 });
+			expect(result.comparison.tablesChecked).toBeGreaterThan(5);
+		});
+
+		it('replaces an existing database only when its name is typed, after a safety backup', async () => {
+			const set = await backupPostgres(dumpOptions(tmp.path(), source, method, { format, compression }));
+			const target = (await createScratchDatabase(server)).name;
+			targets.push(target);
+			await withClient(server, target, (c) => c.query('CREATE TABLE precious (v text); INSERT INTO precious VALUES ($$keep me$$)'));
+
+			await expect(restorePostgres(restoreOptions(set.path, target))).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED', hint: expect.stringContaining(`"${target}"`) });
+			await expect(restorePostgres(restoreOptions(set.path, target, { confirmReplace: 'n8n' }))).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+			expect(await withClient(server, target, (c) => c.query('SELECT v FROM precious'))).toMatchObject({ rows: [{ v: 'keep me' }] });
+
+			// A session left open on the target does not block the replace (DROP ... WITH (FORCE)).
+			const open = new Client({ ...server, database: target });
+			const ended = new Promise((resolve) => open.on('error', resolve));
+			await open.connect();
+			try {
+				const result = await restorePostgres(restoreOptions(set.path, target, { confirmReplace: target }));
+				expect(result.replaced).toBe(true);
+				expect(await ended).toMatchObject({ message: expect.stringMatching(/terminat/) });
+				const safety = await readManifest(result.safetyBackup!);
+				expect(safety.set).toBe(`pre-restore-${target}`);
+				expect((safety.inventory.postgres as { tables: Array<{ name: string; rows: number }> }).tables).toContainEqual(expect.objectContaining({ name: 'precious', rows: 1 }));
+			} finally {
+				await open.end().catch(() => undefined);
+			}
+			expect(await fingerprint(server, target)).toEqual(await fingerprint(server, source.name));
+		});
+	});
+
+	it('refuses a set whose artifact changed (CHECKSUM_MISMATCH) before touching any database', async () => {
+		const source = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });
+		try {
+			const set = await backupPostgres(dumpOptions(tmp.path(), source, 'local', { compression: 'none' }));
+			const file = join(set.path, set.artifacts[0].file);
+			const bytes = readFileSync(file);
+			bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+			writeFileSync(file, bytes);
+			const target = uniqueName('never');
+			await expect(restorePostgres({ setPath: set.path, method: 'local', connection: { ...source.connection, database: target } })).rejects.toMatchObject({
+				code: 'CHECKSUM_MISMATCH',
+				hint: expect.stringMatching(/Nothing was restored/),
+			});
+			expect(await exists(env.hostPostgres, target)).toBe(false);
+		} finally {
+			await source.drop();
+		}
+	});
+
+	it('a failed restore into a new database leaves no database behind, and nothing half-loaded', async () => {
+		const root = tmp.path();
+		const dir = writeSyntheticSet(root, 'broken', new Date('2026-01-01T02:00:00Z'), { content: 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n' });
+		const target = uniqueName('failed');
+		const s = env.hostPostgres;
+		await expect(
+			restorePostgres({ setPath: dir, method: 'local', connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target } }),
+		).rejects.toMatchObject({ code: 'PG_RESTORE_FAILED', message: expect.stringMatching(/syntax error/) });
+		expect(await exists(s, target)).toBe(false);
+	});
+
+	it('takes a set folder to mean its newest complete set', async () => {
+		const source = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });
+		const target = uniqueName('latest');
+		try {
+			await backupPostgres(dumpOptions(tmp.path(), source, 'local'));
+			await withClient(env.hostPostgres, source.name, (c) => c.query(`INSERT INTO workflow_entity (id, name, active, nodes, connections, "createdAt", "updatedAt") SELECT 'newer-wf', 'added later', false, '[]', '{}', now(), now()`));
+			const newest = await backupPostgres(dumpOptions(tmp.path(), source, 'local', { allowShrink: true }));
+			const result = await restorePostgres({ setPath: join(tmp.path(), 'n8n-db'), method: 'local', connection: { ...source.connection, database: target } });
+			expect(result.set).toBe(newest.path);
+			expect(result.comparison.workflowsChecked).toBe(43);
+		} finally {
+			await withClient(env.hostPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`));
+			await source.drop();
+		}
+	});
+});
