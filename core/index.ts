@@ -46,3 +46,4 @@ export { pruneSets, type PruneOptions, type PruneResult, type PrunedSetReport } 
 export { verifySet, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
 export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
 export type { PostgresComparison } from './verify/comparePostgresInventory';
+export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';

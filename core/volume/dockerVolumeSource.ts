@@ -1,7 +1,6 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { minipassToReadable } from '../archive/minipassToReadable';
-import { Pack, Parser, type ReadEntry } from 'tar';
+import { filterTar } from '../archive/filterTar';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
@@ -83,25 +82,9 @@ export async function openDockerVolumeArchive(
 	const cleanup = () => helper.remove({ force: true, v: false }).then(() => undefined, () => undefined);
 	try {
 		const archive = (await helper.getArchive({ path: '/volume/.' })) as unknown as Readable;
-		return { stream: excluded ? withExcludes(archive, excluded) : archive, cleanup };
+		return { stream: excluded ? filterTar(archive, (path) => !excluded(path)) : archive, cleanup };
 	} catch (error) {
 		await cleanup();
 		throw mapDockerError(error, connection);
 	}
-}
-
-// The archive API cannot leave paths out, so with excludes the tar is parsed
-// and its remaining entries re-packed (node-tar streams both ways).
-function withExcludes(archive: Readable, excluded: ExcludeMatcher): Readable {
-	const pack = new Pack({ portable: false });
-	const parser = new Parser({
-		filter: (path: string) => !excluded(path),
-		onReadEntry: (entry: ReadEntry) => {
-			pack.add(entry);
-		},
-	});
-	parser.on('end', () => pack.end());
-	archive.on('error', (e: Error) => pack.emit('error', e as never));
-	archive.pipe(parser as unknown as NodeJS.WritableStream);
-	return minipassToReadable(pack);
 }

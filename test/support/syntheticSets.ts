@@ -8,11 +8,24 @@ import { runFolderName } from '../../core/backupSet/runFolderName';
  * A set written the way a backup run leaves it (artifact, then manifest),
  * without running a backup: for tests over many sets (retention, listing).
  */
-export function writeSyntheticSet(root: string, setName: string, time: Date, options: { complete?: boolean; manifestSet?: string; content?: string } = {}): string {
+export interface SyntheticArtifact {
+	file: string;
+	kind: string;
+	format: string;
+	content: Buffer | string;
+}
+
+export function writeSyntheticSet(
+	root: string,
+	setName: string,
+	time: Date,
+	options: { complete?: boolean; manifestSet?: string; content?: string; artifact?: SyntheticArtifact; inventory?: Record<string, unknown> } = {},
+): string {
 	const dir = join(root, setName, runFolderName(time));
 	mkdirSync(dir, { recursive: true, mode: 0o700 });
-	const content = options.content ?? `dump of ${time.toISOString()}\n`;
-	writeFileSync(join(dir, 'n8n.sql'), content, { mode: 0o600 });
+	const artifact = options.artifact ?? { file: 'n8n.sql', kind: 'postgres', format: 'plain', content: options.content ?? `dump of ${time.toISOString()}\n` };
+	const content = artifact.content;
+	writeFileSync(join(dir, artifact.file), content, { mode: 0o600 });
 	if (options.complete === false) return dir;
 	const manifest = {
 		format: MANIFEST_FORMAT,
@@ -25,9 +38,9 @@ export function writeSyntheticSet(root: string, setName: string, time: Date, opt
 		finishedAt: time.toISOString(),
 		artifacts: [
 			{
-				file: 'n8n.sql',
-				kind: 'postgres',
-				format: 'plain',
+				file: artifact.file,
+				kind: artifact.kind,
+				format: artifact.format,
 				compression: 'none',
 				size: Buffer.byteLength(content),
 				rawSize: Buffer.byteLength(content),
@@ -35,7 +48,7 @@ export function writeSyntheticSet(root: string, setName: string, time: Date, opt
 			},
 		],
 		sources: {},
-		inventory: {},
+		inventory: options.inventory ?? {},
 		warnings: [],
 	};
 	writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest), { mode: 0o600 });

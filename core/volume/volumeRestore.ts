@@ -1,0 +1,187 @@
+import type Docker from 'dockerode';
+import { promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { Parser, Unpack, type ReadEntry } from 'tar';
+import { filterTar } from '../archive/filterTar';
+import { openArtifact } from '../archive/openArtifact';
+import { artifactOfKind, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
+import { mapDockerError } from '../docker/dockerErrors';
+import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { checkArchiveSafety, entryPath, unsafeEntryError, unsafeEntryReason, type ArchiveCounts } from './archiveEntryGuard';
+import { HELPER_LABEL, helperImageFor, validateVolumeName } from './dockerVolumeSource';
+import { VOLUME_ARTIFACT_KIND, type VolumeInventory } from './volumeBackup';
+
+export type RestoreTarget = { type: 'dir'; path: string } | { type: 'volume'; volume: string; image?: string };
+
+export interface VolumeRestoreOptions {
+	/** A run folder, or a set folder for its newest complete set. */
+	setPath: string;
+	target: RestoreTarget;
+	/** Overwrite files that already exist in the target (default: keep them). Nothing is ever deleted. */
+	overwrite?: boolean;
+	docker?: DockerConnection;
+	log?: Logger;
+	verified?: VerifiedSet;
+}
+
+export interface VolumeRestoreResult {
+	set: string;
+	artifact: string;
+	target: RestoreTarget;
+	mode: 'keep existing' | 'overwrite';
+	archive: ArchiveCounts;
+	/** Differences between the archive's content and the manifest's counts. */
+	differences: string[];
+	durationMs: number;
+}
+
+export function compareArchiveCounts(counts: ArchiveCounts, expected: Partial<VolumeInventory> | undefined): string[] {
+	if (!expected) return ['the manifest has no volume inventory to compare with'];
+	const differences: string[] = [];
+	for (const field of ['files', 'directories', 'symlinks', 'bytes'] as const) {
+		if (typeof expected[field] === 'number' && counts[field] !== expected[field]) differences.push(`${field}: ${counts[field]} in the archive, the manifest says ${expected[field]}`);
+	}
+	return differences;
+}
+
+// The same check again while extracting: the file could change between the two passes.
+function guardedFilter(artifact: string, onRefusal: (error: StackBackupError) => void) {
+	const symlinks = new Set<string>();
+	return (path: string, stats: unknown) => {
+		const entry = stats as ReadEntry;
+		const reason = unsafeEntryReason({ path, type: entry.type, linkpath: entry.linkpath }, symlinks);
+		if (reason) onRefusal(unsafeEntryError(path, reason, artifact));
+		return !reason;
+	};
+}
+
+async function extractIntoDir(archive: Readable, dir: string, overwrite: boolean, artifact: string): Promise<void> {
+	const stat = await fs.stat(dir).catch(() => null);
+	if (stat && !stat.isDirectory()) throw invalidInput(`${dir} is not a folder`, 'Give a folder (it is created when it does not exist).');
+	if (!stat) await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+	let refusal: StackBackupError | undefined;
+	const unpack = new Unpack({
+		cwd: dir,
+		strict: true,
+		keep: !overwrite,
+		preservePaths: false,
+		filter: guardedFilter(artifact, (e) => (refusal ??= e)),
+	});
+	await new Promise<void>((resolve, reject) => {
+		unpack.on('close', resolve);
+		unpack.on('error', reject);
+		archive.on('error', reject);
+		archive.pipe(unpack as unknown as NodeJS.WritableStream);
+	});
+	if (refusal) throw refusal;
+}
+
+async function existingPaths(helper: Docker.Container): Promise<Set<string>> {
+	const paths = new Set<string>();
+	const archive = (await helper.getArchive({ path: '/target/.' })) as unknown as Readable;
+	const parser = new Parser({
+		onReadEntry: (entry: ReadEntry) => {
+			paths.add(entryPath(entry.path));
+			entry.resume();
+		},
+	});
+	await new Promise<void>((resolve, reject) => {
+		parser.on('end', resolve);
+		parser.on('error', reject);
+		archive.on('error', reject);
+		archive.pipe(parser as unknown as NodeJS.WritableStream);
+	});
+	return paths;
+}
+
+async function ensureVolume(docker: Docker, connection: DockerConnection, volume: string, log: Logger): Promise<void> {
+	try {
+		await docker.getVolume(volume).inspect();
+	} catch (error) {
+		if ((error as { statusCode?: number }).statusCode !== 404) throw mapDockerError(error, connection);
+		log.info(`Volume "${volume}" does not exist; creating it`);
+		await docker.createVolume({ Name: volume }).catch((e: unknown) => {
+			throw mapDockerError(e, connection);
+		});
+	}
+}
+
+async function extractIntoVolume(archive: () => Readable, options: VolumeRestoreOptions & { target: { type: 'volume' } }, recordedImage: string | undefined, log: Logger, artifact: string): Promise<void> {
+	if (!options.docker) throw invalidInput('Restoring into a volume needs a Docker connection', 'Set the Docker Engine credential (CLI: --docker-host).');
+	const volume = validateVolumeName(options.target.volume);
+	const docker = createDockerClient(options.docker);
+	await ensureVolume(docker, options.docker, volume, log);
+	const image = await helperImageFor(docker, options.docker, volume, options.target.image ?? (await presentImage(docker, recordedImage)));
+	let helper: Docker.Container;
+	try {
+		helper = await docker.createContainer({
+			Image: image,
+			Entrypoint: ['/n8n-stack-backup-helper-is-never-started'],
+			Cmd: [],
+			Labels: { [HELPER_LABEL]: '1' },
+			NetworkDisabled: true,
+			HostConfig: { Binds: [`${volume}:/target`], NetworkMode: 'none' },
+		});
+	} catch (error) {
+		throw mapDockerError(error, options.docker);
+	}
+	try {
+		const existing = options.overwrite ? undefined : await existingPaths(helper);
+		let refusal: StackBackupError | undefined;
+		const guard = guardedFilter(artifact, (e) => (refusal ??= e));
+		const stream = filterTar(archive(), (path, entry) => guard(path, entry) && (entry.type === 'Directory' || !existing?.has(entryPath(path))));
+		try {
+			await helper.putArchive(stream, { path: '/target', noOverwriteDirNonDir: 'true' });
+		} catch (error) {
+			throw mapDockerError(error, options.docker);
+		}
+		if (refusal) throw refusal;
+	} finally {
+		await helper.remove({ force: true, v: false }).catch(() => undefined);
+	}
+}
+
+// The image the backup read the volume with, if it is still here: a new, unused volume has no other.
+async function presentImage(docker: Docker, image: string | undefined): Promise<string | undefined> {
+	if (!image) return undefined;
+	return docker
+		.getImage(image)
+		.inspect()
+		.then(() => image, () => undefined);
+}
+
+/**
+ * Restores a volume archive into a host folder (node-tar) or a Docker volume
+ * (a never-started helper and the archive API). The archive is read once in
+ * full first, and refused if any entry could land outside the target; only
+ * then is anything written. Existing files are kept unless `overwrite`.
+ */
+export async function restoreVolume(options: VolumeRestoreOptions): Promise<VolumeRestoreResult> {
+	const began = Date.now();
+	const log = options.log ?? silentLogger;
+	const set = options.verified ?? (await verifySet(options.setPath, log));
+	const artifact = artifactOfKind(set, VOLUME_ARTIFACT_KIND);
+	const counts = await checkArchiveSafety(openArtifact(set.dir, artifact), artifact.file);
+	const differences = compareArchiveCounts(counts, set.manifest.inventory[VOLUME_ARTIFACT_KIND] as VolumeInventory | undefined);
+	const target = options.target;
+	log.info(`Restoring ${artifact.file} (${counts.files} files, ${counts.bytes} bytes) into ${target.type === 'dir' ? target.path : `volume "${target.volume}"`}`);
+	if (target.type === 'dir') {
+		if (!target.path?.startsWith('/')) throw invalidInput(`"${target.path}" is not an absolute path`, 'Give the folder to restore into as an absolute path.');
+		await extractIntoDir(openArtifact(set.dir, artifact), target.path, Boolean(options.overwrite), artifact.file);
+	} else {
+		const recorded = (set.manifest.sources[VOLUME_ARTIFACT_KIND] as { image?: string } | undefined)?.image;
+		await extractIntoVolume(() => openArtifact(set.dir, artifact), { ...options, target }, recorded ?? undefined, log, artifact.file);
+	}
+	if (differences.length) log.warn(`The archive differs from its manifest: ${differences.join('; ')}`);
+	return {
+		set: set.dir,
+		artifact: artifact.file,
+		target,
+		mode: options.overwrite ? 'overwrite' : 'keep existing',
+		archive: counts,
+		differences,
+		durationMs: Date.now() - began,
+	};
+}
