@@ -47,3 +47,4 @@ export { verifySet, resolveRunFolder, artifactOfKind, type VerifiedSet } from '.
 export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
 export type { PostgresComparison } from './verify/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';
+export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from './redis/redisRestore';

@@ -1,5 +1,5 @@
 import { createReadStream, promises as fs } from 'node:fs';
-import { isAbsolute, posix } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Compression } from '../archive/compression';
 import type { BackupResult } from '../backupSet/backupResult';
@@ -10,6 +10,7 @@ import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import { bgsaveAndWait } from './bgsave';
 import { containerRedisCommands } from './containerRedisCommands';
 import { readFileFromContainer } from './containerFile';
+import { dumpPath } from './dumpPath';
 import { openIoredisCommands } from './ioredisCommands';
 import { RdbValidator } from './RdbValidator';
 import type { RedisCommands } from './RedisCommands';
@@ -44,17 +45,6 @@ export interface RedisInventory {
 }
 
 export type RedisBackupResult = BackupResult<RedisInventory & { rdbVersion: number; checksumVerified: boolean }>;
-
-async function dumpPath(redis: RedisCommands): Promise<string> {
-	const dir = (await redis.call('CONFIG', 'GET', 'dir')).split('\n')[1];
-	const file = (await redis.call('CONFIG', 'GET', 'dbfilename')).split('\n')[1];
-	if (!dir || !file) {
-		throw new StackBackupError('REDIS_FAILED', `Could not read where ${redis.where} writes its dump (CONFIG GET dir/dbfilename)`, {
-			hint: 'The user may lack +config; give the dump file path explicitly.',
-		});
-	}
-	return posix.join(dir, file);
-}
 
 interface Source {
 	commands: RedisCommands;

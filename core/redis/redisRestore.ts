@@ -1,0 +1,78 @@
+import { posix } from 'node:path';
+import { openArtifact } from '../archive/openArtifact';
+import { singleFileTar } from '../archive/singleFileTar';
+import { artifactOfKind, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
+import { mapDockerError } from '../docker/dockerErrors';
+import { pathOwner } from '../docker/pathOwner';
+import { getRunningContainer } from '../docker/runningContainer';
+import { stopContainers } from '../docker/stopContainers';
+import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { containerRedisCommands } from './containerRedisCommands';
+import { dumpPath } from './dumpPath';
+import { REDIS_ARTIFACT_KIND, type RedisInventory } from './redisBackup';
+import { compareKeyCounts, waitForLoadedRedis } from './redisReadiness';
+
+export interface RedisRestoreOptions {
+	setPath: string;
+	docker: { connection: DockerConnection; container: string };
+	/** How redis-cli inside the container reaches the server (port, user, password). */
+	connection: { port?: number; user?: string; password?: string };
+	log?: Logger;
+	verified?: VerifiedSet;
+	loadTimeoutMs?: number;
+}
+
+export interface RedisRestoreResult {
+	set: string;
+	artifact: string;
+	container: string;
+	path: string;
+	keys: Record<string, number>;
+	differences: string[];
+	durationMs: number;
+}
+
+/**
+ * Puts a set's RDB into the Redis container's data folder: stop the
+ * container, put the file through the archive API, start it (always), wait
+ * until the dataset is loaded, and check the key counts against the manifest.
+ */
+export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisRestoreResult> {
+	const began = Date.now();
+	const log = options.log ?? silentLogger;
+	if (!options.docker?.container) throw invalidInput('Restoring Redis needs its container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
+	const set = options.verified ?? (await verifySet(options.setPath, log));
+	const artifact = artifactOfKind(set, REDIS_ARTIFACT_KIND);
+	const { connection: dockerConnection, container: name } = options.docker;
+	const docker = createDockerClient(dockerConnection);
+	const container = await getRunningContainer(docker, dockerConnection, name);
+	const redis = containerRedisCommands(container, dockerConnection, name, options.connection);
+
+	const appendonly = (await redis.call('CONFIG', 'GET', 'appendonly')).split('\n')[1];
+	if (appendonly === 'yes') {
+		throw new StackBackupError('REDIS_RESTORE_FAILED', `Redis in container "${name}" uses AOF persistence (appendonly yes): at start it would load its AOF and ignore the restored RDB`, {
+			hint: 'Start it with appendonly no, restore, then run CONFIG SET appendonly yes (Redis then writes a new AOF from the restored data).',
+		});
+	}
+	const path = await dumpPath(redis);
+	const owner = (await pathOwner(container, path)) ?? (await pathOwner(container, posix.dirname(path)));
+
+	const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
+	try {
+		log.info(`Putting ${artifact.file} into ${name}:${path}`);
+		const tar = singleFileTar(posix.basename(path), artifact.rawSize, openArtifact(set.dir, artifact), { uid: owner?.uid, gid: owner?.gid, mode: 0o600 });
+		await container.putArchive(tar, { path: posix.dirname(path) }).catch((error: unknown) => {
+			throw mapDockerError(error, dockerConnection, name);
+		});
+	} finally {
+		await restart();
+	}
+	const keys = await waitForLoadedRedis(redis, options.loadTimeoutMs);
+	const expected = (set.manifest.inventory[REDIS_ARTIFACT_KIND] as RedisInventory | undefined)?.keys;
+	const differences = compareKeyCounts(keys, expected);
+	if (differences.length) log.warn(`Redis came back with other key counts than the manifest: ${differences.join('; ')}`);
+	else log.info(`Redis in ${name} loaded the set: ${Object.values(keys).reduce((a, b) => a + b, 0)} keys, as the manifest says`);
+	return { set: set.dir, artifact: artifact.file, container: name, path, keys, differences, durationMs: Date.now() - began };
+}
