@@ -48,3 +48,5 @@ export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResul
 export type { PostgresComparison } from './verify/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';
 export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from './redis/redisRestore';
+export { runRestoreDrill, type DrillOptions, type DrillVerdict, type DrillCheck } from './verify/restoreDrill';
+export type { ScratchRedis } from './verify/scratchRedis';

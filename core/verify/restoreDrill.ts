@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { openArtifact } from '../archive/openArtifact';
+import { MeasuringStream } from '../archive/MeasuringStream';
+import type { ArtifactRecord } from '../backupSet/manifest';
+import { resolveRunFolder, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import type { DockerConnection } from '../docker/dockerConnection';
+import { isStackBackupError } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { createDatabase, dropDatabase, maintenanceDatabaseFor } from '../postgres/databaseAdmin';
+import type { PgConnection } from '../postgres/PgConnection';
+import { compareRestoredDatabase, loadDump, openRestoreTransport } from '../postgres/postgresRestore';
+import type { RedisInventory } from '../redis/redisBackup';
+import { compareKeyCounts } from '../redis/redisReadiness';
+import type { FilesInventory } from '../volume/filesBackup';
+import { restoreVolume } from '../volume/volumeRestore';
+import type { VolumeInventory } from '../volume/volumeBackup';
+import { countTree } from './countTree';
+import { loadRdbInScratchRedis, type ScratchRedis } from './scratchRedis';
+
+export interface DrillOptions {
+	/** A run folder, or a set folder for its newest complete set. */
+	setPath: string;
+	/** A server to create a scratch database on (its `database` is ignored). */
+	postgres?: { method: 'docker' | 'local'; connection: PgConnection; docker?: { connection: DockerConnection; container: string }; pgDumpPath?: string; jobs?: number };
+	redis?: ScratchRedis;
+	/** Where temp folders for volumes go (default: the system temp folder). */
+	scratchDir?: string;
+	log?: Logger;
+}
+
+export interface DrillCheck {
+	artifact: string;
+	kind: string;
+	result: 'pass' | 'fail';
+	scratch: string | null;
+	summary: string;
+	differences: string[];
+}
+
+export interface DrillVerdict {
+	set: string;
+	path: string;
+	startedAt: string | null;
+	verdict: 'pass' | 'fail';
+	checks: DrillCheck[];
+	/** Every difference of every check, prefixed with its artifact. */
+	differences: string[];
+	durationMs: number;
+}
+
+type Checker = (set: VerifiedSet, artifact: ArtifactRecord, options: DrillOptions, log: Logger) => Promise<Omit<DrillCheck, 'artifact' | 'kind' | 'result'>>;
+
+const checkPostgres: Checker = async (set, artifact, options, log) => {
+	if (!options.postgres) return { scratch: null, summary: 'not drilled', differences: ['no scratch Postgres server was given, so the dump was not restored'] };
+	const scratch = `n8n_stack_drill_${randomBytes(5).toString('hex')}`;
+	const transport = await openRestoreTransport({ ...options.postgres, connection: { ...options.postgres.connection, database: scratch } });
+	const admin = await transport.openSession(maintenanceDatabaseFor(scratch));
+	try {
+		await createDatabase(admin, scratch, transport.errorContext('drill').where);
+		try {
+			log.info(`Drill: restoring ${artifact.file} into scratch database "${scratch}"`);
+			await loadDump(transport, set, scratch, { jobs: options.postgres.jobs, log });
+			const comparison = await compareRestoredDatabase(transport, set, scratch);
+			return {
+				scratch,
+				summary: `${comparison.tablesChecked} tables, ${comparison.rowsChecked} rows, ${comparison.workflowsChecked} n8n workflows compared`,
+				differences: comparison.differences,
+			};
+		} finally {
+			await dropDatabase(admin, scratch).catch((error: Error) => log.warn(`Could not drop scratch database "${scratch}": ${error.message}`));
+		}
+	} finally {
+		await admin.close();
+	}
+};
+
+const checkRedis: Checker = async (set, artifact, options, log) => {
+	if (!options.redis) return { scratch: null, summary: 'not drilled', differences: ['no scratch Redis was given, so the RDB was not loaded'] };
+	log.info(`Drill: loading ${artifact.file} into a scratch Redis (${options.redis.type})`);
+	const keys = await loadRdbInScratchRedis(options.redis, openArtifact(set.dir, artifact), artifact.rawSize);
+	const expected = (set.manifest.inventory.redis as RedisInventory | undefined)?.keys;
+	const total = Object.values(keys).reduce((a, b) => a + b, 0);
+	return { scratch: options.redis.type === 'container' ? 'scratch container' : 'scratch redis-server', summary: `${total} keys loaded`, differences: compareKeyCounts(keys, expected) };
+};
+
+const checkVolume: Checker = async (set, _artifact, options, log) => {
+	const dir = await fs.mkdtemp(join(options.scratchDir ?? tmpdir(), 'n8n-stack-drill-'));
+	try {
+		await restoreVolume({ setPath: set.dir, verified: set, target: { type: 'dir', path: dir }, log });
+		const found = await countTree(dir);
+		const expected = set.manifest.inventory.volume as VolumeInventory | undefined;
+		const differences: string[] = [];
+		if (!expected) differences.push('the manifest has no volume inventory to compare with');
+		else {
+			if (found.files !== expected.files) differences.push(`${found.files} files restored, the manifest says ${expected.files}`);
+			if (found.bytes !== expected.bytes) differences.push(`${found.bytes} bytes restored, the manifest says ${expected.bytes}`);
+			if (found.symlinks !== expected.symlinks) differences.push(`${found.symlinks} symlinks restored, the manifest says ${expected.symlinks}`);
+		}
+		return { scratch: dir, summary: `${found.files} files, ${found.bytes} bytes restored`, differences };
+	} finally {
+		await fs.rm(dir, { recursive: true, force: true });
+	}
+};
+
+const checkFiles: Checker = async (set, artifact) => {
+	const record = (set.manifest.inventory.files as FilesInventory | undefined)?.files.find((f) => f.file === artifact.file);
+	if (!record) return { scratch: null, summary: 'not compared', differences: ['the manifest has no record of this file'] };
+	const measured = new MeasuringStream({ hash: true });
+	await pipeline(openArtifact(set.dir, artifact), measured, async function* (source) {
+		for await (const chunk of source) void chunk;
+	});
+	const { bytes, sha256 } = measured.result();
+	const differences: string[] = [];
+	if (bytes !== record.size) differences.push(`${record.path}: ${bytes} bytes, the manifest says ${record.size}`);
+	else if (sha256 !== record.sha256) differences.push(`${record.path}: content differs from the backup (sha256)`);
+	return { scratch: null, summary: `${record.path}: ${bytes} bytes decompressed and compared`, differences };
+};
+
+const CHECKERS: Record<string, Checker> = { postgres: checkPostgres, redis: checkRedis, volume: checkVolume, files: checkFiles };
+
+/**
+ * A restore drill: verifies the checksums, restores each artifact into a
+ * scratch target (scratch database, throwaway Redis, temp folder), compares
+ * what came back with the manifest, and removes the scratch target again.
+ * It never touches the live target, and it never throws for a bad set: the
+ * verdict says what failed.
+ */
+export async function runRestoreDrill(options: DrillOptions): Promise<DrillVerdict> {
+	const began = Date.now();
+	const log = options.log ?? silentLogger;
+	const verdict = (path: string, startedAt: string | null, checks: DrillCheck[], extra: string[] = []): DrillVerdict => {
+		const differences = [...extra, ...checks.flatMap((c) => c.differences.map((d) => `${c.artifact}: ${d}`))];
+		return {
+			set: path.split('/').slice(-2, -1)[0] ?? path,
+			path,
+			startedAt,
+			verdict: differences.length === 0 && checks.length > 0 ? 'pass' : 'fail',
+			checks,
+			differences: checks.length === 0 && differences.length === 0 ? ['the set holds no artifact'] : differences,
+			durationMs: Date.now() - began,
+		};
+	};
+	let set: VerifiedSet;
+	try {
+		set = await verifySet(options.setPath, log);
+	} catch (error) {
+		if (!isStackBackupError(error)) throw error;
+		const path = await resolveRunFolder(options.setPath).catch(() => options.setPath);
+		return verdict(path, null, [], [`${error.code}: ${error.message}`]);
+	}
+	const checks: DrillCheck[] = [];
+	for (const artifact of set.manifest.artifacts) {
+		const checker = CHECKERS[artifact.kind];
+		try {
+			const outcome = checker
+				? await checker(set, artifact, options, log)
+				: { scratch: null, summary: 'unknown kind', differences: [`no drill for artifacts of kind "${artifact.kind}"`] };
+			checks.push({ artifact: artifact.file, kind: artifact.kind, result: outcome.differences.length ? 'fail' : 'pass', ...outcome });
+		} catch (error) {
+			const message = isStackBackupError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
+			checks.push({ artifact: artifact.file, kind: artifact.kind, result: 'fail', scratch: null, summary: 'restore failed', differences: [message] });
+		}
+	}
+	const result = verdict(set.dir, set.manifest.startedAt, checks);
+	log.info(`Drill of ${set.dir}: ${result.verdict.toUpperCase()}${result.differences.length ? ` (${result.differences.join('; ')})` : ''}`);
+	return result;
+}
