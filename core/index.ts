@@ -50,3 +50,4 @@ export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, typ
 export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from './redis/redisRestore';
 export { runRestoreDrill, type DrillOptions, type DrillVerdict, type DrillCheck } from './verify/restoreDrill';
 export type { ScratchRedis } from './verify/scratchRedis';
+export { listWorkflows, extractWorkflow, type WorkflowListing, type ExtractedWorkflow, type ExtractWorkflowOptions } from './postgres/workflowExtract';
