@@ -51,3 +51,6 @@ export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from 
 export { runRestoreDrill, type DrillOptions, type DrillVerdict, type DrillCheck } from './verify/restoreDrill';
 export type { ScratchRedis } from './verify/scratchRedis';
 export { listWorkflows, extractWorkflow, type WorkflowListing, type ExtractedWorkflow, type ExtractWorkflowOptions } from './postgres/workflowExtract';
+export { listSets, type SetListing, type RunListing } from './backupSet/listSets';
+export { restoreFiles, type FilesRestoreOptions, type FilesRestoreResult } from './volume/filesRestore';
+export { restoreSet, type RestoreSetOptions, type RestoreSetResult } from './restore/restoreSet';

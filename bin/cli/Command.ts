@@ -22,4 +22,8 @@ export interface Command {
 	usage: string;
 	options: OptionSpec;
 	run(ctx: CommandContext): Promise<unknown>;
+	/** Human-readable output printed before the JSON line, unless --json is given. */
+	render?(result: unknown): string;
+	/** A result that is a failure (a drill that failed): exit code 1, though nothing threw. */
+	failed?(result: unknown): boolean;
 }

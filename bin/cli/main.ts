@@ -49,8 +49,9 @@ export async function runCli(commands: readonly Command[], argv: string[], io: C
 			throw new UsageError((error as Error).message);
 		}
 		const result = await command.run({ values: parsed.values as never, positionals: parsed.positionals, env: io.env, log });
+		if (command.render && !parsed.values.json) io.stdout.write(command.render(result));
 		io.stdout.write(`${JSON.stringify(result)}\n`);
-		return EXIT_OK;
+		return command.failed?.(result) ? EXIT_FAILURE : EXIT_OK;
 	} catch (error) {
 		if (error instanceof UsageError) {
 			io.stderr.write(`Error: ${error.message}\n\n${command.usage}\n`);

@@ -1,7 +1,8 @@
-import { backupPostgres, backupReport, parsePostgresUrl, type PgConnection } from '../../core';
-import { BACKUP_SET_USAGE, backupSetOptionSpec, readBackupSetOptions, readDockerHost } from '../cli/backupSetOptions';
+import { backupPostgres, backupReport } from '../../core';
+import { BACKUP_SET_USAGE, backupSetOptionSpec, readBackupSetOptions } from '../cli/backupSetOptions';
+import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
 import type { Command } from '../cli/Command';
-import { oneOf, optionalNumber, optionalString, stringList } from '../cli/optionValues';
+import { oneOf, optionalNumber, stringList } from '../cli/optionValues';
 import { UsageError } from '../cli/UsageError';
 
 const USAGE = `Usage: n8n-stack-backup backup postgres --root DIR --set NAME
@@ -23,10 +24,7 @@ export const backupPostgresCommand: Command = {
 	usage: USAGE,
 	options: {
 		...backupSetOptionSpec,
-		url: { type: 'string' },
-		container: { type: 'string' },
-		database: { type: 'string' },
-		user: { type: 'string' },
+		...postgresOptionSpec,
 		format: { type: 'string' },
 		'exclude-table-data': { type: 'string', multiple: true },
 		'exclude-table': { type: 'string', multiple: true },
@@ -36,28 +34,13 @@ export const backupPostgresCommand: Command = {
 		'n8n-skip-executions': { type: 'boolean' },
 		'allow-shrink': { type: 'boolean' },
 		'max-shrink-percent': { type: 'string' },
-		'pg-dump': { type: 'string' },
 	},
 	async run({ values, env, log }) {
-		const url = optionalString(values, 'url');
-		const container = optionalString(values, 'container');
-		if (!url && !container) throw new UsageError('give --url (local pg_dump) or --container (pg_dump in a container)');
-
-		const fromUrl: Partial<PgConnection> = url ? parsePostgresUrl(url) : {};
-		const connection: PgConnection = {
-			...fromUrl,
-			database: optionalString(values, 'database') ?? fromUrl.database ?? '',
-			user: optionalString(values, 'user') ?? fromUrl.user,
-			password: fromUrl.password ?? (env.PGPASSWORD || undefined),
-		};
-		if (!connection.database) throw new UsageError('--database is required with --container');
-
+		const target = readPostgresTarget(values, env, { databaseRequired: true });
+		if (!target) throw new UsageError('give --url (local pg_dump) or --container (pg_dump in a container)');
 		const result = await backupPostgres({
 			...readBackupSetOptions(values, log),
-			method: container ? 'docker' : 'local',
-			connection,
-			docker: container ? { connection: readDockerHost(values, env), container } : undefined,
-			pgDumpPath: optionalString(values, 'pg-dump'),
+			...target,
 			format: oneOf(values, 'format', ['plain', 'custom'] as const, 'plain'),
 			includeSchemas: stringList(values, 'schema'),
 			excludeSchemas: stringList(values, 'exclude-schema'),

@@ -3,6 +3,23 @@ import { backupFilesCommand } from './backupFiles';
 import { backupPostgresCommand } from './backupPostgres';
 import { backupRedisCommand } from './backupRedis';
 import { backupVolumeCommand } from './backupVolume';
+import { extractWorkflowCommand } from './extractWorkflow';
+import { listCommand } from './list';
+import { listWorkflowsCommand } from './listWorkflows';
+import { pruneCommand } from './prune';
+import { restoreCommand } from './restore';
+import { verifyCommand } from './verify';
 
-/** Every command the CLI knows; later ones (list, verify, restore, prune) are one file each. */
-export const commands: readonly Command[] = [backupPostgresCommand, backupRedisCommand, backupVolumeCommand, backupFilesCommand];
+/** Every command the CLI knows, one file each. Longer paths first: "list workflows" before "list". */
+export const commands: readonly Command[] = [
+	backupPostgresCommand,
+	backupRedisCommand,
+	backupVolumeCommand,
+	backupFilesCommand,
+	listWorkflowsCommand,
+	listCommand,
+	verifyCommand,
+	restoreCommand,
+	pruneCommand,
+	extractWorkflowCommand,
+];

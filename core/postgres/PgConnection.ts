@@ -13,8 +13,8 @@ export interface PgConnection {
 	allowUnauthorizedCerts?: boolean;
 }
 
-/** postgres://user[:password]@host[:port]/database[?sslmode=...] */
-export function parsePostgresUrl(url: string): PgConnection {
+/** postgres://user[:password]@host[:port]/database[?sslmode=...]; the database may be left out where a server is all that is needed. */
+export function parsePostgresUrl(url: string, options: { databaseRequired?: boolean } = {}): PgConnection {
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
@@ -25,7 +25,7 @@ export function parsePostgresUrl(url: string): PgConnection {
 		throw invalidInput(`The URL scheme "${parsed.protocol}" is not postgres:`, 'Use postgres://user@host:5432/database.');
 	}
 	const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-	if (!database) throw invalidInput('The Postgres URL names no database', 'Add it after the host: postgres://user@host:5432/n8n.');
+	if (!database && options.databaseRequired !== false) throw invalidInput('The Postgres URL names no database', 'Add it after the host: postgres://user@host:5432/n8n.');
 	const sslmode = parsed.searchParams.get('sslmode');
 	return {
 		host: parsed.hostname || undefined,

@@ -8,7 +8,7 @@ import { validateTimeZone } from './calendarPeriod';
 import { deleteRunFolder } from './deleteRunFolder';
 import { planRetention, type RetentionDecision } from './planRetention';
 import { describePolicy, validatePolicy, type RetentionPolicy } from './retentionPolicy';
-import { scanSetFolder, type RunFolderState } from './scanSetFolder';
+import { scanSetFolder, type RunFolderState } from '../backupSet/scanSetFolder';
 
 export interface PruneOptions {
 	root: string;

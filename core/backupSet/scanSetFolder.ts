@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { LOCK_FILE } from '../backupSet/setLock';
-import { MANIFEST_FILE, readManifest, type Manifest } from '../backupSet/manifest';
-import { parseRunFolderName } from '../backupSet/runFolderName';
+import { LOCK_FILE } from './setLock';
+import { MANIFEST_FILE, readManifest, type Manifest } from './manifest';
+import { parseRunFolderName } from './runFolderName';
 
 export type RunFolderState =
 	| { state: 'complete'; name: string; dir: string; time: Date; manifest: Manifest }

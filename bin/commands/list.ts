@@ -1,0 +1,31 @@
+import { listSets, type SetListing } from '../../core';
+import type { Command } from '../cli/Command';
+import { optionalString, requiredString } from '../cli/optionValues';
+import { formatBytes } from '../cli/formatBytes';
+
+const USAGE = `Usage: n8n-stack-backup list --root DIR [--set NAME] [--json]
+
+Lists the sets under a backup root, or one set's runs (newest first), from
+folders and manifests only. A run without a manifest is incomplete (a run that
+crashed) and is never restored. The last stdout line is the result as JSON;
+--json prints only that.`;
+
+function render(result: unknown): string {
+	const sets = result as SetListing[];
+	if (sets.length === 0) return 'No sets here.\n';
+	const lines: string[] = [];
+	for (const s of sets) {
+		lines.push(`${s.set}: ${s.complete} complete, ${s.incomplete} incomplete, newest ${s.newest ?? '-'}, ${formatBytes(s.bytes)}`);
+		for (const r of s.runs ?? []) lines.push(`  ${r.complete ? 'complete  ' : 'INCOMPLETE'} ${r.run}  ${r.kinds.join(',').padEnd(8)} ${formatBytes(r.bytes).padStart(10)}  ${r.path}`);
+	}
+	return `${lines.join('\n')}\n`;
+}
+
+export const listCommand: Command = {
+	path: ['list'],
+	summary: 'list the sets under a backup root, or one set\'s runs',
+	usage: USAGE,
+	options: { root: { type: 'string' }, set: { type: 'string' }, json: { type: 'boolean' } },
+	run: ({ values }) => listSets(requiredString(values, 'root'), optionalString(values, 'set')),
+	render,
+};

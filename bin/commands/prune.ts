@@ -1,0 +1,70 @@
+import { pruneSets, type PruneResult, type RetentionPolicy } from '../../core';
+import type { Command } from '../cli/Command';
+import { formatBytes } from '../cli/formatBytes';
+import { optionalNumber, optionalString, requiredString } from '../cli/optionValues';
+
+const USAGE = `Usage: n8n-stack-backup prune --root DIR --set NAME [--keep-last N] [--keep-hourly N]
+         [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]
+         [--keep-within 30d] [--time-zone UTC] [--grace-hours 24] [--dry-run] [--json]
+
+Deletes the complete sets of one set name that no rule keeps. Rules are ORed
+(a set kept by any rule stays). Calendar rules keep the newest set of each of
+the last N hours/days/ISO weeks/months/years that hold a set, in --time-zone.
+--keep-within keeps sets up to that much older than the newest set (y m w d h).
+The newest complete set is always kept; an empty policy is refused; files that
+are not ours are never touched. Runs that crashed (no manifest) are removed
+once older than --grace-hours. --dry-run lists every set and why, deleting nothing.`;
+
+function render(result: unknown): string {
+	const r = result as PruneResult;
+	const lines = [`${r.dryRun ? 'Dry run: ' : ''}${r.set} (${r.policy}, ${r.timeZone})`];
+	for (const s of [...r.sets, ...r.incomplete]) lines.push(`  ${s.action.padEnd(14)} ${s.run}${s.complete ? '' : ' (incomplete)'}  ${s.reasons.join('; ')}`);
+	for (const i of r.ignored) lines.push(`  not ours       ${i.name}  ${i.why}`);
+	lines.push(`${r.kept} kept, ${r.deleted} ${r.dryRun ? 'would be deleted' : 'deleted'} (${formatBytes(r.freedBytes)})`);
+	return `${lines.join('\n')}\n`;
+}
+
+const count = (values: Parameters<Command['run']>[0]['values'], name: string) => optionalNumber(values, name);
+
+export const pruneCommand: Command = {
+	path: ['prune'],
+	summary: 'apply a retention policy to one set name',
+	usage: USAGE,
+	options: {
+		root: { type: 'string' },
+		set: { type: 'string' },
+		'keep-last': { type: 'string' },
+		'keep-hourly': { type: 'string' },
+		'keep-daily': { type: 'string' },
+		'keep-weekly': { type: 'string' },
+		'keep-monthly': { type: 'string' },
+		'keep-yearly': { type: 'string' },
+		'keep-within': { type: 'string' },
+		'time-zone': { type: 'string' },
+		'grace-hours': { type: 'string' },
+		'dry-run': { type: 'boolean' },
+		json: { type: 'boolean' },
+	},
+	run({ values, log }) {
+		const policy: RetentionPolicy = {
+			keepLast: count(values, 'keep-last'),
+			keepHourly: count(values, 'keep-hourly'),
+			keepDaily: count(values, 'keep-daily'),
+			keepWeekly: count(values, 'keep-weekly'),
+			keepMonthly: count(values, 'keep-monthly'),
+			keepYearly: count(values, 'keep-yearly'),
+			keepWithin: optionalString(values, 'keep-within'),
+		};
+		const graceHours = optionalNumber(values, 'grace-hours');
+		return pruneSets({
+			root: requiredString(values, 'root'),
+			setName: requiredString(values, 'set'),
+			policy,
+			timeZone: optionalString(values, 'time-zone'),
+			incompleteGraceMs: graceHours === undefined ? undefined : graceHours * 3_600_000,
+			dryRun: Boolean(values['dry-run']),
+			log,
+		});
+	},
+	render,
+};

@@ -1,0 +1,70 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { StackBackupError } from '../errors/StackBackupError';
+import { scanSetFolder } from './scanSetFolder';
+import { validateSetName } from './setName';
+
+export interface RunListing {
+	run: string;
+	path: string;
+	startedAt: string;
+	complete: boolean;
+	kinds: string[];
+	bytes: number;
+	warnings: number;
+}
+
+export interface SetListing {
+	set: string;
+	path: string;
+	complete: number;
+	incomplete: number;
+	newest: string | null;
+	bytes: number;
+	/** Newest first; only when one set was asked for. */
+	runs?: RunListing[];
+}
+
+async function listOne(root: string, setName: string, withRuns: boolean): Promise<SetListing> {
+	const setDir = join(root, setName);
+	const states = await scanSetFolder(setDir, setName);
+	const runs: RunListing[] = states
+		.flatMap((s): RunListing[] => {
+			if (s.state === 'complete') {
+				const m = s.manifest;
+				return [{ run: s.name, path: s.dir, startedAt: s.time.toISOString(), complete: true, kinds: [...new Set(m.artifacts.map((a) => a.kind))], bytes: m.artifacts.reduce((n, a) => n + a.size, 0), warnings: m.warnings?.length ?? 0 }];
+			}
+			if (s.state === 'incomplete') return [{ run: s.name, path: s.dir, startedAt: s.time.toISOString(), complete: false, kinds: [], bytes: 0, warnings: 0 }];
+			return [];
+		})
+		.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+	const complete = runs.filter((r) => r.complete);
+	return {
+		set: setName,
+		path: setDir,
+		complete: complete.length,
+		incomplete: runs.length - complete.length,
+		newest: complete[0]?.startedAt ?? null,
+		bytes: complete.reduce((n, r) => n + r.bytes, 0),
+		runs: withRuns ? runs : undefined,
+	};
+}
+
+/** The sets under a backup root (or one set with its runs), read from folders and manifests only. */
+export async function listSets(root: string, setName?: string): Promise<SetListing[]> {
+	const stat = await fs.stat(root).catch(() => null);
+	if (!stat?.isDirectory()) throw new StackBackupError('SET_NOT_FOUND', `The backup root ${root} is not a folder`, { hint: 'Give the folder the backups were written to (--root).' });
+	if (setName) {
+		validateSetName(setName);
+		const set = await fs.lstat(join(root, setName)).catch(() => null);
+		if (!set?.isDirectory()) throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, { hint: 'Run without --set to see the sets there.' });
+		return [await listOne(root, setName, true)];
+	}
+	const out: SetListing[] = [];
+	for (const entry of (await fs.readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+		if (!entry.isDirectory()) continue;
+		const listing = await listOne(root, entry.name, false).catch(() => null);
+		if (listing && listing.complete + listing.incomplete > 0) out.push(listing);
+	}
+	return out;
+}

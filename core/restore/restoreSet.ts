@@ -1,0 +1,68 @@
+import { verifySet } from '../backupSet/verifySet';
+import { invalidInput } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from '../postgres/postgresRestore';
+import { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from '../redis/redisRestore';
+import { restoreFiles, type FilesRestoreResult } from '../volume/filesRestore';
+import { restoreVolume, type RestoreTarget, type VolumeRestoreResult } from '../volume/volumeRestore';
+import type { DockerConnection } from '../docker/dockerConnection';
+
+export interface RestoreSetOptions {
+	setPath: string;
+	postgres?: Omit<PostgresRestoreOptions, 'setPath' | 'verified' | 'log'>;
+	redis?: Omit<RedisRestoreOptions, 'setPath' | 'verified' | 'log'>;
+	volume?: { target: RestoreTarget; overwrite?: boolean; docker?: DockerConnection };
+	files?: { dir: string; overwrite?: boolean };
+	log?: Logger;
+}
+
+export interface RestoreSetResult {
+	set: string;
+	postgres?: PostgresRestoreResult;
+	redis?: RedisRestoreResult;
+	volume?: VolumeRestoreResult;
+	files?: FilesRestoreResult;
+	/** Differences from the manifest found after restoring, per kind. */
+	differences: string[];
+}
+
+const TARGET_HINTS: Record<string, string> = {
+	postgres: 'a database (CLI: --url postgres://host/db, or --container NAME --database DB)',
+	redis: 'the Redis container (CLI: --redis-container NAME)',
+	volume: 'a volume or folder (CLI: --volume NAME or --dir PATH)',
+	files: 'a folder for the files (CLI: --dir PATH)',
+};
+
+/**
+ * Restores every artifact of a set into the targets given, after one
+ * checksum pass over all of them. A set holding something with no target is
+ * refused before anything is touched: a partial restore is never silent.
+ */
+export async function restoreSet(options: RestoreSetOptions): Promise<RestoreSetResult> {
+	const log = options.log ?? silentLogger;
+	const set = await verifySet(options.setPath, log);
+	const kinds = [...new Set(set.manifest.artifacts.map((a) => a.kind))];
+	const missing = kinds.filter((k) => !options[k as keyof RestoreSetOptions]);
+	if (missing.length) {
+		throw invalidInput(
+			`${set.dir} holds ${kinds.join(', ')}; no target was given for ${missing.join(', ')}`,
+			`Give ${missing.map((k) => TARGET_HINTS[k] ?? k).join('; and ')}.`,
+		);
+	}
+	const result: RestoreSetResult = { set: set.dir, differences: [] };
+	const common = { setPath: set.dir, verified: set, log };
+	if (kinds.includes('postgres') && options.postgres) {
+		result.postgres = await restorePostgres({ ...options.postgres, ...common });
+		result.differences.push(...result.postgres.comparison.differences.map((d) => `postgres: ${d}`));
+	}
+	if (kinds.includes('redis') && options.redis) {
+		result.redis = await restoreRedis({ ...options.redis, ...common });
+		result.differences.push(...result.redis.differences.map((d) => `redis: ${d}`));
+	}
+	if (kinds.includes('volume') && options.volume) {
+		result.volume = await restoreVolume({ ...options.volume, ...common });
+		result.differences.push(...result.volume.differences.map((d) => `volume: ${d}`));
+	}
+	if (kinds.includes('files') && options.files) result.files = await restoreFiles({ ...options.files, ...common });
+	return result;
+}
