@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openArtifact } from '../archive/openArtifact';
 import { MeasuringStream } from '../archive/MeasuringStream';
@@ -110,9 +111,8 @@ const checkFiles: Checker = async (set, artifact) => {
 	const record = (set.manifest.inventory.files as FilesInventory | undefined)?.files.find((f) => f.file === artifact.file);
 	if (!record) return { scratch: null, summary: 'not compared', differences: ['the manifest has no record of this file'] };
 	const measured = new MeasuringStream({ hash: true });
-	await pipeline(openArtifact(set.dir, artifact), measured, async function* (source) {
-		for await (const chunk of source) void chunk;
-	});
+	const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+	await pipeline(openArtifact(set.dir, artifact), measured, discard);
 	const { bytes, sha256 } = measured.result();
 	const differences: string[] = [];
 	if (bytes !== record.size) differences.push(`${record.path}: ${bytes} bytes, the manifest says ${record.size}`);
