@@ -3,8 +3,8 @@ import { parseCompression, type Compression, type Logger } from '../../core';
 import { resolveBackupRoot } from './backupRootAccess';
 import { coreLoggerFor } from './coreLogger';
 
-/** Fields every node that writes a backup set shows, in the same words. */
-export function backupSetFields(defaultSetName: string): INodeProperties[] {
+/** Where a set lives: the backup root and the set name, in the same words on every node. */
+export function setLocationFields(defaultSetName: string): INodeProperties[] {
 	return [
 		{
 			displayName: 'Backup Root Folder',
@@ -23,6 +23,13 @@ export function backupSetFields(defaultSetName: string): INodeProperties[] {
 			required: true,
 			description: 'Name of this backup series. Retention and restores work per set name. Letters, digits, ".", "_" and "-".',
 		},
+	];
+}
+
+/** Fields every node that writes a backup set shows. */
+export function backupSetFields(defaultSetName: string): INodeProperties[] {
+	return [
+		...setLocationFields(defaultSetName),
 		{
 			displayName: 'Compression',
 			name: 'compression',
@@ -37,14 +44,21 @@ export function backupSetFields(defaultSetName: string): INodeProperties[] {
 	];
 }
 
+/** The values of setLocationFields for one item. */
+export async function readSetLocation(ctx: IExecuteFunctions, itemIndex: number): Promise<{ root: string; setName: string }> {
+	return {
+		root: await resolveBackupRoot(ctx, ctx.getNodeParameter('backupRoot', itemIndex) as string, itemIndex),
+		setName: ctx.getNodeParameter('setName', itemIndex) as string,
+	};
+}
+
 /** The values of backupSetFields for one item, with the run id and logger every core backup takes. */
 export async function readBackupSetFields(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<{ root: string; setName: string; runId: string; log: Logger; compression: Compression }> {
 	return {
-		root: await resolveBackupRoot(ctx, ctx.getNodeParameter('backupRoot', itemIndex) as string, itemIndex),
-		setName: ctx.getNodeParameter('setName', itemIndex) as string,
+		...(await readSetLocation(ctx, itemIndex)),
 		runId: ctx.getExecutionId(),
 		log: coreLoggerFor(ctx),
 		compression: parseCompression(ctx.getNodeParameter('compression', itemIndex) as string),

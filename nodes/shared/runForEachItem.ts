@@ -3,18 +3,20 @@ import { errorItemJson, toNodeError } from './nodeErrors';
 
 /**
  * The item loop every Stack Backup node shares: one output item per input
- * item, paired with it; with "Continue On Fail" a failure becomes an error
- * item, otherwise it stops the workflow (and fires its error workflow).
+ * item (or several, when `handle` returns a list: one per set or workflow),
+ * paired with it; with "Continue On Fail" a failure becomes an error item,
+ * otherwise it stops the workflow (and fires its error workflow).
  */
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
-	handle: (itemIndex: number) => Promise<IDataObject>,
+	handle: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const out: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			out.push({ json: await handle(itemIndex), pairedItem: { item: itemIndex } });
+			const result = await handle(itemIndex);
+			for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (ctx.continueOnFail()) {
 				out.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });

@@ -1,0 +1,135 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest } from '../shared/credentialTests';
+import { runForEachItem } from '../shared/runForEachItem';
+import * as drill from './operations/drill.operation';
+import * as extractWorkflow from './operations/extractWorkflow.operation';
+import * as listWorkflows from './operations/listWorkflows.operation';
+import * as restorePostgres from './operations/restorePostgres.operation';
+import * as restoreRedis from './operations/restoreRedis.operation';
+import * as restoreVolume from './operations/restoreVolume.operation';
+
+type Operation = { fields: unknown; execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject | IDataObject[]> };
+const operations: Record<string, Operation> = { restorePostgres, restoreRedis, restoreVolume, drill, listWorkflows, extractWorkflow };
+
+// Where the client programs run, for restoring a dump and for reading a custom-format one.
+const USES_PG_TOOLS = ['restorePostgres', 'extractWorkflow'];
+
+export class Restore implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stack Restore',
+		name: 'restore',
+		icon: { light: 'file:restore.svg', dark: 'file:restore.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Restore backup sets, prove them with restore drills, or bring back one workflow',
+		defaults: { name: 'Stack Restore' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		// n8n reads only the first entry of a credential type, so each is listed once: shown for the
+		// operations that may need it, hidden (hide rules are ORed) where a setting makes it unneeded.
+		credentials: [
+			{
+				name: 'stackBackupPostgresApi',
+				required: true,
+				testedBy: 'stackBackupPostgresConnectionTest',
+				displayOptions: { show: { operation: ['restorePostgres', 'drill'] }, hide: { scratchPostgres: ['none'] } },
+			},
+			{ name: 'stackBackupRedisApi', required: true, testedBy: 'stackBackupRedisConnectionTest', displayOptions: { show: { operation: ['restoreRedis'] } } },
+			{
+				name: 'stackBackupDockerApi',
+				required: true,
+				testedBy: 'stackBackupDockerConnectionTest',
+				displayOptions: {
+					show: { operation: ['restorePostgres', 'extractWorkflow', 'restoreRedis', 'restoreVolume', 'drill'] },
+					hide: { method: ['local'], targetType: ['dir'] },
+				},
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Backup Set', value: 'set', description: 'Restore a set into Postgres, Redis, a volume or a folder' },
+					{ name: 'Restore Drill', value: 'drill', description: 'Prove sets restore, in scratch targets' },
+					{ name: 'Workflow', value: 'workflow', description: 'Bring back one n8n workflow from a set' },
+				],
+				default: 'drill',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['set'] } },
+				options: [
+					{ name: 'Restore Postgres', value: 'restorePostgres', description: 'Restore a dump into a new database, or replace one with confirmation', action: 'Restore a postgres dump' },
+					{ name: 'Restore Redis', value: 'restoreRedis', description: 'Put an RDB into the Redis container and check the keys', action: 'Restore a redis snapshot' },
+					{ name: 'Restore Volume or Folder', value: 'restoreVolume', description: 'Extract an archive into a Docker volume or a folder', action: 'Restore a volume or folder' },
+				],
+				default: 'restorePostgres',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['drill'] } },
+				options: [{ name: 'Run Drill', value: 'drill', description: 'Restore sets into scratch targets, compare with their manifests, clean up', action: 'Run a restore drill' }],
+				default: 'drill',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['workflow'] } },
+				options: [
+					{ name: 'Extract', value: 'extractWorkflow', description: 'Output one workflow from a set, ready for the n8n node\'s "Create a workflow"', action: 'Extract a workflow' },
+					{ name: 'List', value: 'listWorkflows', description: 'One item per n8n workflow in a set, from its manifest', action: 'List workflows in a set' },
+				],
+				default: 'listWorkflows',
+			},
+			{
+				displayName: 'Method',
+				name: 'method',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Docker Container', value: 'docker', description: "The Postgres server container's own psql and pg_restore" },
+					{ name: 'Local Client Programs', value: 'local', description: 'Psql and pg_restore on the n8n machine' },
+				],
+				default: 'docker',
+				displayOptions: { show: { operation: USES_PG_TOOLS } },
+			},
+			{
+				displayName: 'Container Name',
+				name: 'containerName',
+				type: 'string',
+				default: 'postgres',
+				required: true,
+				description: 'Name of the Postgres container, as `docker ps` shows it',
+				displayOptions: { show: { operation: USES_PG_TOOLS, method: ['docker'] } },
+			},
+			...restorePostgres.fields,
+			...restoreRedis.fields,
+			...restoreVolume.fields,
+			...drill.fields,
+			...listWorkflows.fields,
+			...extractWorkflow.fields,
+		],
+	};
+
+	methods = {
+		credentialTest: { stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest, stackBackupDockerConnectionTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return runForEachItem(this, (i) => operations[this.getNodeParameter('operation', i) as string].execute(this, i));
+	}
+}
