@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupPostgres, type Logger } from '../../../core';
+import { backupPostgres, restorePostgres, type Logger } from '../../../core';
+import { writeSyntheticSet } from '../../support/syntheticSets';
+import { uniqueName } from '../../support/scratchDatabase';
 import { dumpOptions } from '../../support/backupOptions';
 import { createScratchDatabase, withClient, type ScratchDatabase } from '../../support/scratchDatabase';
 import { useTempDir } from '../../support/tempDir';
@@ -13,13 +15,13 @@ interface SeenProcess {
 	environ: string;
 }
 
-/** Every pg_dump process on the machine (the container's are visible from here too). */
-function pgDumpProcesses(): SeenProcess[] {
+/** Every pg_dump (or other client program) process on the machine (the container's are visible from here too). */
+function pgDumpProcesses(program = 'pg_dump'): SeenProcess[] {
 	const seen: SeenProcess[] = [];
 	for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
 		try {
 			const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-			if (!/(^|\/)pg_dump /.test(cmdline)) continue;
+			if (!new RegExp(`(^|/)${program} `).test(cmdline)) continue;
 			seen.push({ cmdline, environ: readFileSync(`/proc/${pid}/environ`, 'utf8') });
 		} catch {
 			// exited meanwhile
@@ -105,6 +107,33 @@ describe('security: passwords never reach argv, logs, manifests or errors', () =
 			}
 		} finally {
 			await db.drop();
+		}
+	});
+
+	it('security: a restore gives psql the password in its environment, never in argv, and never in its errors', async () => {
+		const server = env.hostPostgres;
+		const set = writeSyntheticSet(tmp.path(), 'slow', new Date('2026-01-01T02:00:00Z'), { content: 'SELECT pg_sleep(1.5);\nCREATE TABLE restored (id int);\n' });
+		const target = uniqueName('secret_restore');
+		const connection = { host: server.host, port: server.port, user: server.user, password: server.password, database: target };
+		try {
+			const restore = restorePostgres({ setPath: set, method: 'local', connection });
+			let seen: SeenProcess[] = [];
+			for (let i = 0; i < 100 && seen.length === 0; i++) {
+				await new Promise((r) => setTimeout(r, 30));
+				seen = pgDumpProcesses('psql');
+			}
+			await restore;
+			expect(seen.length).toBeGreaterThan(0);
+			for (const p of seen) {
+				expect(p.cmdline).not.toContain(server.password);
+				expect(p.environ).toContain(`PGPASSWORD=${server.password}`);
+			}
+			const wrong = 'Wrong-Pa55word-xyz';
+			const error = await restorePostgres({ setPath: set, method: 'local', connection: { ...connection, database: uniqueName('never'), password: wrong } }).catch((e) => e);
+			expect(error.code).toBe('PG_AUTH_FAILED');
+			expect(JSON.stringify(error.toJSON()) + error.message).not.toContain(wrong);
+		} finally {
+			await withClient(server, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`));
 		}
 	});
 });
