@@ -50,6 +50,13 @@ describe('retention plan (pure, hand-worked cases)', () => {
 			['2026-10-25T00:15', '2026-10-25T01:15']],
 	];
 
+	it("the README's worked example: nightly since September, one night missed, keep-daily 7 + weekly 4 + monthly 6", () => {
+		const sets = daily('2026-09-01', 83, '02:00:00Z', [79]); // day 79 is 2026-11-18
+		expect(kept(sets, { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 }).map((id) => id.slice(0, 10))).toEqual([
+			'2026-09-30', '2026-10-31', '2026-11-01', '2026-11-08', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22',
+		]);
+	});
+
 	it.each(cases)('%s', (_name, sets, policy, timeZone, expected) => {
 		expect(kept(sets, policy, timeZone)).toEqual(expected);
 	});
