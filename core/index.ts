@@ -54,3 +54,4 @@ export { listWorkflows, extractWorkflow, type WorkflowListing, type ExtractedWor
 export { listSets, type SetListing, type RunListing } from './backupSet/listSets';
 export { restoreFiles, type FilesRestoreOptions, type FilesRestoreResult } from './volume/filesRestore';
 export { restoreSet, type RestoreSetOptions, type RestoreSetResult } from './restore/restoreSet';
+export { formatBytes } from './backupSet/freeSpace';

@@ -1,7 +1,6 @@
-import { listSets, type SetListing } from '../../core';
+import { formatBytes, listSets, type SetListing } from '../../core';
 import type { Command } from '../cli/Command';
 import { optionalString, requiredString } from '../cli/optionValues';
-import { formatBytes } from '../cli/formatBytes';
 
 const USAGE = `Usage: n8n-stack-backup list --root DIR [--set NAME] [--json]
 

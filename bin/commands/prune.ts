@@ -1,6 +1,5 @@
-import { pruneSets, type PruneResult, type RetentionPolicy } from '../../core';
+import { formatBytes, pruneSets, type PruneResult, type RetentionPolicy } from '../../core';
 import type { Command } from '../cli/Command';
-import { formatBytes } from '../cli/formatBytes';
 import { optionalNumber, optionalString, requiredString } from '../cli/optionValues';
 
 const USAGE = `Usage: n8n-stack-backup prune --root DIR --set NAME [--keep-last N] [--keep-hourly N]

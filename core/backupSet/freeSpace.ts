@@ -6,8 +6,9 @@ export async function freeBytes(path: string): Promise<number> {
 	return stats.bavail * stats.bsize;
 }
 
-function formatBytes(bytes: number): string {
-	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+/** 1536 -> "1.5 KiB", for messages (manifests and JSON keep exact bytes). */
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 	let value = bytes;
 	let unit = 0;
 	while (value >= 1024 && unit < units.length - 1) {

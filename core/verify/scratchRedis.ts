@@ -2,7 +2,6 @@ import type Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,6 +14,7 @@ import { containerRedisCommands } from '../redis/containerRedisCommands';
 import { openIoredisCommands } from '../redis/ioredisCommands';
 import { waitForLoadedRedis } from '../redis/redisReadiness';
 import { HELPER_LABEL } from '../volume/dockerVolumeSource';
+import { freeLoopbackPort } from './freeLoopbackPort';
 
 export type ScratchRedis =
 	/** A throwaway container from the live Redis container's image, without network. */
@@ -64,22 +64,11 @@ async function inContainer(target: Extract<ScratchRedis, { type: 'container' }>,
 	}
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const port = (server.address() as { port: number }).port;
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
-
 async function locally(target: Extract<ScratchRedis, { type: 'local' }>, rdb: Readable, timeoutMs: number): Promise<Record<string, number>> {
 	const dir = await fs.mkdtemp(join(tmpdir(), 'n8n-stack-drill-redis-'));
 	try {
 		await pipeline(rdb, createWriteStream(join(dir, 'drill.rdb'), { mode: 0o600 }));
-		const port = await freePort();
+		const port = await freeLoopbackPort();
 		const server = spawn(target.redisServerPath ?? 'redis-server', ['--port', String(port), '--dir', dir, '--dbfilename', 'drill.rdb', ...SCRATCH_ARGS], { stdio: 'ignore' });
 		const failed = new Promise<never>((_, reject) =>
 			server.once('error', (error: NodeJS.ErrnoException) =>

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Parser, type ReadEntry } from 'tar';
+import { readTarEntries } from '../archive/readTarEntries';
 import { StackBackupError } from '../errors/StackBackupError';
 
 export interface ArchiveCounts {
@@ -69,23 +69,14 @@ export async function checkArchiveSafety(archive: Readable, artifact: string): P
 	const counts: ArchiveCounts = { files: 0, directories: 0, symlinks: 0, bytes: 0 };
 	const symlinks = new Set<string>();
 	let refusal: StackBackupError | undefined;
-	const parser = new Parser({
-		onReadEntry: (entry: ReadEntry) => {
-			const reason = refusal ? null : unsafeEntryReason({ path: entry.path, type: entry.type, linkpath: entry.linkpath }, symlinks);
-			if (reason) refusal = unsafeEntryError(entry.path, reason, artifact);
-			if (FILE_TYPES.has(entry.type)) {
-				counts.files++;
-				counts.bytes += entry.size ?? 0;
-			} else if (entry.type === 'Directory') counts.directories++;
-			else if (entry.type === 'SymbolicLink') counts.symlinks++;
-			entry.resume();
-		},
-	});
-	await new Promise<void>((resolve, reject) => {
-		parser.on('end', resolve);
-		parser.on('error', reject);
-		archive.on('error', reject);
-		archive.pipe(parser as unknown as NodeJS.WritableStream);
+	await readTarEntries(archive, (entry) => {
+		const reason = refusal ? null : unsafeEntryReason({ path: entry.path, type: entry.type, linkpath: entry.linkpath }, symlinks);
+		if (reason) refusal = unsafeEntryError(entry.path, reason, artifact);
+		if (FILE_TYPES.has(entry.type)) {
+			counts.files++;
+			counts.bytes += entry.size ?? 0;
+		} else if (entry.type === 'Directory') counts.directories++;
+		else if (entry.type === 'SymbolicLink') counts.symlinks++;
 	});
 	if (refusal) throw refusal;
 	return counts;

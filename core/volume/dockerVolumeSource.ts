@@ -54,6 +54,26 @@ export async function helperImageFor(docker: Docker, connection: DockerConnectio
 }
 
 /**
+ * A container that mounts a volume and is never started: the Engine's
+ * archive API reads and writes a created container's file system, so no
+ * command ever runs and the image needs nothing in it. Remove it after use.
+ */
+export async function createHelperContainer(docker: Docker, connection: DockerConnection, image: string, bind: string): Promise<Docker.Container> {
+	try {
+		return await docker.createContainer({
+			Image: image,
+			Entrypoint: ['/n8n-stack-backup-helper-is-never-started'],
+			Cmd: [],
+			Labels: { [HELPER_LABEL]: '1' },
+			NetworkDisabled: true,
+			HostConfig: { Binds: [bind], NetworkMode: 'none' },
+		});
+	} catch (error) {
+		throw mapDockerError(error, connection);
+	}
+}
+
+/**
  * The volume's content as a tar stream, read through a helper container
  * that mounts the volume read-only and is never started (the Engine's
  * archive API reads a created container's file system). `cleanup` removes
@@ -66,19 +86,7 @@ export async function openDockerVolumeArchive(
 	image: string,
 	excluded: ExcludeMatcher | null,
 ): Promise<{ stream: Readable; cleanup: () => Promise<void> }> {
-	let helper: Docker.Container;
-	try {
-		helper = await docker.createContainer({
-			Image: image,
-			Entrypoint: ['/n8n-stack-backup-helper-is-never-started'],
-			Cmd: [],
-			Labels: { [HELPER_LABEL]: '1' },
-			NetworkDisabled: true,
-			HostConfig: { Binds: [`${volume}:/volume:ro`], NetworkMode: 'none' },
-		});
-	} catch (error) {
-		throw mapDockerError(error, connection);
-	}
+	const helper = await createHelperContainer(docker, connection, image, `${volume}:/volume:ro`);
 	const cleanup = () => helper.remove({ force: true, v: false }).then(() => undefined, () => undefined);
 	try {
 		const archive = (await helper.getArchive({ path: '/volume/.' })) as unknown as Readable;

@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Parser, Unpack, type ReadEntry } from 'tar';
+import { Unpack, type ReadEntry } from 'tar';
+import { readTarEntries } from '../archive/readTarEntries';
 import { filterTar } from '../archive/filterTar';
 import { openArtifact } from '../archive/openArtifact';
 import { artifactOfKind, verifySet, type VerifiedSet } from '../backupSet/verifySet';
@@ -10,7 +11,7 @@ import { mapDockerError } from '../docker/dockerErrors';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { checkArchiveSafety, entryPath, unsafeEntryError, unsafeEntryReason, type ArchiveCounts } from './archiveEntryGuard';
-import { HELPER_LABEL, helperImageFor, validateVolumeName } from './dockerVolumeSource';
+import { createHelperContainer, helperImageFor, validateVolumeName } from './dockerVolumeSource';
 import { VOLUME_ARTIFACT_KIND, type VolumeInventory } from './volumeBackup';
 
 export type RestoreTarget = { type: 'dir'; path: string } | { type: 'volume'; volume: string; image?: string };
@@ -80,19 +81,7 @@ async function extractIntoDir(archive: Readable, dir: string, overwrite: boolean
 
 async function existingPaths(helper: Docker.Container): Promise<Set<string>> {
 	const paths = new Set<string>();
-	const archive = (await helper.getArchive({ path: '/target/.' })) as unknown as Readable;
-	const parser = new Parser({
-		onReadEntry: (entry: ReadEntry) => {
-			paths.add(entryPath(entry.path));
-			entry.resume();
-		},
-	});
-	await new Promise<void>((resolve, reject) => {
-		parser.on('end', resolve);
-		parser.on('error', reject);
-		archive.on('error', reject);
-		archive.pipe(parser as unknown as NodeJS.WritableStream);
-	});
+	await readTarEntries((await helper.getArchive({ path: '/target/.' })) as unknown as Readable, (entry) => paths.add(entryPath(entry.path)));
 	return paths;
 }
 
@@ -114,19 +103,7 @@ async function extractIntoVolume(archive: () => Readable, options: VolumeRestore
 	const docker = createDockerClient(options.docker);
 	await ensureVolume(docker, options.docker, volume, log);
 	const image = await helperImageFor(docker, options.docker, volume, options.target.image ?? (await presentImage(docker, recordedImage)));
-	let helper: Docker.Container;
-	try {
-		helper = await docker.createContainer({
-			Image: image,
-			Entrypoint: ['/n8n-stack-backup-helper-is-never-started'],
-			Cmd: [],
-			Labels: { [HELPER_LABEL]: '1' },
-			NetworkDisabled: true,
-			HostConfig: { Binds: [`${volume}:/target`], NetworkMode: 'none' },
-		});
-	} catch (error) {
-		throw mapDockerError(error, options.docker);
-	}
+	const helper = await createHelperContainer(docker, options.docker, image, `${volume}:/target`);
 	try {
 		const existing = options.overwrite ? undefined : await existingPaths(helper);
 		let refusal: StackBackupError | undefined;

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { ArtifactRecord } from '../../core';
+import { freeLoopbackPort } from '../../core/verify/freeLoopbackPort';
 import { decompressWithCli } from './restoreForTest';
 
 export async function withRedis<T>(port: number, body: (r: Redis) => Promise<T>, options: { username?: string; password?: string; db?: number } = {}): Promise<T> {
@@ -34,17 +34,6 @@ export async function seedRedis(port: number): Promise<{ db0: number; db2: numbe
 	return { db0: 150, db2: 7 };
 }
 
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const port = (server.address() as { port: number }).port;
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
-
 export interface LoadedRdb {
 	checkRdbOk: boolean;
 	checkRdbOutput: string;
@@ -60,7 +49,7 @@ export async function loadRdbArtifact(setDir: string, artifact: ArtifactRecord):
 	try {
 		const raw = await decompressWithCli(join(setDir, artifact.file), artifact, dir);
 		const check = spawnSync('redis-check-rdb', [raw], { encoding: 'utf8' });
-		const port = await freePort();
+		const port = await freeLoopbackPort();
 		const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', join(raw, '..'), '--dbfilename', raw.split('/').pop()!, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 		try {
 			let keys: Record<string, number> = {};

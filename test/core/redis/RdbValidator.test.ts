@@ -6,7 +6,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Crc64 } from '../../../core/redis/crc64';
 import { RdbValidator } from '../../../core/redis/RdbValidator';
-import { freePort, withRedis } from '../../support/redisFixtures';
+import { freeLoopbackPort } from '../../../core/verify/freeLoopbackPort';
+import { withRedis } from '../../support/redisFixtures';
 
 async function validate(bytes: Buffer, chunkSize = 7): Promise<{ out: Buffer; result: ReturnType<RdbValidator['result']> }> {
 	const validator = new RdbValidator();
@@ -23,7 +24,7 @@ describe('RDB validation', () => {
 	beforeAll(async () => {
 		// A real RDB written by redis-server itself.
 		const dir = mkdtempSync(join(tmpdir(), 'rdb-'));
-		const port = await freePort();
+		const port = await freeLoopbackPort();
 		const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' });
 		try {
 			for (let i = 0; i < 100; i++) {

@@ -57,7 +57,10 @@ describe('Redis restore into the container (stop, put through the archive API, s
 		expect(await running()).toBe(true);
 		let size: number | undefined;
 		for (let i = 0; i < 100 && size === undefined; i++) {
-			size = await withRedis(port, (r) => r.dbsize()).catch(() => new Promise<undefined>((r) => setTimeout(r, 100)));
+			size = await withRedis(port, (r) => r.dbsize()).catch(async () => {
+				await new Promise((r) => setTimeout(r, 100));
+				return undefined;
+			});
 		}
 		expect(size).toBe(150);
 	});
