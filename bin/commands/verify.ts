@@ -1,4 +1,4 @@
-import { runRestoreDrill, verifySet, type DrillVerdict, type ScratchRedis } from '../../core';
+import { parseRedisUrl, runRestoreDrill, verifySet, type DrillVerdict, type ScratchRedis } from '../../core';
 import { readDockerHost } from '../cli/backupSetOptions';
 import type { Command } from '../cli/Command';
 import { optionalNumber, optionalString } from '../cli/optionValues';
@@ -6,7 +6,7 @@ import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
 import { UsageError } from '../cli/UsageError';
 
 const USAGE = `Usage: n8n-stack-backup verify SETPATH [--drill [--url postgres://user@host:port | --container NAME [--user U]]
-         [--redis-container NAME | --redis-server PATH] [--dir TMP] [--jobs N] [--docker-host ADDR]]
+         [--redis-container NAME | --redis-url redis://127.0.0.1:PORT | --redis-server PATH] [--dir TMP] [--jobs N] [--docker-host ADDR]]
 
 Checks a set's manifest and the sha256 of every artifact. SETPATH is a run
 folder, or a set folder for its newest complete set.
@@ -15,7 +15,9 @@ result with the manifest, then removes them; the live targets are never touched:
   Postgres  a scratch database on the server of --url (local psql/pg_restore)
             or in --container (its own tools); the password from PGPASSWORD
   Redis     a throwaway container from the image of --redis-container (no network),
-            or a throwaway redis-server on a free loopback port (--redis-server, default on PATH)
+            an EMPTY Redis on this machine (--redis-url; loaded by replication, flushed after;
+            one that holds keys is refused), or a throwaway redis-server on a free loopback
+            port (--redis-server, default on PATH)
   volumes   a temp folder under --dir (default: the system temp folder)
 Exit code 1 when the verdict is "fail".`;
 
@@ -28,6 +30,7 @@ export const verifyCommand: Command = {
 		drill: { type: 'boolean' },
 		'redis-container': { type: 'string' },
 		'redis-server': { type: 'string' },
+		'redis-url': { type: 'string' },
 		dir: { type: 'string' },
 		jobs: { type: 'string' },
 		'docker-host': { type: 'string' },
@@ -41,9 +44,12 @@ export const verifyCommand: Command = {
 		}
 		const pg = readPostgresTarget(values, env, { databaseRequired: false });
 		const redisContainer = optionalString(values, 'redis-container');
+		const redisUrl = optionalString(values, 'redis-url');
 		const redis: ScratchRedis = redisContainer
 			? { type: 'container', docker: readDockerHost(values, env), likeContainer: redisContainer }
-			: { type: 'local', redisServerPath: optionalString(values, 'redis-server') };
+			: redisUrl
+				? { type: 'url', connection: { ...parseRedisUrl(redisUrl), password: parseRedisUrl(redisUrl).password ?? (env.REDISCLI_AUTH || undefined) } }
+				: { type: 'local', redisServerPath: optionalString(values, 'redis-server') };
 		return runRestoreDrill({
 			setPath,
 			postgres: pg ? { ...pg, jobs: optionalNumber(values, 'jobs') } : undefined,

@@ -85,7 +85,8 @@ const checkRedis: Checker = async (set, artifact, options, log) => {
 	const keys = await loadRdbInScratchRedis(options.redis, openArtifact(set.dir, artifact), artifact.rawSize);
 	const expected = (set.manifest.inventory.redis as RedisInventory | undefined)?.keys;
 	const total = Object.values(keys).reduce((a, b) => a + b, 0);
-	return { scratch: options.redis.type === 'container' ? 'scratch container' : 'scratch redis-server', summary: `${total} keys loaded`, differences: compareKeyCounts(keys, expected) };
+	const scratch = { container: 'scratch container', local: 'scratch redis-server', url: 'empty Redis (flushed afterwards)' }[options.redis.type];
+	return { scratch, summary: `${total} keys loaded`, differences: compareKeyCounts(keys, expected) };
 };
 
 const checkVolume: Checker = async (set, _artifact, options, log) => {

@@ -15,17 +15,22 @@ import { openIoredisCommands } from '../redis/ioredisCommands';
 import { waitForLoadedRedis } from '../redis/redisReadiness';
 import { HELPER_LABEL } from '../volume/dockerVolumeSource';
 import { freeLoopbackPort } from './freeLoopbackPort';
+import { loadRdbIntoEmptyRedis } from './replicaLoad';
+import type { RedisConnection } from '../redis/RedisConnection';
 
 export type ScratchRedis =
 	/** A throwaway container from the live Redis container's image, without network. */
 	| { type: 'container'; docker: DockerConnection; likeContainer: string }
 	/** A throwaway redis-server on a free loopback port (redis-server on PATH, or this path). */
-	| { type: 'local'; redisServerPath?: string };
+	| { type: 'local'; redisServerPath?: string }
+	/** An empty Redis on this machine, loaded through replication and emptied again. */
+	| { type: 'url'; connection: RedisConnection };
 
 const SCRATCH_ARGS = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--protected-mode', 'yes'];
 
 /** Loads an RDB into a throwaway Redis, returns its key counts, and always removes it. */
 export async function loadRdbInScratchRedis(target: ScratchRedis, rdb: Readable, size: number, timeoutMs = 120_000): Promise<Record<string, number>> {
+	if (target.type === 'url') return loadRdbIntoEmptyRedis(target.connection, rdb, size, timeoutMs);
 	return target.type === 'container' ? inContainer(target, rdb, size, timeoutMs) : locally(target, rdb, timeoutMs);
 }
 

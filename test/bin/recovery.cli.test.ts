@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fingerprint } from '../support/dbFingerprint';
-import { seedRedis, withRedis } from '../support/redisFixtures';
+import { seedRedis, withRedis, withThrowawayRedis } from '../support/redisFixtures';
 import { runCli } from '../support/runCli';
 import { createScratchDatabase, withClient } from '../support/scratchDatabase';
 import { useTempDir } from '../support/tempDir';
@@ -85,6 +85,11 @@ describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 		await seedRedis(port);
 		const snap = await runCli(['backup', 'redis', '--root', tmp.path(), '--set', 'redis', '--url', `redis://127.0.0.1:${port}`]);
 		expect(snap.code).toBe(0);
+		await withThrowawayRedis(async (scratch) => {
+			const drill = await runCli(['verify', snap.json.path, '--drill', '--redis-url', `redis://127.0.0.1:${scratch}`]);
+			expect(drill.code).toBe(0);
+			expect(drill.json.checks[0]).toMatchObject({ kind: 'redis', result: 'pass', summary: '157 keys loaded' });
+		});
 		await withRedis(port, (r) => r.flushall());
 		const docker = ['--docker-host', `unix://${env.dockerSocket}`];
 		const missingTarget = await runCli(['restore', snap.json.path]);

@@ -76,3 +76,20 @@ export async function loadRdbArtifact(setDir: string, artifact: ArtifactRecord):
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
+
+/** A redis-server of its own on a free loopback port for `body`, killed afterwards. */
+export async function withThrowawayRedis<T>(body: (port: number) => Promise<T>): Promise<T> {
+	const dir = mkdtempSync(join(tmpdir(), 'throwaway-redis-'));
+	const port = await freeLoopbackPort();
+	const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	try {
+		for (let i = 0; i < 100; i++) {
+			if (await withRedis(port, (r) => r.ping()).catch(() => undefined)) break;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		return await body(port);
+	} finally {
+		server.kill('SIGKILL');
+		rmSync(dir, { recursive: true, force: true });
+	}
+}

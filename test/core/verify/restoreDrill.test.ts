@@ -5,7 +5,7 @@ import { backupFiles, backupPostgres, backupRedis, backupVolume, runRestoreDrill
 import { dumpOptions } from '../../support/backupOptions';
 import { testDocker } from '../../support/dockerFixtures';
 import { createScratchDatabase, withClient, type ScratchDatabase } from '../../support/scratchDatabase';
-import { seedRedis, withRedis } from '../../support/redisFixtures';
+import { seedRedis, withRedis, withThrowawayRedis } from '../../support/redisFixtures';
 import { useTempDir } from '../../support/tempDir';
 import { testEnv } from '../../support/testEnv';
 import { makeTree } from '../../support/volumeFixtures';
@@ -106,6 +106,31 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 			await withRedis(port, async (r) => expect(await r.dbsize()).toBe(151));
 			const leftovers = await testDocker().listContainers({ all: true, filters: { label: ['io.n8n-stack-backup.helper'] } });
 			expect(leftovers).toEqual([]);
+		});
+
+		it('passes in an empty Redis given by URL (loaded by replication, flushed afterwards)', async () => {
+			await seedRedis(env.hostRedis.port);
+			const set = await backupRedis({ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: { host: '127.0.0.1', port: env.hostRedis.port } } as RedisBackupOptions);
+			await withThrowawayRedis(async (port) => {
+				const verdict = await runRestoreDrill({ setPath: set.path, redis: { type: 'url', connection: { host: '127.0.0.1', port } } });
+				expect(verdict).toMatchObject({ verdict: 'pass', checks: [{ summary: '157 keys loaded', scratch: 'empty Redis (flushed afterwards)' }] });
+				await withRedis(port, async (r) => {
+					expect(await r.dbsize()).toBe(0);
+					expect(await r.info('replication')).toMatch(/role:master/);
+				});
+			});
+		});
+
+		it('refuses a Redis given by URL that holds keys, and leaves its keys alone', async () => {
+			await seedRedis(env.hostRedis.port);
+			const set = await backupRedis({ root: tmp.path(), setName: 'redis', compression: 'none', method: 'sync', connection: { host: '127.0.0.1', port: env.hostRedis.port } } as RedisBackupOptions);
+			await withThrowawayRedis(async (port) => {
+				await withRedis(port, (r) => r.set('live', 'data'));
+				const verdict = await runRestoreDrill({ setPath: set.path, redis: { type: 'url', connection: { host: '127.0.0.1', port } } });
+				expect(verdict.verdict).toBe('fail');
+				expect(verdict.differences[0]).toMatch(/holds 1 keys: a drill only loads into an empty Redis/);
+				await withRedis(port, async (r) => expect(await r.get('live')).toBe('data'));
+			});
 		});
 
 		it('fails when the RDB holds other key counts than the manifest', async () => {
