@@ -55,3 +55,4 @@ export { listSets, type SetListing, type RunListing } from './backupSet/listSets
 export { restoreFiles, type FilesRestoreOptions, type FilesRestoreResult } from './volume/filesRestore';
 export { restoreSet, type RestoreSetOptions, type RestoreSetResult } from './restore/restoreSet';
 export { formatBytes } from './backupSet/freeSpace';
+export { reportSets, type SetsReport, type SetReport } from './backupSet/setsReport';

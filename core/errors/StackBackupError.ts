@@ -47,7 +47,8 @@ export type StackBackupErrorCode =
 	| 'UNSAFE_ARCHIVE_ENTRY'
 	| 'TARGET_NOT_FOUND'
 	| 'REDIS_RESTORE_FAILED'
-	| 'WORKFLOW_NOT_FOUND';
+	| 'WORKFLOW_NOT_FOUND'
+	| 'NO_RECENT_BACKUP';
 
 export interface StackBackupErrorOptions {
 	hint?: string;

@@ -1,0 +1,70 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { reportSets } from '../../core';
+import { resolveBackupRoot } from '../shared/backupRootAccess';
+import { runForEachItem } from '../shared/runForEachItem';
+import { splitList } from '../shared/splitList';
+
+export class BackupReport implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Backup Report',
+		name: 'backupReport',
+		icon: { light: 'file:backupReport.svg', dark: 'file:backupReport.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["maxAgeHours"] ? "alert after " + $parameter["maxAgeHours"] + " h" : "report"}}',
+		description: 'Report the newest complete set of each name (sizes, durations, warnings), or fail when one is too old',
+		defaults: { name: 'Backup Report' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{
+				displayName: 'Backup Root Folder',
+				name: 'backupRoot',
+				type: 'string',
+				default: '~/.n8n-files/backups',
+				required: true,
+				description: 'Folder that holds the backup sets, one subfolder per set name',
+			},
+			{
+				displayName: 'Set Names',
+				name: 'setNames',
+				type: 'string',
+				default: 'n8n-postgres, n8n-redis, n8n-data, n8n-config',
+				required: true,
+				description: 'The sets to report on, separated by commas or new lines',
+			},
+			{
+				displayName: 'Report File Name',
+				name: 'reportFile',
+				type: 'string',
+				default: 'backup_report.json',
+				description: 'Also write the report as this file in the backup root (0600). Empty: no file.',
+			},
+			{
+				displayName: 'Fail When Older Than (Hours)',
+				name: 'maxAgeHours',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Stop the workflow with NO_RECENT_BACKUP when a set has no complete run newer than this, so its error workflow alerts (the watchdog uses 26). 0: never.',
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// One report per run, whatever number of items the backup steps before it produced.
+		const [out] = await runForEachItem(this, async (i): Promise<IDataObject> => {
+			const report = await reportSets({
+				root: await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i),
+				setNames: splitList(this.getNodeParameter('setNames', i)),
+				reportFile: (this.getNodeParameter('reportFile', i, '') as string).trim() || undefined,
+				maxAgeHours: this.getNodeParameter('maxAgeHours', i, 0) as number,
+			});
+			return report as unknown as IDataObject;
+		});
+		return [out.slice(0, 1)];
+	}
+}
