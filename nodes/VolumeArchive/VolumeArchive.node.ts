@@ -67,9 +67,8 @@ export class VolumeArchive implements INodeType {
 				type: 'string',
 				typeOptions: { rows: 3 },
 				default: '',
-				required: true,
 				placeholder: '/opt/n8n/.env\n/opt/n8n/docker-compose.yml',
-				description: 'Absolute paths, one per line',
+				description: 'Files that must be there, one per line (absolute, or under ~). Give these, optional files, or both.',
 				displayOptions: { show: { mode: ['files'] } },
 			},
 			{

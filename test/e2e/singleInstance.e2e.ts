@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { readManifest, runRestoreDrill, verifySet } from '../../core';
+import { N8nInstance } from './support/n8nInstance';
+import { loadTemplate } from './support/templates';
+
+describe('the single-instance template in a real n8n 2.41 on SQLite (the default)', () => {
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		n8n = new N8nInstance({ name: 'sqlite', port: 5695 });
+		for (const file of ['nightly-backup-single.json', 'backup-failed-alert.json']) await n8n.importJson('workflow', loadTemplate(file));
+	});
+
+	it('copies the live SQLite database consistently with the encryption key, and the copy passes a restore drill', async () => {
+		await n8n.cliOk(['execute', '--id=sbNightlySingle1'], 300_000);
+		const root = join(n8n.userFolder, '.n8n-files', 'backups');
+		const set = await verifySet(join(root, 'n8n-home'));
+		const manifest = await readManifest(set.dir);
+		expect(manifest.inventory.volume).toMatchObject({
+			files: expect.any(Number),
+			n8n: { sqlite: true, sqliteSnapshot: true, encryptionKeyFingerprint: expect.stringMatching(/^[0-9a-f]+$/) },
+		});
+		expect(manifest.warnings.join('\n')).not.toMatch(/encryption key/i);
+		const drill = await runRestoreDrill({ setPath: set.dir });
+		expect(drill).toMatchObject({ verdict: 'pass' });
+	});
+});
