@@ -1,37 +1,86 @@
 #!/usr/bin/env bash
-# `npm start`: backs up a running stack's Postgres with the CLI and shows the set.
-# It starts the loopback stack (a `postgres` container holding an n8n-shaped
-# database named n8n), then runs the same engine the n8n nodes use:
-#   n8n-stack-backup backup postgres --container postgres --database n8n
-# and prints where the set is and what its manifest says. Needs root.
+# `npm start`: a running local n8n 2.41 on 127.0.0.1:5678 that backs itself up.
+# The embedded default: n8n on SQLite, backups into ./backups. It installs what is
+# missing (Node 24 from npm, n8n, this package built and installed into n8n's user
+# folder), imports the templates, publishes the single-instance nightly backup and the
+# alert workflow, runs one backup at once and shows its set and manifest, then starts
+# n8n and prints the login. Running it again reuses all of that and starts in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" != 0 ]; then echo "npm start needs root (it runs its own Docker Engine). Run: sudo npm start" >&2; exit 1; fi
-bash scripts/testenv.sh start
-bash scripts/install-deps.sh
-npm run build --silent >/dev/null
-source scripts/node24.sh
-source "${STACK_TESTENV_DIR:-/tmp/stack-backup-testenv}/env.sh"
+REPO=$(pwd)
+DEMO=${STACK_DEMO_DIR:-$REPO/.demo}
+BACKUPS=$REPO/backups
+PORT=${N8N_PORT:-5678}
+say() { echo "[npm start] $*" >&2; }
 
-# An n8n-shaped database to back up, created once.
-if ! docker exec postgres psql -X -qAt -c "select 1 from pg_database where datname='n8n'" | grep -q 1; then
-  docker exec postgres psql -X -q -c 'CREATE DATABASE n8n' >/dev/null
-  docker exec -i postgres psql -X -q -v ON_ERROR_STOP=1 -d n8n <test/fixtures/n8n-like-schema.sql >/dev/null
+bash scripts/install-deps.sh
+# Rebuild only when a source changed since the last build.
+STAMP=$DEMO/.built
+mkdir -p "$DEMO"
+if [ ! -f "$STAMP" ] || [ -n "$(find core nodes credentials bin workflows package.json gulpfile.js -newer "$STAMP" -type f -print -quit 2>/dev/null)" ]; then
+  say "building the package"
+  npm run build --silent >/dev/null
+  touch "$STAMP"
+fi
+[ -f dist/nodes/PostgresDump/PostgresDump.node.js ] || { npm run build --silent >/dev/null; touch "$STAMP"; }
+APP=$(bash scripts/n8n-install.sh)
+source scripts/node24.sh
+N8N="$APP/node_modules/n8n/bin/n8n"
+
+mkdir -p "$DEMO/.n8n-files" "$BACKUPS"; chmod 700 "$DEMO" "$BACKUPS"
+# The templates write to ~/.n8n-files/backups: here that is ./backups.
+[ -L "$DEMO/.n8n-files/backups" ] || ln -sfn "$BACKUPS" "$DEMO/.n8n-files/backups"
+
+export HOME=$DEMO N8N_USER_FOLDER=$DEMO
+export N8N_PORT=$PORT N8N_HOST=127.0.0.1 N8N_LISTEN_ADDRESS=127.0.0.1 N8N_PROTOCOL=http N8N_EDITOR_BASE_URL="http://127.0.0.1:$PORT"
+export N8N_RUNNERS_BROKER_LISTEN_ADDRESS=127.0.0.1 N8N_SECURE_COOKIE=false N8N_DIAGNOSTICS_ENABLED=false
+export N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false N8N_PERSONALIZATION_ENABLED=false
+export GENERIC_TIMEZONE=${GENERIC_TIMEZONE:-UTC} N8N_LOG_LEVEL=${N8N_LOG_LEVEL:-warn}
+# The single-instance template archives n8n's own folder, which n8n 2.x blocks by default.
+export N8N_RESTRICT_FILE_ACCESS_TO="$DEMO/.n8n-files;$DEMO/.n8n;$BACKUPS" N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES=false
+
+if [ ! -f "$DEMO/.package-installed" ] || [ "$STAMP" -nt "$DEMO/.package-installed" ]; then
+  say "installing n8n-nodes-stack-backup into $DEMO/.n8n/nodes"
+  bash scripts/install-package.sh "$DEMO" >/dev/null
+  touch "$DEMO/.package-installed"
 fi
 
-ROOT=${BACKUP_ROOT:-$PWD/backups}
-result=$(node dist/bin/n8n-stack-backup.js backup postgres --root "$ROOT" --set n8n-postgres \
-  --container postgres --database n8n --n8n-skip-executions)
-set_path=$(node -e 'console.log(JSON.parse(process.argv[1]).path)' "$result")
+if [ ! -f "$DEMO/.templates-imported" ]; then
+  say "importing the templates from workflows/ (first run)"
+  for f in workflows/*.json; do node "$N8N" import:workflow --input="$f" >/dev/null 2>&1 || { say "import of $f failed"; exit 1; }; done
+  for id in sbNightlySingle1 sbBackupAlert001; do node "$N8N" publish:workflow --id=$id >/dev/null 2>&1; done
+  touch "$DEMO/.templates-imported"
+fi
+
+say "running the nightly backup once (n8n execute --id=sbNightlySingle1)"
+node "$N8N" execute --id=sbNightlySingle1 >"$DEMO/last-backup.log" 2>&1 || { tail -30 "$DEMO/last-backup.log" >&2; say "the backup failed (log: $DEMO/last-backup.log)"; exit 1; }
+SET=$(ls -1d "$BACKUPS"/n8n-home/20* | sort | tail -1)
 echo
-echo "Backup set: $set_path"
-ls -l "$set_path"
-echo
+echo "Backup set: $SET"
 node -e '
   const m = require(process.argv[1] + "/manifest.json");
-  const pg = m.inventory.postgres;
-  console.log(`manifest: set ${m.set}, ${m.artifacts.length} artifact(s), written ${m.finishedAt}`);
-  for (const a of m.artifacts) console.log(`  ${a.file}: ${a.size} bytes (${a.rawSize} raw), ${a.compression}, sha256 ${a.sha256.slice(0, 16)}…`);
-  console.log(`  ${pg.tables.length} tables, ${pg.totalRows} rows; n8n: ${pg.n8n.workflows.length} workflows, ${pg.n8n.credentials.length} credentials, migration ${pg.n8n.lastMigration.name}`);
-  console.log(`  left out (execution history): ${m.sources.postgres.dataLeftOut.join(", ") || "nothing"}`);
-' "$set_path"
+  const inv = m.inventory.volume;
+  console.log(`  ${m.artifacts.map((a) => `${a.file}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`).join("\n  ")}`);
+  console.log(`  ${inv.files} files, ${inv.bytes} bytes from ${inv.source.path}`);
+  console.log(`  n8n: SQLite copied with the backup API: ${inv.n8n && inv.n8n.sqliteSnapshot}; encryption key fingerprint: ${inv.n8n && inv.n8n.encryptionKeyFingerprint}`);
+  console.log(`  warnings: ${m.warnings.length ? m.warnings.join("; ") : "none"}`);
+  console.log(`  verify or restore it: node dist/bin/n8n-stack-backup.js verify ${process.argv[1]} --drill`);
+' "$SET"
+echo
+
+OWNER_FILE=$DEMO/owner.json
+node "$N8N" start >"$DEMO/n8n.log" 2>&1 &
+N8N_PID=$!
+trap 'kill -TERM $N8N_PID 2>/dev/null; wait $N8N_PID 2>/dev/null' EXIT INT TERM
+for _ in $(seq 240); do curl -sf "http://127.0.0.1:$PORT/healthz/readiness" >/dev/null 2>&1 && break; kill -0 $N8N_PID 2>/dev/null || { tail -30 "$DEMO/n8n.log" >&2; exit 1; }; sleep 0.5; done
+if [ ! -f "$OWNER_FILE" ]; then
+  PASSWORD="Demo-$(node -e 'process.stdout.write(require("crypto").randomBytes(9).toString("base64url"))')1"
+  curl -sf -H 'content-type: application/json' -X POST "http://127.0.0.1:$PORT/rest/owner/setup" \
+    -d "{\"email\":\"owner@example.com\",\"firstName\":\"Stack\",\"lastName\":\"Backup\",\"password\":\"$PASSWORD\"}" >/dev/null
+  (umask 077; printf '{"email":"owner@example.com","password":"%s"}\n' "$PASSWORD" >"$OWNER_FILE")
+fi
+echo "n8n is running: http://127.0.0.1:$PORT"
+node -e 'const o = require(process.argv[1]); console.log(`  log in as ${o.email} / ${o.password}  (kept in ${process.argv[1]})`)' "$OWNER_FILE"
+echo "  published: \"Stack Backup: nightly (single instance, SQLite)\" (02:00 UTC) and the alert workflow"
+echo "  Ctrl+C stops n8n; npm start again reuses everything."
+wait $N8N_PID
