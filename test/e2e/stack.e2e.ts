@@ -162,7 +162,8 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		const template = loadTemplate('nightly-backup-compose.json');
 		nodeNamed(template, 'Every Night at 02:00').parameters.rule = { interval: [{ field: 'cronExpression', expression: '* * * * *' }] };
 		await n8n.api('PUT', '/workflows/sbNightlyCompose', editable(template));
-		await waitUntil('a scheduled nightly run', () => newestCompleteRun(root, 'n8n-postgres', before), 150_000);
+		const scheduled = await waitUntil('a scheduled nightly run', () => newestCompleteRun(root, 'n8n-postgres', before), 150_000);
+		expect((await verifySet(join(root, 'n8n-postgres', scheduled))).manifest.set).toBe('n8n-postgres');
 		// It was the schedule: a finished execution in trigger mode (the other backup steps finish after the dump).
 		const triggered = await waitUntil(
 			'the scheduled execution to finish',
