@@ -1,6 +1,7 @@
 import * as zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { invalidInput } from '../errors/StackBackupError';
+import { ParallelGzip } from './ParallelGzip';
 
 export type Compression = 'zstd' | 'gzip' | 'none';
 export const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'none'];
@@ -54,7 +55,8 @@ export function createCompressor(compression: Compression): Transform | null {
 				params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: 3 },
 			});
 		case 'gzip':
-			return zlib.createGzip({ level: 6, chunkSize: CHUNK_SIZE });
+			// Parallel members: a single zlib stream is bound to one core and is the slowest stage.
+			return new ParallelGzip({ level: 6 });
 		case 'none':
 			return null;
 	}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `npm run bench`: benchmarks against the reference tools (a script that prints figures,
+# not a timed test). Uses the test environment's host Postgres, builds its own data.
+#   npm run bench -- --dump-mib 600 --tree-mib 1000 --redis-mib 300 --reps 3
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/testenv.sh start >&2
+bash scripts/install-deps.sh
+npm run build --silent >/dev/null
+source scripts/node24.sh
+export STACK_TESTENV=${STACK_TESTENV_DIR:-/tmp/stack-backup-testenv}/env.json
+node bench/run.mjs "$@"
