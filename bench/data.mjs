@@ -45,10 +45,10 @@ export async function buildPostgres(server, database, dumpMiB) {
 		await db.query(readFileSync(new URL('../test/fixtures/n8n-like-schema.sql', import.meta.url), 'utf8'));
 		// About 8 KiB of text per row.
 		const rows = Math.round((dumpMiB * 1024 * 1024) / 8300);
-		await db.query('TRUNCATE execution_data, execution_metadata, execution_annotations, test_case_execution, execution_entity CASCADE');
+		await db.query('TRUNCATE execution_entity CASCADE');
 		await db.query(`
-			INSERT INTO execution_entity (id, "workflowId", finished, mode, status, "startedAt", "stoppedAt", "createdAt")
-			SELECT i, 'gen' || lpad((i % 40 + 1)::text, 13, '0'), true, 'trigger', 'success', now() - i * interval '1 minute', now(), now()
+			INSERT INTO execution_entity (id, "workflowId", status, "startedAt", "stoppedAt")
+			SELECT i, 'gen' || lpad((i % 40 + 1)::text, 13, '0'), 'success', now() - i * interval '1 minute', now()
 			FROM generate_series(1, ${rows}) i`);
 		await db.query(`
 			INSERT INTO execution_data ("executionId", "workflowData", data)

@@ -47,7 +47,7 @@ async function compare(group, cases, env = pgEnv) {
 	const runs = Object.fromEntries(cases.map((c) => [c.name, []]));
 	for (let rep = 0; rep < reps; rep++) {
 		for (const c of cases) {
-			const out = fresh(`${group}-${c.name.replace(/\W+/g, '_')}`);
+			const out = fresh(`${group}-${c.name}`.replace(/\W+/g, '_'));
 			await c.before?.();
 			const result = await measure(c.argv(out), { env });
 			runs[c.name].push({ seconds: result.seconds, peakRssMiB: result.peakRssMiB, outputBytes: c.output ? sizeOf(c.output(out)) : null });
@@ -102,7 +102,7 @@ if (only.has('redis')) {
 	const dir = join(WORK, 'redis');
 	mkdirSync(dir, { recursive: true });
 	const port = 56390;
-	const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], { stdio: 'ignore' });
 	try {
 		for (let i = 0; i < 50; i++) {
 			try {

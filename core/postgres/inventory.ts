@@ -50,9 +50,11 @@ export async function collectInventory(
 	database: string,
 	tables: readonly ScopedTable[],
 	n8n: N8nTables | undefined,
+	options: { countRows: boolean } = { countRows: true },
 ): Promise<PostgresInventory> {
 	const counted = tables.filter((t) => t.dataIncluded);
-	const counts = await session.queryJson<Array<number | string>>(rowCountsSql(counted));
+	// Without countRows the rows come from the dump stream afterwards (withRowCounts).
+	const counts = options.countRows ? await session.queryJson<Array<number | string>>(rowCountsSql(counted)) : counted.map(() => 0);
 	const rowsByTable = new Map(counted.map((t, i) => [`${t.schema}.${t.name}`, Number(counts[i])]));
 	const inventoryTables = tables.map((t) => ({
 		schema: t.schema,
@@ -83,6 +85,12 @@ export async function collectInventory(
 		totalRows: inventoryTables.reduce((sum, t) => sum + t.rows, 0),
 		n8n: n8nInventory,
 	};
+}
+
+/** The inventory with row counts read from the dump itself (see CopyRowCounter). */
+export function withRowCounts(inventory: PostgresInventory, rows: ReadonlyMap<string, number>): PostgresInventory {
+	const tables = inventory.tables.map((t) => ({ ...t, rows: t.dataIncluded ? (rows.get(`${t.schema}.${t.name}`) ?? 0) : 0 }));
+	return { ...inventory, tables, totalRows: tables.reduce((sum, t) => sum + t.rows, 0) };
 }
 
 export function summarizeInventory(inventory: PostgresInventory) {

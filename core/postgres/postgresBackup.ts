@@ -11,7 +11,8 @@ import {
 	USER_TABLES_SQL,
 } from './catalogQueries';
 import { scopeTables, type DumpFilters, type TableRef } from './dumpScope';
-import { collectInventory, summarizeInventory, type PostgresInventory } from './inventory';
+import { CopyRowCounter } from './CopyRowCounter';
+import { collectInventory, summarizeInventory, withRowCounts, type PostgresInventory } from './inventory';
 import { executionHistoryTables, findN8nTables } from './n8nTables';
 import { buildPgDumpArgs, type PgDumpFormat } from './pgDumpArgs';
 import type { PgConnection } from './PgConnection';
@@ -98,7 +99,9 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			});
 			run.log.info(`pg_dump ${pgDumpVersion} (${options.format}) of "${options.connection.database}", ${scoped.length} tables, server ${serverVersion}`);
 			const dump = await transport.startDump(args);
-			const inventoryPromise = collectInventory(session, options.connection.database, scoped, n8n);
+			// A plain dump's rows are counted as it streams; only custom format needs count(*), a second scan.
+			const rowCounter = options.format === 'plain' ? new CopyRowCounter() : undefined;
+			const inventoryPromise = collectInventory(session, options.connection.database, scoped, n8n, { countRows: !rowCounter });
 			inventoryPromise.catch(() => undefined); // awaited below, after the dump
 
 			try {
@@ -108,6 +111,7 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 					format: options.format,
 					compression: options.compression,
 					source: dump.stdout,
+					transforms: rowCounter ? [rowCounter] : [],
 				});
 			} catch (error) {
 				// Only our side breaks the write (disk full, permissions): pg_dump's own failures end
@@ -129,7 +133,8 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 					hint: 'An empty dump is never a backup. Check the database name and the table filters.',
 				});
 			}
-			const inventory: PostgresInventory = await inventoryPromise;
+			const collected: PostgresInventory = await inventoryPromise;
+			const inventory = rowCounter ? withRowCounts(collected, rowCounter.rows) : collected;
 			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, {
 				maxShrinkPercent: options.maxShrinkPercent ?? 50,
 				allowShrink: Boolean(options.allowShrink),

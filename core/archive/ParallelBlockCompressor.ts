@@ -1,27 +1,27 @@
 import { availableParallelism } from 'node:os';
 import { Transform, type TransformCallback } from 'node:stream';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 
-const gzipAsync = promisify(gzip);
+/** Compresses one block into one self-contained unit (a gzip member, a zstd frame), off the main thread. */
+export type BlockCompressor = (block: Buffer) => Promise<Buffer>;
 
-export interface ParallelGzipOptions {
-	level?: number;
-	/** Bytes of input per gzip member (default 1 MiB). */
+export interface ParallelBlockOptions {
+	/** Bytes of input per block (default 1 MiB). */
 	blockSize?: number;
-	/** Members compressed at once on the libuv thread pool (default: the cores available). */
+	/** Blocks compressed at once on the libuv thread pool (default: the cores available). */
 	concurrency?: number;
 }
 
 /**
- * gzip on every core: the input is cut into blocks, each compressed as an
- * independent gzip member on the libuv thread pool, and the members are
- * written in order. Concatenated members are one valid gzip file (RFC 1952),
- * which gunzip, zlib and pigz read. At most `concurrency` blocks are in
- * flight, so memory stays bounded whatever the input size.
+ * Compression on every core: the input is cut into blocks, each compressed
+ * as a self-contained unit on the libuv thread pool, and the units are
+ * written in order. Concatenated gzip members are one valid gzip file
+ * (RFC 1952) and concatenated zstd frames one valid zstd stream, so gunzip,
+ * zstd and zlib read the result as usual. A single zlib stream is bound to
+ * one core; this is not. At most `concurrency` blocks are in flight, so
+ * memory stays bounded whatever the input size.
  */
-export class ParallelGzip extends Transform {
-	private readonly level: number;
+export class ParallelBlockCompressor extends Transform {
+	private readonly compress: BlockCompressor;
 	private readonly blockSize: number;
 	private readonly concurrency: number;
 	private pending: Buffer[] = [];
@@ -29,15 +29,15 @@ export class ParallelGzip extends Transform {
 	private readonly inFlight: Array<Promise<Buffer>> = [];
 	private sawInput = false;
 
-	constructor(options: ParallelGzipOptions = {}) {
+	constructor(compress: BlockCompressor, options: ParallelBlockOptions = {}) {
 		super({ highWaterMark: 1024 * 1024 });
-		this.level = options.level ?? 6;
+		this.compress = compress;
 		this.blockSize = options.blockSize ?? 1024 * 1024;
 		this.concurrency = Math.max(1, options.concurrency ?? availableParallelism());
 	}
 
 	private startBlock(block: Buffer): void {
-		const job = gzipAsync(block, { level: this.level });
+		const job = this.compress(block);
 		// Awaited in order below; a rejection meanwhile must not be reported as unhandled.
 		job.catch(() => undefined);
 		this.inFlight.push(job);
@@ -70,7 +70,7 @@ export class ParallelGzip extends Transform {
 	}
 
 	_flush(callback: TransformCallback): void {
-		// Empty input still makes one (empty) member: a valid gzip file.
+		// Empty input still makes one (empty) unit: a valid gzip or zstd file.
 		if (this.pendingBytes > 0 || !this.sawInput) this.startBlock(this.takeBlock(this.pendingBytes));
 		this.drain(0).then(() => callback(), callback);
 	}
