@@ -12,6 +12,14 @@ export {
 	type Compression,
 } from './archive/compression';
 export { sha256File } from './archive/sha256File';
+export {
+	normalizeEncryption,
+	parseIdentityFile,
+	recipientFingerprint,
+	type DecryptionKeys,
+	type EncryptionOptions,
+	type EncryptionRecord,
+} from './archive/ageKeys';
 export { validateSetName } from './backupSet/setName';
 export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
@@ -43,7 +51,7 @@ export { DEFAULT_POLICY, describePolicy, parseKeepWithin, validatePolicy, type R
 export { calendarPeriods } from './retention/calendarPeriod';
 export { planRetention, DEFAULT_INCOMPLETE_GRACE_MS, type RetentionCandidate, type RetentionDecision, type RetentionPlan } from './retention/planRetention';
 export { pruneSets, type PruneOptions, type PruneResult, type PrunedSetReport } from './retention/pruneSets';
-export { verifySet, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
+export { verifySet, verifySetForRestore, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
 export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
 export type { PostgresComparison } from './verify/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';

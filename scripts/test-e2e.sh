@@ -15,4 +15,5 @@ STACK_N8N_APP=$(bash scripts/n8n-install.sh)
 export STACK_N8N_APP
 source scripts/node24.sh
 export STACK_TESTENV=${STACK_TESTENV_DIR:-/tmp/stack-backup-testenv}/env.json
-node node_modules/jest/bin/jest.js --config jest.e2e.config.js "$@"
+# --experimental-vm-modules: see scripts/test.sh (ESM-only dependencies through require()).
+node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js --config jest.e2e.config.js "$@"

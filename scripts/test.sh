@@ -14,4 +14,6 @@ bash scripts/install-deps.sh
 npm run build --silent >/dev/null
 source scripts/node24.sh
 export STACK_TESTENV=${STACK_TESTENV_DIR:-/tmp/stack-backup-testenv}/env.json
-node node_modules/jest/bin/jest.js "$@"
+# --experimental-vm-modules lets jest load ESM-only dependencies (age-encryption) through
+# require(), as Node 24 itself does; without it jest refuses them.
+node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js "$@"

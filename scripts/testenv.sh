@@ -27,7 +27,7 @@ BASE_IMAGE_REPO=stack-backup-testenv/hostroot
 HELPER_IMAGE=stack-backup-testenv/busybox:local
 DOCKER_SOCK=$DIR/docker.sock
 export DOCKER_HOST=unix://$DOCKER_SOCK
-PACKAGES=(postgresql redis-server docker.io busybox-static zstd pigz util-linux iproute2)
+PACKAGES=(postgresql redis-server docker.io busybox-static zstd pigz util-linux iproute2 age)
 
 log() { printf '[testenv %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -1,4 +1,5 @@
-import { DEFAULT_DOCKER_SOCKET, parseCompression, parseDockerHost, type Compression, type DockerConnection, type Logger } from '../../core';
+import { DEFAULT_DOCKER_SOCKET, parseCompression, parseDockerHost, type Compression, type DockerConnection, type EncryptionOptions, type Logger } from '../../core';
+import { AGE_ENCRYPT_USAGE, ageEncryptOptionSpec, readEncryption } from './ageOptions';
 import type { OptionSpec, ParsedValues } from './Command';
 import { optionalNumber, optionalString, requiredString } from './optionValues';
 
@@ -10,6 +11,7 @@ export const backupSetOptionSpec: OptionSpec = {
 	'docker-host': { type: 'string' },
 	'min-free-mb': { type: 'string' },
 	'run-id': { type: 'string' },
+	...ageEncryptOptionSpec,
 };
 
 export const BACKUP_SET_USAGE = `Common options:
@@ -19,6 +21,7 @@ export const BACKUP_SET_USAGE = `Common options:
   --docker-host ADDR      unix:///var/run/docker.sock (default: $DOCKER_HOST) or tcp://host:port
   --min-free-mb N         refuse to start with less free space (default 32)
   --run-id ID             recorded in the manifest
+${AGE_ENCRYPT_USAGE}
 Progress goes to stderr; the last line on stdout is the result as JSON.`;
 
 export interface BackupSetValues {
@@ -28,6 +31,7 @@ export interface BackupSetValues {
 	log: Logger;
 	minFreeBytes?: number;
 	compression: Compression;
+	encryption?: EncryptionOptions;
 }
 
 export function readBackupSetOptions(values: ParsedValues, log: Logger): BackupSetValues {
@@ -39,6 +43,7 @@ export function readBackupSetOptions(values: ParsedValues, log: Logger): BackupS
 		log,
 		minFreeBytes: minFreeMb === undefined ? undefined : minFreeMb * 1024 * 1024,
 		compression: parseCompression(optionalString(values, 'compression')),
+		encryption: readEncryption(values),
 	};
 }
 

@@ -1,5 +1,6 @@
 import { restoreSet, type RestoreSetOptions, type RestoreSetResult } from '../../core';
 import { readDockerHost } from '../cli/backupSetOptions';
+import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
 import type { Command } from '../cli/Command';
 import { optionalNumber, optionalString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -22,6 +23,8 @@ or a set folder for its newest complete set ("last night's").
   files     config files into the folder --dir, each under its own name.
   Redis     into --redis-container: stop, put dump.rdb, start, count the keys.
 Passwords come from PGPASSWORD and REDISCLI_AUTH (or the URL), never from flags.
+Encrypted sets: every artifact must open with the key given before anything is restored.
+${AGE_DECRYPT_USAGE}
 Exit code 1 when the restored data differs from the manifest.`;
 
 export const restoreCommand: Command = {
@@ -29,6 +32,7 @@ export const restoreCommand: Command = {
 	summary: 'restore a set (Postgres, Redis, volume, folder, files)',
 	usage: USAGE,
 	options: {
+		...ageDecryptOptionSpec,
 		...postgresOptionSpec,
 		replace: { type: 'string' },
 		jobs: { type: 'string' },
@@ -52,6 +56,7 @@ export const restoreCommand: Command = {
 		const overwrite = Boolean(values.overwrite);
 		const options: RestoreSetOptions = {
 			setPath: positionals[0],
+			keys: readDecryptionKeys(values),
 			log,
 			postgres: pg && { ...pg, confirmReplace: optionalString(values, 'replace'), jobs: optionalNumber(values, 'jobs'), noOwner: Boolean(values['no-owner']) },
 			redis: redisContainer

@@ -1,5 +1,6 @@
-import { parseRedisUrl, runRestoreDrill, verifySet, type DrillVerdict, type ScratchRedis } from '../../core';
+import { parseRedisUrl, runRestoreDrill, verifySet, verifySetForRestore, type DrillVerdict, type ScratchRedis } from '../../core';
 import { readDockerHost } from '../cli/backupSetOptions';
+import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
 import type { Command } from '../cli/Command';
 import { optionalNumber, optionalString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -19,6 +20,8 @@ result with the manifest, then removes them; the live targets are never touched:
             one that holds keys is refused), or a throwaway redis-server on a free loopback
             port (--redis-server, default on PATH)
   volumes   a temp folder under --dir (default: the system temp folder)
+Encrypted sets: the checksum check needs no key; a drill does.
+${AGE_DECRYPT_USAGE}
 Exit code 1 when the verdict is "fail".`;
 
 export const verifyCommand: Command = {
@@ -26,6 +29,7 @@ export const verifyCommand: Command = {
 	summary: 'check a set\'s checksums, or drill a full restore into scratch targets',
 	usage: USAGE,
 	options: {
+		...ageDecryptOptionSpec,
 		...postgresOptionSpec,
 		drill: { type: 'boolean' },
 		'redis-container': { type: 'string' },
@@ -39,7 +43,8 @@ export const verifyCommand: Command = {
 		if (positionals.length !== 1) throw new UsageError('give one SETPATH');
 		const setPath = positionals[0];
 		if (!values.drill) {
-			const set = await verifySet(setPath, log);
+			const keys = readDecryptionKeys(values);
+			const set = keys ? await verifySetForRestore(setPath, log, keys) : await verifySet(setPath, log);
 			return { set: set.manifest.set, path: set.dir, verdict: 'pass', checked: set.manifest.artifacts.map((a) => ({ file: a.file, size: a.size, sha256: a.sha256 })) };
 		}
 		const pg = readPostgresTarget(values, env, { databaseRequired: false });
@@ -55,6 +60,7 @@ export const verifyCommand: Command = {
 			postgres: pg ? { ...pg, jobs: optionalNumber(values, 'jobs') } : undefined,
 			redis,
 			scratchDir: optionalString(values, 'dir'),
+			keys: readDecryptionKeys(values),
 			log,
 		});
 	},

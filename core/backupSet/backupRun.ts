@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
+import { AGE_EXTENSION, encryptionRecord, normalizeEncryption, type EncryptionOptions } from '../archive/ageKeys';
+import { createAgeEncryptor } from '../archive/ageStreams';
 import { compressionExtension, createCompressor, type Compression } from '../archive/compression';
 import { MeasuringStream } from '../archive/MeasuringStream';
 import { StackBackupError } from '../errors/StackBackupError';
@@ -13,7 +15,7 @@ import { mapFsError } from './fsErrors';
 import {
 	MANIFEST_FILE,
 	MANIFEST_FORMAT,
-	MANIFEST_VERSION,
+	manifestVersionFor,
 	TOOL_NAME,
 	TOOL_VERSION,
 	type ArtifactRecord,
@@ -34,6 +36,8 @@ export interface BackupRunOptions {
 	/** Never start with less free space than this (default 32 MiB). */
 	minFreeBytes?: number;
 	lockStaleAfterMs?: number;
+	/** Encrypt every artifact with age (to recipients, or with a passphrase), after compression. */
+	encryption?: EncryptionOptions;
 }
 
 export interface ArtifactInput {
@@ -74,6 +78,7 @@ export class BackupRun {
 		readonly previous: Manifest | undefined,
 		private readonly options: BackupRunOptions,
 		private readonly lock: HeldSetLock,
+		private readonly encryption: EncryptionOptions | null,
 	) {}
 
 	get log(): Logger {
@@ -82,6 +87,8 @@ export class BackupRun {
 
 	static async start(options: BackupRunOptions): Promise<BackupRun> {
 		const setName = validateSetName(options.setName);
+		// Bad keys are refused here, before a folder or a lock exists.
+		const encryption = normalizeEncryption(options.encryption);
 		const root = options.root;
 		if (!root) {
 			throw new StackBackupError('INVALID_INPUT', 'No backup root folder was given', {
@@ -113,22 +120,23 @@ export class BackupRun {
 			const startedAt = (options.clock ?? (() => new Date()))();
 			const dir = await createRunFolder(setDir, startedAt);
 			options.log?.info(`Writing set ${setName} into ${dir}`);
-			return new BackupRun(dir, setName, startedAt, previous, options, lock);
+			return new BackupRun(dir, setName, startedAt, previous, options, lock, encryption);
 		} catch (error) {
 			await lock.release();
 			throw mapFsError(error, setDir, 'preparing the run folder');
 		}
 	}
 
-	/** Streams `source` through compression into the run folder; hashes in the same pass. */
+	/** Streams `source` through compression (and encryption) into the run folder; hashes in the same pass. */
 	async writeArtifact(input: ArtifactInput): Promise<ArtifactRecord> {
-		const file = `${input.baseName}${compressionExtension(input.compression)}`;
+		const file = `${input.baseName}${compressionExtension(input.compression)}${this.encryption ? AGE_EXTENSION : ''}`;
 		const raw = new MeasuringStream({
 			onProgress: (bytes) => this.log.info(`${file}: ${Math.round(bytes / 1048576)} MiB read`),
 		});
 		const stored = new MeasuringStream({ hash: true });
 		const compressor = createCompressor(input.compression);
-		const stages = [input.source, ...(input.transforms ?? []), raw, ...(compressor ? [compressor] : []), stored];
+		const encryptor = this.encryption ? await createAgeEncryptor(this.encryption) : null;
+		const stages = [input.source, ...(input.transforms ?? []), raw, ...(compressor ? [compressor] : []), ...(encryptor ? [encryptor] : []), stored];
 		try {
 			await writeStreamAtomically(this.dir, file, stages);
 		} catch (error) {
@@ -143,6 +151,7 @@ export class BackupRun {
 			size: measured.bytes,
 			rawSize: raw.result().bytes,
 			sha256: measured.sha256!,
+			...(this.encryption ? { encryption: encryptionRecord(this.encryption) } : {}),
 		};
 		this.artifacts.push(record);
 		this.log.info(`${file}: ${record.rawSize} bytes read, ${record.size} bytes stored`);
@@ -153,7 +162,7 @@ export class BackupRun {
 	async seal(input: SealInput): Promise<Manifest> {
 		const manifest: Manifest = {
 			format: MANIFEST_FORMAT,
-			formatVersion: MANIFEST_VERSION,
+			formatVersion: manifestVersionFor(this.artifacts),
 			tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version },
 			set: this.setName,
 			runId: this.options.runId ?? null,

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { EncryptionRecord } from '../archive/ageKeys';
 import type { Compression } from '../archive/compression';
 import { COMPRESSIONS } from '../archive/compression';
 import { StackBackupError } from '../errors/StackBackupError';
@@ -7,7 +8,16 @@ import { version as toolVersion } from '../../package.json';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'n8n-stack-backup/manifest';
-export const MANIFEST_VERSION = 1;
+/** The newest format this code reads. Version 2 adds encrypted artifacts. */
+export const MANIFEST_VERSION = 2;
+/**
+ * A set is written with the oldest version that describes it, so a plain set
+ * stays readable by older tools, and an encrypted one is refused by them
+ * with "update" instead of being read as if it were not encrypted.
+ */
+export function manifestVersionFor(artifacts: readonly ArtifactRecord[]): number {
+	return artifacts.some((a) => a.encryption) ? 2 : 1;
+}
 export const TOOL_NAME = 'n8n-stack-backup';
 export const TOOL_VERSION: string = toolVersion;
 
@@ -23,7 +33,10 @@ export interface ArtifactRecord {
 	size: number;
 	/** Bytes before compression: what the shrink guard compares. */
 	rawSize: number;
+	/** Of the file on disk (encrypted, when it is). */
 	sha256: string;
+	/** Present when the file is an age file: after compression, the bytes were encrypted. */
+	encryption?: EncryptionRecord;
 }
 
 export interface Manifest {
@@ -76,6 +89,9 @@ export function validateManifest(value: unknown, path: string): Manifest {
 		if (typeof a.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(a.sha256)) throw invalid(path, `artifact ${a.file} has no sha256`);
 		if (typeof a.size !== 'number' || !COMPRESSIONS.includes(a.compression)) {
 			throw invalid(path, `artifact ${a.file} has no size or an unknown compression`);
+		}
+		if (a.encryption !== undefined && (a.encryption?.format !== 'age' || !Array.isArray(a.encryption.recipients))) {
+			throw invalid(path, `artifact ${a.file} has an unknown encryption`);
 		}
 	}
 	return m as Manifest;

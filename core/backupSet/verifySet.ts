@@ -1,5 +1,7 @@
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { DecryptionKeys } from '../archive/ageKeys';
+import { openAgeDecrypted } from '../archive/ageStreams';
 import { sha256File } from '../archive/sha256File';
 import { StackBackupError } from '../errors/StackBackupError';
 import type { Logger } from '../logging/Logger';
@@ -9,6 +11,8 @@ import { MANIFEST_FILE, readManifest, type ArtifactRecord, type Manifest } from 
 export interface VerifiedSet {
 	dir: string;
 	manifest: Manifest;
+	/** What opens its encrypted artifacts, when it has any. */
+	keys?: DecryptionKeys;
 }
 
 /**
@@ -56,14 +60,28 @@ export async function verifyArtifact(dir: string, artifact: ArtifactRecord): Pro
  * Reads a set's manifest and checks every artifact's sha256 before anything
  * is touched: a restore or drill starts only from a set proven intact.
  */
-export async function verifySet(path: string, log?: Logger): Promise<VerifiedSet> {
+export async function verifySet(path: string, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
 	const dir = await resolveRunFolder(path);
 	const manifest = await readManifest(dir);
 	for (const artifact of manifest.artifacts) {
 		await verifyArtifact(dir, artifact);
 		log?.info(`Checked ${artifact.file}: sha256 matches the manifest`);
 	}
-	return { dir, manifest };
+	return { dir, manifest, keys };
+}
+
+/**
+ * verifySet for a restore or a drill: also proves that the keys given open
+ * every encrypted artifact (the age header is unwrapped), so a set that
+ * cannot be decrypted is refused whole, before any target is touched.
+ */
+export async function verifySetForRestore(path: string, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
+	const set = await verifySet(path, log, keys);
+	for (const artifact of set.manifest.artifacts.filter((a) => a.encryption)) {
+		(await openAgeDecrypted(() => createReadStream(join(set.dir, artifact.file)), keys, artifact.file)).destroy();
+		log?.info(`Checked ${artifact.file}: the age key opens it`);
+	}
+	return set;
 }
 
 /** The one artifact of a kind in a set, or a clear error naming what the set holds. */

@@ -48,7 +48,9 @@ export type StackBackupErrorCode =
 	| 'TARGET_NOT_FOUND'
 	| 'REDIS_RESTORE_FAILED'
 	| 'WORKFLOW_NOT_FOUND'
-	| 'NO_RECENT_BACKUP';
+	| 'NO_RECENT_BACKUP'
+	| 'ENCRYPTION_KEY_REQUIRED'
+	| 'DECRYPTION_FAILED';
 
 export interface StackBackupErrorOptions {
 	hint?: string;

@@ -1,6 +1,7 @@
+import type { DecryptionKeys } from '../archive/ageKeys';
 import { dirname } from 'node:path';
 import { openArtifact } from '../archive/openArtifact';
-import { artifactOfKind, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { defaultCompression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
@@ -14,6 +15,8 @@ import { backupPostgres } from './postgresBackup';
 import { containerTransport, localTransport, type PgTransport } from './PgTransport';
 
 export interface PostgresRestoreOptions {
+	/** Opens the set's encrypted artifacts (age identities or passphrases). */
+	keys?: DecryptionKeys;
 	/** A run folder, or a set folder for its newest complete set. */
 	setPath: string;
 	method: 'docker' | 'local';
@@ -73,7 +76,7 @@ export async function loadDump(transport: PgTransport, set: VerifiedSet, databas
 	};
 	if (artifact.format === 'plain') {
 		const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-o', '/dev/null'];
-		const proc = await transport.runProgram('psql', args, { database, stdin: openArtifact(set.dir, artifact) });
+		const proc = await transport.runProgram('psql', args, { database, stdin: openArtifact(set, artifact) });
 		proc.stdout.resume();
 		const { exitCode, stderr } = await proc.done;
 		if (exitCode !== 0) throw fail(exitCode, stderr);
@@ -81,7 +84,7 @@ export async function loadDump(transport: PgTransport, set: VerifiedSet, databas
 	}
 	const jobs = Math.max(1, Math.floor(options.jobs ?? 2));
 	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs}`);
-	const staged = await transport.stageFile(openArtifact(set.dir, artifact), artifact.rawSize);
+	const staged = await transport.stageFile(openArtifact(set, artifact), artifact.rawSize);
 	try {
 		const args = ['--no-password', '--exit-on-error', `--jobs=${jobs}`, dbnameArg(database)];
 		if (options.noOwner) args.push('--no-owner', '--no-privileges');
@@ -116,7 +119,7 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 	const log = options.log ?? silentLogger;
 	const database = options.connection?.database;
 	const transport = await openRestoreTransport(options);
-	const set = options.verified ?? (await verifySet(options.setPath, log));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const artifact = artifactOfKind(set, 'postgres');
 	const where = transport.errorContext('restore').where;
 

@@ -1,3 +1,4 @@
+import type { DecryptionKeys } from '../archive/ageKeys';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -50,6 +51,8 @@ export async function listWorkflows(setPath: string): Promise<WorkflowListing[]>
 }
 
 export interface ExtractWorkflowOptions {
+	/** Opens the set's encrypted artifacts (age identities or passphrases). */
+	keys?: DecryptionKeys;
 	setPath: string;
 	workflowId: string;
 	/** For custom-format dumps: where pg_restore runs (locally, or in the Postgres container). */
@@ -121,13 +124,13 @@ export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<
 
 	let row: Record<string, string | null> | undefined;
 	if (artifact.format === 'plain') {
-		row = await findRow(openArtifact(dir, artifact), n8n.schema, table, record.id);
+		row = await findRow(openArtifact({ dir, keys: options.keys }, artifact), n8n.schema, table, record.id);
 	} else {
 		if (!options.pgRestore) throw invalidInput('This set holds a custom-format dump, which needs pg_restore to read', 'Give where pg_restore runs: locally, or in the Postgres container.');
 		const transport = await openRestoreTransport({ ...options.pgRestore, connection: { ...options.pgRestore.connection, database: options.pgRestore.connection.database || 'postgres' } });
 		const proc = await transport.runProgram('pg_restore', ['--data-only', `--schema=${n8n.schema}`, `--table=${table}`, '--file=-'], {
 			database: options.pgRestore.connection.database || 'postgres',
-			stdin: openArtifact(dir, artifact),
+			stdin: openArtifact({ dir, keys: options.keys }, artifact),
 		});
 		row = await findRow(proc.stdout, n8n.schema, table, record.id);
 		proc.abort();

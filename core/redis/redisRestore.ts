@@ -1,7 +1,8 @@
+import type { DecryptionKeys } from '../archive/ageKeys';
 import { posix } from 'node:path';
 import { openArtifact } from '../archive/openArtifact';
 import { singleFileTar } from '../archive/singleFileTar';
-import { artifactOfKind, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
 import { pathOwner } from '../docker/pathOwner';
@@ -15,6 +16,8 @@ import { REDIS_ARTIFACT_KIND, type RedisInventory } from './redisBackup';
 import { compareKeyCounts, waitForLoadedRedis } from './redisReadiness';
 
 export interface RedisRestoreOptions {
+	/** Opens the set's encrypted artifacts (age identities or passphrases). */
+	keys?: DecryptionKeys;
 	setPath: string;
 	docker: { connection: DockerConnection; container: string };
 	/** How redis-cli inside the container reaches the server (port, user, password). */
@@ -43,7 +46,7 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
 	if (!options.docker?.container) throw invalidInput('Restoring Redis needs its container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
-	const set = options.verified ?? (await verifySet(options.setPath, log));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const artifact = artifactOfKind(set, REDIS_ARTIFACT_KIND);
 	const { connection: dockerConnection, container: name } = options.docker;
 	const docker = createDockerClient(dockerConnection);
@@ -62,7 +65,7 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
 	try {
 		log.info(`Putting ${artifact.file} into ${name}:${path}`);
-		const tar = singleFileTar(posix.basename(path), artifact.rawSize, openArtifact(set.dir, artifact), { uid: owner?.uid, gid: owner?.gid, mode: 0o600 });
+		const tar = singleFileTar(posix.basename(path), artifact.rawSize, openArtifact(set, artifact), { uid: owner?.uid, gid: owner?.gid, mode: 0o600 });
 		await container.putArchive(tar, { path: posix.dirname(path) }).catch((error: unknown) => {
 			throw mapDockerError(error, dockerConnection, name);
 		});

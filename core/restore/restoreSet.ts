@@ -1,4 +1,5 @@
-import { verifySet } from '../backupSet/verifySet';
+import type { DecryptionKeys } from '../archive/ageKeys';
+import { verifySetForRestore } from '../backupSet/verifySet';
 import { invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from '../postgres/postgresRestore';
@@ -13,6 +14,8 @@ export interface RestoreSetOptions {
 	redis?: Omit<RedisRestoreOptions, 'setPath' | 'verified' | 'log'>;
 	volume?: { target: RestoreTarget; overwrite?: boolean; docker?: DockerConnection };
 	files?: { dir: string; overwrite?: boolean };
+	/** Opens the set's encrypted artifacts; checked for every artifact before anything is restored. */
+	keys?: DecryptionKeys;
 	log?: Logger;
 }
 
@@ -40,7 +43,7 @@ const TARGET_HINTS: Record<string, string> = {
  */
 export async function restoreSet(options: RestoreSetOptions): Promise<RestoreSetResult> {
 	const log = options.log ?? silentLogger;
-	const set = await verifySet(options.setPath, log);
+	const set = await verifySetForRestore(options.setPath, log, options.keys);
 	const kinds = [...new Set(set.manifest.artifacts.map((a) => a.kind))];
 	const missing = kinds.filter((k) => !options[k as keyof RestoreSetOptions]);
 	if (missing.length) {

@@ -1,3 +1,4 @@
+import type { DecryptionKeys } from '../archive/ageKeys';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { openArtifact } from '../archive/openArtifact';
 import { MeasuringStream } from '../archive/MeasuringStream';
 import type { ArtifactRecord } from '../backupSet/manifest';
-import { resolveRunFolder, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { resolveRunFolder, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { isStackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
@@ -23,6 +24,8 @@ import { countTree } from './countTree';
 import { loadRdbInScratchRedis, type ScratchRedis } from './scratchRedis';
 
 export interface DrillOptions {
+	/** Opens the set's encrypted artifacts (age identities or passphrases). */
+	keys?: DecryptionKeys;
 	/** A run folder, or a set folder for its newest complete set. */
 	setPath: string;
 	/** A server to create a scratch database on (its `database` is ignored). */
@@ -82,7 +85,7 @@ const checkPostgres: Checker = async (set, artifact, options, log) => {
 const checkRedis: Checker = async (set, artifact, options, log) => {
 	if (!options.redis) return { scratch: null, summary: 'not drilled', differences: ['no scratch Redis was given, so the RDB was not loaded'] };
 	log.info(`Drill: loading ${artifact.file} into a scratch Redis (${options.redis.type})`);
-	const keys = await loadRdbInScratchRedis(options.redis, openArtifact(set.dir, artifact), artifact.rawSize);
+	const keys = await loadRdbInScratchRedis(options.redis, openArtifact(set, artifact), artifact.rawSize);
 	const expected = (set.manifest.inventory.redis as RedisInventory | undefined)?.keys;
 	const total = Object.values(keys).reduce((a, b) => a + b, 0);
 	const scratch = { container: 'scratch container', local: 'scratch redis-server', url: 'empty Redis (flushed afterwards)' }[options.redis.type];
@@ -113,7 +116,7 @@ const checkFiles: Checker = async (set, artifact) => {
 	if (!record) return { scratch: null, summary: 'not compared', differences: ['the manifest has no record of this file'] };
 	const measured = new MeasuringStream({ hash: true });
 	const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-	await pipeline(openArtifact(set.dir, artifact), measured, discard);
+	await pipeline(openArtifact(set, artifact), measured, discard);
 	const { bytes, sha256 } = measured.result();
 	const differences: string[] = [];
 	if (bytes !== record.size) differences.push(`${record.path}: ${bytes} bytes, the manifest says ${record.size}`);
@@ -147,7 +150,7 @@ export async function runRestoreDrill(options: DrillOptions): Promise<DrillVerdi
 	};
 	let set: VerifiedSet;
 	try {
-		set = await verifySet(options.setPath, log);
+		set = await verifySetForRestore(options.setPath, log, options.keys);
 	} catch (error) {
 		if (!isStackBackupError(error)) throw error;
 		const path = await resolveRunFolder(options.setPath).catch(() => options.setPath);

@@ -1,13 +1,16 @@
+import type { DecryptionKeys } from '../archive/ageKeys';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openArtifact } from '../archive/openArtifact';
 import { writeStreamAtomically } from '../backupSet/atomicWrite';
-import { verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { FILES_ARTIFACT_KIND, type FilesInventory } from './filesBackup';
 
 export interface FilesRestoreOptions {
+	/** Opens the set's encrypted artifacts (age identities or passphrases). */
+	keys?: DecryptionKeys;
 	setPath: string;
 	/** Folder the files are written into, each under its original file name. */
 	dir: string;
@@ -30,7 +33,7 @@ export interface FilesRestoreResult {
 export async function restoreFiles(options: FilesRestoreOptions): Promise<FilesRestoreResult> {
 	const log = options.log ?? silentLogger;
 	if (!options.dir?.startsWith('/')) throw invalidInput(`"${options.dir}" is not an absolute path`, 'Give the folder to restore the files into as an absolute path.');
-	const set = options.verified ?? (await verifySet(options.setPath, log));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const records = (set.manifest.inventory[FILES_ARTIFACT_KIND] as FilesInventory | undefined)?.files ?? [];
 	await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
 	const files: FilesRestoreResult['files'] = [];
@@ -43,7 +46,7 @@ export async function restoreFiles(options: FilesRestoreOptions): Promise<FilesR
 			files.push({ original, restoredTo, action: 'kept existing' });
 			continue;
 		}
-		await writeStreamAtomically(options.dir, name, [openArtifact(set.dir, artifact)]);
+		await writeStreamAtomically(options.dir, name, [openArtifact(set, artifact)]);
 		log.info(`Restored ${original} to ${restoredTo}`);
 		files.push({ original, restoredTo, action: 'written' });
 	}

@@ -1,3 +1,4 @@
+import type { DecryptionKeys } from '../archive/ageKeys';
 import type Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -5,7 +6,7 @@ import { Unpack, type ReadEntry } from 'tar';
 import { readTarEntries } from '../archive/readTarEntries';
 import { filterTar } from '../archive/filterTar';
 import { openArtifact } from '../archive/openArtifact';
-import { artifactOfKind, verifySet, type VerifiedSet } from '../backupSet/verifySet';
+import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
@@ -17,6 +18,8 @@ import { VOLUME_ARTIFACT_KIND, type VolumeInventory } from './volumeBackup';
 export type RestoreTarget = { type: 'dir'; path: string } | { type: 'volume'; volume: string; image?: string };
 
 export interface VolumeRestoreOptions {
+	/** Opens the set's encrypted artifacts (age identities or passphrases). */
+	keys?: DecryptionKeys;
 	/** A run folder, or a set folder for its newest complete set. */
 	setPath: string;
 	target: RestoreTarget;
@@ -138,18 +141,18 @@ async function presentImage(docker: Docker, image: string | undefined): Promise<
 export async function restoreVolume(options: VolumeRestoreOptions): Promise<VolumeRestoreResult> {
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
-	const set = options.verified ?? (await verifySet(options.setPath, log));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const artifact = artifactOfKind(set, VOLUME_ARTIFACT_KIND);
-	const counts = await checkArchiveSafety(openArtifact(set.dir, artifact), artifact.file);
+	const counts = await checkArchiveSafety(openArtifact(set, artifact), artifact.file);
 	const differences = compareArchiveCounts(counts, set.manifest.inventory[VOLUME_ARTIFACT_KIND] as VolumeInventory | undefined);
 	const target = options.target;
 	log.info(`Restoring ${artifact.file} (${counts.files} files, ${counts.bytes} bytes) into ${target.type === 'dir' ? target.path : `volume "${target.volume}"`}`);
 	if (target.type === 'dir') {
 		if (!target.path?.startsWith('/')) throw invalidInput(`"${target.path}" is not an absolute path`, 'Give the folder to restore into as an absolute path.');
-		await extractIntoDir(openArtifact(set.dir, artifact), target.path, Boolean(options.overwrite), artifact.file);
+		await extractIntoDir(openArtifact(set, artifact), target.path, Boolean(options.overwrite), artifact.file);
 	} else {
 		const recorded = (set.manifest.sources[VOLUME_ARTIFACT_KIND] as { image?: string } | undefined)?.image;
-		await extractIntoVolume(() => openArtifact(set.dir, artifact), { ...options, target }, recorded ?? undefined, log, artifact.file);
+		await extractIntoVolume(() => openArtifact(set, artifact), { ...options, target }, recorded ?? undefined, log, artifact.file);
 	}
 	if (differences.length) log.warn(`The archive differs from its manifest: ${differences.join('; ')}`);
 	return {
