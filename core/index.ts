@@ -20,6 +20,7 @@ export {
 	type EncryptionOptions,
 	type EncryptionRecord,
 } from './archive/ageKeys';
+export { checkAgeKeys } from './archive/checkAgeKeys';
 export { validateSetName } from './backupSet/setName';
 export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';

@@ -11,7 +11,7 @@ import { backupPostgres, backupReport } from '../../core';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { pgConnectionFrom } from '../shared/credentialConnections';
 import { containerNameField, readContainerTarget } from '../shared/dockerTarget';
-import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest } from '../shared/credentialTests';
+import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
 
@@ -29,6 +29,7 @@ export class PostgresDump implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
+			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { encrypt: [true] } } },
 			{ name: 'stackBackupPostgresApi', required: true, testedBy: 'stackBackupPostgresConnectionTest' },
 			{
 				name: 'stackBackupDockerApi',
@@ -82,7 +83,7 @@ export class PostgresDump implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { stackBackupPostgresConnectionTest, stackBackupDockerConnectionTest },
+		credentialTest: { stackBackupPostgresConnectionTest, stackBackupDockerConnectionTest, stackBackupEncryptionTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

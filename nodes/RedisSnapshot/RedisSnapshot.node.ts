@@ -11,7 +11,7 @@ import { backupRedis, backupReport, type RedisMethod } from '../../core';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { redisConnectionFrom } from '../shared/credentialConnections';
 import { containerNameField, readContainerTarget } from '../shared/dockerTarget';
-import { stackBackupDockerConnectionTest, stackBackupRedisConnectionTest } from '../shared/credentialTests';
+import { stackBackupDockerConnectionTest, stackBackupRedisConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 
 export class RedisSnapshot implements INodeType {
@@ -28,6 +28,7 @@ export class RedisSnapshot implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
+			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { encrypt: [true] } } },
 			{ name: 'stackBackupRedisApi', required: true, testedBy: 'stackBackupRedisConnectionTest' },
 			{
 				name: 'stackBackupDockerApi',
@@ -84,7 +85,7 @@ export class RedisSnapshot implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { stackBackupRedisConnectionTest, stackBackupDockerConnectionTest },
+		credentialTest: { stackBackupRedisConnectionTest, stackBackupDockerConnectionTest, stackBackupEncryptionTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

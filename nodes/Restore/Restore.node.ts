@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest } from '../shared/credentialTests';
+import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
+import { decryptField } from '../shared/encryptionFields';
 import { runForEachItem } from '../shared/runForEachItem';
 import * as drill from './operations/drill.operation';
 import * as extractWorkflow from './operations/extractWorkflow.operation';
@@ -31,6 +32,7 @@ export class Restore implements INodeType {
 		// n8n reads only the first entry of a credential type, so each is listed once: shown for the
 		// operations that may need it, hidden (hide rules are ORed) where a setting makes it unneeded.
 		credentials: [
+			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { decrypt: [true] } } },
 			{
 				name: 'stackBackupPostgresApi',
 				required: true,
@@ -116,6 +118,7 @@ export class Restore implements INodeType {
 				description: 'Name of the Postgres container, as `docker ps` shows it',
 				displayOptions: { show: { operation: USES_PG_TOOLS, method: ['docker'] } },
 			},
+			{ ...decryptField, displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } } },
 			...restorePostgres.fields,
 			...restoreRedis.fields,
 			...restoreVolume.fields,
@@ -126,7 +129,7 @@ export class Restore implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest, stackBackupDockerConnectionTest },
+		credentialTest: { stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest, stackBackupDockerConnectionTest, stackBackupEncryptionTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -11,7 +11,7 @@ import { backupFiles, backupReport, backupVolume, type DockerConnection } from '
 import { resolveAllowedPath } from '../shared/backupRootAccess';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { dockerConnectionFrom } from '../shared/credentialConnections';
-import { stackBackupDockerConnectionTest } from '../shared/credentialTests';
+import { stackBackupDockerConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { splitList as list } from '../shared/splitList';
 
@@ -31,6 +31,7 @@ export class VolumeArchive implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
+			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { encrypt: [true] } } },
 			{
 				name: 'stackBackupDockerApi',
 				required: false,
@@ -118,7 +119,7 @@ export class VolumeArchive implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { stackBackupDockerConnectionTest } };
+	methods = { credentialTest: { stackBackupDockerConnectionTest, stackBackupEncryptionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runForEachItem(this, async (i): Promise<IDataObject> => {

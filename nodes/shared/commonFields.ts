@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { parseCompression, type Compression, type Logger } from '../../core';
+import { parseCompression, type Compression, type EncryptionOptions, type Logger } from '../../core';
 import { resolveBackupRoot } from './backupRootAccess';
 import { coreLoggerFor } from './coreLogger';
+import { encryptField, readEncryption } from './encryptionFields';
 
 /** Where a set lives: the backup root and the set name, in the same words on every node. */
 export function setLocationFields(defaultSetName: string): INodeProperties[] {
@@ -41,6 +42,7 @@ export function backupSetFields(defaultSetName: string): INodeProperties[] {
 			],
 			default: 'zstd',
 		},
+		encryptField,
 	];
 }
 
@@ -56,11 +58,12 @@ export async function readSetLocation(ctx: IExecuteFunctions, itemIndex: number)
 export async function readBackupSetFields(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-): Promise<{ root: string; setName: string; runId: string; log: Logger; compression: Compression }> {
+): Promise<{ root: string; setName: string; runId: string; log: Logger; compression: Compression; encryption?: EncryptionOptions }> {
 	return {
 		...(await readSetLocation(ctx, itemIndex)),
 		runId: ctx.getExecutionId(),
 		log: coreLoggerFor(ctx),
 		compression: parseCompression(ctx.getNodeParameter('compression', itemIndex) as string),
+		encryption: await readEncryption(ctx, itemIndex),
 	};
 }

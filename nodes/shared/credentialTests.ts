@@ -1,6 +1,7 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { checkDockerEngine, checkPostgresConnection, checkRedisConnection } from '../../core';
+import { checkAgeKeys, checkDockerEngine, checkPostgresConnection, checkRedisConnection } from '../../core';
 import { dockerConnectionFrom, pgConnectionFrom, redisConnectionFrom } from './credentialConnections';
+import { encryptionFromCredential, keysFromCredential } from './encryptionFields';
 
 async function asTestResult(check: () => Promise<string>): Promise<INodeCredentialTestResult> {
 	try {
@@ -30,4 +31,12 @@ export async function stackBackupDockerConnectionTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	return asTestResult(() => checkDockerEngine(dockerConnectionFrom(credential.data)));
+}
+
+export async function stackBackupEncryptionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	return asTestResult(() => checkAgeKeys(encryptionFromCredential(data), keysFromCredential(data)));
 }

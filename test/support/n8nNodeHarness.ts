@@ -10,6 +10,7 @@ process.env.N8N_LOG_LEVEL ??= 'silent';
 
 import { CredentialTestContext, ExecuteContext } from 'n8n-core';
 import { StackBackupDockerApi } from '../../credentials/StackBackupDockerApi.credentials';
+import { StackBackupEncryptionApi } from '../../credentials/StackBackupEncryptionApi.credentials';
 import { StackBackupPostgresApi } from '../../credentials/StackBackupPostgresApi.credentials';
 import {
 	createRunExecutionData,
@@ -28,7 +29,7 @@ import {
 } from 'n8n-workflow';
 
 const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
-	[new StackBackupPostgresApi(), new StackBackupDockerApi()].map((c) => [c.name, c]),
+	[new StackBackupPostgresApi(), new StackBackupDockerApi(), new StackBackupEncryptionApi()].map((c) => [c.name, c]),
 );
 
 export interface RunNodeOptions {

@@ -5,6 +5,7 @@ import { resolveAllowedPath } from '../../shared/backupRootAccess';
 import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom, pgConnectionFrom } from '../../shared/credentialConnections';
 import { splitList } from '../../shared/splitList';
+import { readDecryptionKeys } from '../../shared/encryptionFields';
 
 const show = { operation: ['drill'] };
 
@@ -100,6 +101,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 		verdicts.push(
 			await runRestoreDrill({
 				setPath: await resolveAllowedPath(ctx, folder, i, 'set folder', 'read'),
+				keys: await readDecryptionKeys(ctx, i),
 				postgres,
 				redis,
 				scratchDir: scratchFolder ? await resolveAllowedPath(ctx, scratchFolder, i, 'scratch folder', 'write to') : undefined,

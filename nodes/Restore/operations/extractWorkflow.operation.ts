@@ -3,6 +3,7 @@ import { extractWorkflow } from '../../../core';
 import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom } from '../../shared/credentialConnections';
 import { readSetFolder, setFolderField } from './setFolderField';
+import { readDecryptionKeys } from '../../shared/encryptionFields';
 
 export const fields: INodeProperties[] = [
 	setFolderField(['extractWorkflow']),
@@ -25,6 +26,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const method = ctx.getNodeParameter('method', i) as 'docker' | 'local';
 	const result = await extractWorkflow({
 		setPath: await readSetFolder(ctx, i),
+		keys: await readDecryptionKeys(ctx, i),
 		workflowId: ctx.getNodeParameter('workflowId', i) as string,
 		pgRestore: {
 			method,

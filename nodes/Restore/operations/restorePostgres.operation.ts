@@ -4,6 +4,7 @@ import { coreLoggerFor } from '../../shared/coreLogger';
 import { pgConnectionFrom } from '../../shared/credentialConnections';
 import { readContainerTarget } from '../../shared/dockerTarget';
 import { readSetFolder, setFolderField } from './setFolderField';
+import { readDecryptionKeys } from '../../shared/encryptionFields';
 
 const show = { operation: ['restorePostgres'] };
 
@@ -52,6 +53,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const connection = pgConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupPostgresApi', i));
 	const result = await restorePostgres({
 		setPath: await readSetFolder(ctx, i),
+		keys: await readDecryptionKeys(ctx, i),
 		method,
 		connection: { ...connection, database: ctx.getNodeParameter('targetDatabase', i) as string },
 		docker: method === 'docker' ? await readContainerTarget(ctx, i) : undefined,

@@ -3,6 +3,7 @@ import { restoreRedis } from '../../../core';
 import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom, redisConnectionFrom } from '../../shared/credentialConnections';
 import { readSetFolder, setFolderField } from './setFolderField';
+import { readDecryptionKeys } from '../../shared/encryptionFields';
 
 export const fields: INodeProperties[] = [
 	setFolderField(['restoreRedis']),
@@ -21,6 +22,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const redis = redisConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupRedisApi', i));
 	const result = await restoreRedis({
 		setPath: await readSetFolder(ctx, i),
+		keys: await readDecryptionKeys(ctx, i),
 		docker: {
 			connection: dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)),
 			container: ctx.getNodeParameter('redisContainer', i) as string,

@@ -4,6 +4,7 @@ import { resolveAllowedPath } from '../../shared/backupRootAccess';
 import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom } from '../../shared/credentialConnections';
 import { readSetFolder, setFolderField } from './setFolderField';
+import { readDecryptionKeys } from '../../shared/encryptionFields';
 
 const show = { operation: ['restoreVolume'] };
 
@@ -64,6 +65,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 			: { type, path: await resolveAllowedPath(ctx, ctx.getNodeParameter('targetFolder', i) as string, i, 'target folder', 'write to') };
 	const result = await restoreVolume({
 		setPath: await readSetFolder(ctx, i),
+		keys: await readDecryptionKeys(ctx, i),
 		target,
 		overwrite: ctx.getNodeParameter('overwrite', i, false) as boolean,
 		docker: type === 'volume' ? dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)) : undefined,
