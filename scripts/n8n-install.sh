@@ -55,7 +55,9 @@ JSON
   (cd "$APP" && npm install "n8n@$N8N_VERSION" --ignore-scripts --no-audit --no-fund --loglevel=error >"$APP/install.log" 2>&1) \
     || { tail -20 "$APP/install.log" >&2; log "npm install n8n failed"; exit 1; }
   log "building sqlite3 for Node 24"
-  (cd "$APP" && npm rebuild sqlite3 --foreground-scripts >"$APP/sqlite3-build.log" 2>&1) \
+  # This repository's .npmrc sets ignore-scripts, and `npm run` hands it down to nested npm
+  # calls (npm_config_ignore_scripts): without the explicit false, the rebuild builds nothing.
+  (cd "$APP" && npm rebuild sqlite3 --foreground-scripts --ignore-scripts=false >"$APP/sqlite3-build.log" 2>&1) \
     || { tail -20 "$APP/sqlite3-build.log" >&2; log "sqlite3 build failed"; exit 1; }
   (cd "$APP" && node -e 'const s=require("sqlite3"); new s.Database(":memory:").close()') || { log "sqlite3 does not load under Node 24"; exit 1; }
   touch "$APP/.complete"

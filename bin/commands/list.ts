@@ -4,9 +4,10 @@ import { optionalString, requiredString } from '../cli/optionValues';
 
 const USAGE = `Usage: n8n-stack-backup list --root DIR [--set NAME] [--json]
 
-Lists the sets under a backup root, or one set's runs (newest first), from
-folders and manifests only. A run without a manifest is incomplete (a run that
-crashed) and is never restored. The last stdout line is the result as JSON;
+Lists the sets under a backup root, or one set's complete runs (newest first),
+from folders and manifests only. A run without a manifest is incomplete (a run
+that crashed): it is only counted, never listed or restored, and prune removes
+it after its grace period. The last stdout line is the result as JSON;
 --json prints only that.`;
 
 function render(result: unknown): string {
@@ -15,7 +16,7 @@ function render(result: unknown): string {
 	const lines: string[] = [];
 	for (const s of sets) {
 		lines.push(`${s.set}: ${s.complete} complete, ${s.incomplete} incomplete, newest ${s.newest ?? '-'}, ${formatBytes(s.bytes)}`);
-		for (const r of s.runs ?? []) lines.push(`  ${r.complete ? 'complete  ' : 'INCOMPLETE'} ${r.run}  ${r.kinds.join(',').padEnd(8)} ${formatBytes(r.bytes).padStart(10)}  ${r.path}`);
+		for (const r of s.runs ?? []) lines.push(`  ${r.run}  ${r.kinds.join(',').padEnd(8)} ${formatBytes(r.bytes).padStart(10)}  ${r.path}`);
 	}
 	return `${lines.join('\n')}\n`;
 }

@@ -8,7 +8,6 @@ export interface RunListing {
 	run: string;
 	path: string;
 	startedAt: string;
-	complete: boolean;
 	kinds: string[];
 	bytes: number;
 	warnings: number;
@@ -28,24 +27,21 @@ export interface SetListing {
 async function listOne(root: string, setName: string, withRuns: boolean): Promise<SetListing> {
 	const setDir = join(root, setName);
 	const states = await scanSetFolder(setDir, setName);
+	// Only complete sets are listed: a crashed run is counted, never offered as a backup.
 	const runs: RunListing[] = states
 		.flatMap((s): RunListing[] => {
-			if (s.state === 'complete') {
-				const m = s.manifest;
-				return [{ run: s.name, path: s.dir, startedAt: s.time.toISOString(), complete: true, kinds: [...new Set(m.artifacts.map((a) => a.kind))], bytes: m.artifacts.reduce((n, a) => n + a.size, 0), warnings: m.warnings?.length ?? 0 }];
-			}
-			if (s.state === 'incomplete') return [{ run: s.name, path: s.dir, startedAt: s.time.toISOString(), complete: false, kinds: [], bytes: 0, warnings: 0 }];
-			return [];
+			if (s.state !== 'complete') return [];
+			const m = s.manifest;
+			return [{ run: s.name, path: s.dir, startedAt: s.time.toISOString(), kinds: [...new Set(m.artifacts.map((a) => a.kind))], bytes: m.artifacts.reduce((n, a) => n + a.size, 0), warnings: m.warnings?.length ?? 0 }];
 		})
 		.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-	const complete = runs.filter((r) => r.complete);
 	return {
 		set: setName,
 		path: setDir,
-		complete: complete.length,
-		incomplete: runs.length - complete.length,
-		newest: complete[0]?.startedAt ?? null,
-		bytes: complete.reduce((n, r) => n + r.bytes, 0),
+		complete: runs.length,
+		incomplete: states.filter((s) => s.state === 'incomplete').length,
+		newest: runs[0]?.startedAt ?? null,
+		bytes: runs.reduce((n, r) => n + r.bytes, 0),
 		runs: withRuns ? runs : undefined,
 	};
 }

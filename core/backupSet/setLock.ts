@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
+import { processIsAlive } from './processOwner';
 import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
 import { writeFileAtomically } from './atomicWrite';
@@ -29,15 +30,6 @@ export interface HeldSetLock {
 
 const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
 const DEFAULT_HEARTBEAT_MS = 30 * 1000;
-
-function processIsAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 async function readLock(path: string): Promise<{ info: Partial<LockInfo>; mtimeMs: number } | null> {
 	try {

@@ -13,7 +13,7 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { containerRedisCommands } from '../redis/containerRedisCommands';
 import { openIoredisCommands } from '../redis/ioredisCommands';
 import { waitForLoadedRedis } from '../redis/redisReadiness';
-import { HELPER_LABEL } from '../volume/dockerVolumeSource';
+import { helperLabels, removeOrphanedHelpers } from '../docker/helperContainer';
 import { freeLoopbackPort } from './freeLoopbackPort';
 import { loadRdbIntoEmptyRedis } from './replicaLoad';
 import type { RedisConnection } from '../redis/RedisConnection';
@@ -44,6 +44,7 @@ async function inContainer(target: Extract<ScratchRedis, { type: 'container' }>,
 		});
 	// Read-only mounts (configuration, or binaries) come along; data volumes never do.
 	const readOnlyBinds = (live.HostConfig.Binds ?? []).filter((b) => b.split(':').slice(2).join(':').split(',').includes('ro'));
+	await removeOrphanedHelpers(docker);
 	let scratch: Docker.Container;
 	try {
 		scratch = await docker.createContainer({
@@ -51,7 +52,7 @@ async function inContainer(target: Extract<ScratchRedis, { type: 'container' }>,
 			Image: live.Image,
 			Entrypoint: ['redis-server'],
 			Cmd: ['--dir', '/tmp', '--dbfilename', 'drill.rdb', '--port', '6379', ...SCRATCH_ARGS],
-			Labels: { [HELPER_LABEL]: 'drill' },
+			Labels: helperLabels('drill'),
 			NetworkDisabled: true,
 			HostConfig: { NetworkMode: 'none', Binds: readOnlyBinds },
 		});

@@ -3,11 +3,12 @@ import type { Readable } from 'node:stream';
 import { filterTar } from '../archive/filterTar';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
+import { createHelperContainer } from '../docker/helperContainer';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import type { Logger } from '../logging/Logger';
 import type { ExcludeMatcher } from './excludeMatcher';
 
 const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
-export const HELPER_LABEL = 'io.n8n-stack-backup.helper';
 
 export function validateVolumeName(name: string): string {
 	if (!VOLUME_NAME.test(name ?? '')) {
@@ -53,25 +54,6 @@ export async function helperImageFor(docker: Docker, connection: DockerConnectio
 	return chosen;
 }
 
-/**
- * A container that mounts a volume and is never started: the Engine's
- * archive API reads and writes a created container's file system, so no
- * command ever runs and the image needs nothing in it. Remove it after use.
- */
-export async function createHelperContainer(docker: Docker, connection: DockerConnection, image: string, bind: string): Promise<Docker.Container> {
-	try {
-		return await docker.createContainer({
-			Image: image,
-			Entrypoint: ['/n8n-stack-backup-helper-is-never-started'],
-			Cmd: [],
-			Labels: { [HELPER_LABEL]: '1' },
-			NetworkDisabled: true,
-			HostConfig: { Binds: [bind], NetworkMode: 'none' },
-		});
-	} catch (error) {
-		throw mapDockerError(error, connection);
-	}
-}
 
 /**
  * The volume's content as a tar stream, read through a helper container
@@ -85,8 +67,9 @@ export async function openDockerVolumeArchive(
 	volume: string,
 	image: string,
 	excluded: ExcludeMatcher | null,
+	log?: Logger,
 ): Promise<{ stream: Readable; cleanup: () => Promise<void> }> {
-	const helper = await createHelperContainer(docker, connection, image, `${volume}:/volume:ro`);
+	const helper = await createHelperContainer(docker, connection, image, `${volume}:/volume:ro`, log);
 	const cleanup = () => helper.remove({ force: true, v: false }).then(() => undefined, () => undefined);
 	try {
 		const archive = (await helper.getArchive({ path: '/volume/.' })) as unknown as Readable;

@@ -75,7 +75,7 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 		const stoppedContainers = await withContainersStopped(stop, async (stopped) => {
 			let opened;
 			if (source.type === 'volume') {
-				opened = await openDockerVolumeArchive(docker!, options.docker!, source.volume, image!, excluded);
+				opened = await openDockerVolumeArchive(docker!, options.docker!, source.volume, image!, excluded, run.log);
 			} else {
 				const dir = await openDirectoryArchive({ dir: source.path, excluded, skipUnreadable: options.skipUnreadable, stagingDir: run.dir, warn: (m) => warnings.push(m) });
 				sqliteSnapshot = dir.sqliteSnapshot !== null;

@@ -12,7 +12,8 @@ import { mapDockerError } from '../docker/dockerErrors';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { checkArchiveSafety, entryPath, unsafeEntryError, unsafeEntryReason, type ArchiveCounts } from './archiveEntryGuard';
-import { createHelperContainer, helperImageFor, validateVolumeName } from './dockerVolumeSource';
+import { createHelperContainer } from '../docker/helperContainer';
+import { helperImageFor, validateVolumeName } from './dockerVolumeSource';
 import { VOLUME_ARTIFACT_KIND, type VolumeInventory } from './volumeBackup';
 
 export type RestoreTarget = { type: 'dir'; path: string } | { type: 'volume'; volume: string; image?: string };
@@ -106,7 +107,7 @@ async function extractIntoVolume(archive: () => Readable, options: VolumeRestore
 	const docker = createDockerClient(options.docker);
 	await ensureVolume(docker, options.docker, volume, log);
 	const image = await helperImageFor(docker, options.docker, volume, options.target.image ?? (await presentImage(docker, recordedImage)));
-	const helper = await createHelperContainer(docker, options.docker, image, `${volume}:/target`);
+	const helper = await createHelperContainer(docker, options.docker, image, `${volume}:/target`, log);
 	try {
 		const existing = options.overwrite ? undefined : await existingPaths(helper);
 		let refusal: StackBackupError | undefined;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { Restore } from '../../nodes/Restore/Restore.node';
 import { VolumeArchive } from '../../nodes/VolumeArchive/VolumeArchive.node';
 import { ageKeygen, type AgeKeyPair } from '../support/ageCli';
@@ -61,7 +61,7 @@ describe('encryption in n8n: Encrypt on a backup node, Decrypt on Stack Restore,
 
 	it('the credential test checks the recipients, and that the identity opens what they encrypt', async () => {
 		const node = new Restore();
-		const test = (data: Record<string, unknown>) => testCredential(node, 'stackBackupEncryptionTest', 'stackBackupEncryptionApi', data);
+		const test = (data: ICredentialDataDecryptedObject) => testCredential(node, 'stackBackupEncryptionTest', 'stackBackupEncryptionApi', data);
 		await expect(test({ mode: 'recipients', recipients: key.recipient, secretKey: secret(key) })).resolves.toMatchObject({ status: 'OK', message: expect.stringMatching(/the identity given opens them/) });
 		await expect(test({ mode: 'recipients', recipients: key.recipient, secretKey: '' })).resolves.toMatchObject({ status: 'OK', message: expect.stringMatching(/keep it off this machine/) });
 		const mismatch = await test({ mode: 'recipients', recipients: key.recipient, secretKey: secret(other) });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,21 +15,36 @@ export interface CliRun {
 	json: any;
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; node?: string; unprivileged?: boolean } = {}): Promise<CliRun> {
+export interface CliOptions {
+	env?: NodeJS.ProcessEnv;
+	node?: string;
+	unprivileged?: boolean;
+}
+
+export interface SpawnedCli {
+	child: ChildProcess;
+	/** Output seen so far, for waiting on a progress line. */
+	stderrSoFar: () => string;
+	/** Resolves when the process has ended, however it ended. */
+	done: Promise<CliRun & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the CLI and hands back the process, so a test can kill it mid-run. */
+export function spawnCli(args: string[], options: CliOptions = {}): SpawnedCli {
 	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does it).`);
 	const node = options.node ?? NODE24;
 	// Debian's nobody:nogroup, with no supplementary groups.
 	const [cmd, argv] = options.unprivileged
 		? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, CLI, ...args]]
 		: [node, [CLI, ...args]];
-	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, argv, { env: { PATH: process.env.PATH, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
-		child.stderr.on('data', (d) => (stderr += d));
+	const child = spawn(cmd, argv, { env: { PATH: process.env.PATH, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let stdout = '';
+	let stderr = '';
+	child.stdout!.on('data', (d) => (stdout += d));
+	child.stderr!.on('data', (d) => (stderr += d));
+	const done = new Promise<CliRun & { signal: NodeJS.Signals | null }>((resolve, reject) => {
 		child.on('error', reject);
-		child.on('close', (code) => {
+		child.on('close', (code, signal) => {
 			const last = stdout.trim().split('\n').pop() ?? '';
 			let json: unknown;
 			try {
@@ -37,7 +52,12 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; node?
 			} catch {
 				json = undefined;
 			}
-			resolve({ code, stdout, stderr, json });
+			resolve({ code, signal, stdout, stderr, json });
 		});
 	});
+	return { child, stderrSoFar: () => stderr, done };
+}
+
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+	return spawnCli(args, options).done;
 }

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupVolume, readManifest, StackBackupError, type VolumeBackupOptions } from '../../../core';
-import { HELPER_LABEL } from '../../../core/volume/dockerVolumeSource';
+import { HELPER_LABEL } from '../../../core/docker/helperContainer';
 import { encryptionKeyFingerprint } from '../../../core/volume/n8nDataAwareness';
 import { testDocker, withBusyboxContainer } from '../../support/dockerFixtures';
 import { setFolderEntries } from '../../support/leftovers';
