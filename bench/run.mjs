@@ -1,6 +1,7 @@
 // `npm run bench`: ours against the reference tools on the same data, in the same run,
 // alternating, several times. Prints a one-screen table and writes bench-results/latest.json.
-//   node bench/run.mjs [--dump-mib 600] [--redis-mib 300] [--tree-mib 1000] [--reps 3] [--only postgres,volume,redis,retention,restore]
+//   node bench/run.mjs [--dump-mib 600] [--redis-mib 300] [--tree-mib 1000] [--reps 3]
+//                      [--flat-mib 1024,10240] [--only postgres,flat,volume,redis,retention,restore]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -16,7 +17,8 @@ const { values } = parseArgs({
 		'redis-mib': { type: 'string', default: '300' },
 		'tree-mib': { type: 'string', default: '1000' },
 		reps: { type: 'string', default: '3' },
-		only: { type: 'string', default: 'postgres,volume,redis,retention,restore' },
+		'flat-mib': { type: 'string', default: '1024,10240' },
+		only: { type: 'string', default: 'postgres,flat,volume,redis,retention,restore' },
 	},
 });
 const reps = Number(values.reps);
@@ -69,7 +71,7 @@ const results = [];
 const idle = await measure([NODE, 'bench/ours.mjs', 'idle']);
 log(`idle node process with the core loaded: ${idle.peakRssMiB.toFixed(0)} MiB`);
 
-if (only.has('postgres') || only.has('restore')) {
+if (only.has('postgres') || only.has('restore') || only.has('flat')) {
 	log(`building the n8n-shaped database (about ${values['dump-mib']} MiB of dump; once)`);
 	await buildPostgres(server, 'bench_n8n', Number(values['dump-mib']));
 }
@@ -85,6 +87,20 @@ if (only.has('postgres')) {
 			{ name: 'ours (CLI, plain)', argv: (o) => [NODE, 'dist/bin/n8n-stack-backup.js', 'backup', 'postgres', '--root', o, '--set', 'pg', '--url', `postgres://${server.user}@127.0.0.1:${server.port}/bench_n8n`, '--allow-shrink'], output: (o) => o },
 		])),
 	);
+}
+if (only.has('flat')) {
+	// Peak RSS must not grow with the size of the dump: the real CLI pipeline, fed by a stand-in
+	// pg_dump that streams generated rows (bench/syntheticPgDump.mjs), at two sizes.
+	for (const mib of values['flat-mib'].split(',').map(Number)) {
+		const out = fresh(`flat-${mib}`);
+		const result = await measure(
+			[NODE, 'dist/bin/n8n-stack-backup.js', 'backup', 'postgres', '--root', out, '--set', 'flat', '--url', `postgres://${server.user}@127.0.0.1:${server.port}/bench_n8n`, '--pg-dump', 'bench/syntheticPgDump.mjs', '--allow-shrink'],
+			{ env: { ...pgEnv, BENCH_SYNTHETIC_MIB: String(mib) } },
+		);
+		log(`memory flatness: ${mib} MiB dump through the CLI: ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
+		results.push({ group: 'Flat memory', name: `CLI, synthetic ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} dump`, reference: false, seconds: result.seconds, peakRssMiB: result.peakRssMiB, outputMiB: sizeOf(out) / 1048576 });
+		rmSync(out, { recursive: true, force: true });
+	}
 }
 if (only.has('volume')) {
 	const tree = join(WORK, 'tree');
@@ -167,6 +183,10 @@ if (ours) {
 	verdicts.push(['Postgres: ours output / gzip -6 output (target <= 1)', ours.outputMiB / find('Postgres dump', 'pg_dump | gzip -6').outputMiB]);
 	verdicts.push(['Postgres: ours peak RSS growth over idle, MiB (target < 64)', ours.peakRssMiB - idle.peakRssMiB]);
 }
+const flat = results.filter((r) => r.group === 'Flat memory');
+if (flat.length >= 2) {
+	verdicts.push([`Flat memory: peak RSS growth over idle, ${flat[0].name.split(', ')[1]} / ${flat.at(-1).name.split(', ')[1]}, MiB (< 64 each)`, null, `${(flat[0].peakRssMiB - idle.peakRssMiB).toFixed(0)} / ${(flat.at(-1).peakRssMiB - idle.peakRssMiB).toFixed(0)}`]);
+}
 const vol = find('Volume archive', 'ours (core)');
 if (vol) {
 	verdicts.push(['Volume: ours vs tar czf (speed-up, target >= 2x)', 1 / ratio(vol, find('Volume archive', 'tar czf'))]);
@@ -186,10 +206,10 @@ const lines = [
 	`${'case'.padEnd(48)} ${'seconds'.padStart(8)} ${'output MiB'.padStart(11)} ${'peak RSS MiB'.padStart(13)}`,
 	...results.map((r) => `${`${r.group}: ${r.name}`.padEnd(48)} ${fmt(r.seconds).padStart(8)} ${fmt(r.outputMiB, 1).padStart(11)} ${fmt(r.peakRssMiB, 0).padStart(13)}`),
 	'',
-	...verdicts.map(([what, value]) => `${what.padEnd(66)} ${fmt(value)}`),
+	...verdicts.map(([what, value, text]) => `${what.padEnd(66)} ${text ?? fmt(value)}`),
 	`(idle node process with the core loaded: ${fmt(idle.peakRssMiB, 0)} MiB)`,
 ];
 console.log(lines.join('\n'));
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/latest.json', `${JSON.stringify({ machine, flags: values, idleRssMiB: idle.peakRssMiB, results, verdicts: Object.fromEntries(verdicts) }, null, 2)}\n`);
+writeFileSync('bench-results/latest.json', `${JSON.stringify({ machine, flags: values, idleRssMiB: idle.peakRssMiB, results, verdicts: Object.fromEntries(verdicts.map(([what, value, text]) => [what, text ?? value])) }, null, 2)}\n`);
 writeFileSync('bench-results/latest.txt', `${lines.join('\n')}\n`);

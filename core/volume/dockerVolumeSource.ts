@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { filterTar } from '../archive/filterTar';
 import type { DockerConnection } from '../docker/dockerConnection';
-import { mapDockerError } from '../docker/dockerErrors';
+import { engineStreamBroke, mapDockerError } from '../docker/dockerErrors';
 import { createHelperContainer } from '../docker/helperContainer';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import type { Logger } from '../logging/Logger';
@@ -72,7 +72,11 @@ export async function openDockerVolumeArchive(
 	const helper = await createHelperContainer(docker, connection, image, `${volume}:/volume:ro`, log);
 	const cleanup = () => helper.remove({ force: true, v: false }).then(() => undefined, () => undefined);
 	try {
-		const archive = (await helper.getArchive({ path: '/volume/.' })) as unknown as Readable;
+		const response = (await helper.getArchive({ path: '/volume/.' })) as unknown as Readable;
+		const archive = new PassThrough({ highWaterMark: 1024 * 1024 });
+		response.on('error', (error) => archive.destroy(engineStreamBroke(error, connection, `reading volume ${volume}`)));
+		archive.on('close', () => response.destroy());
+		response.pipe(archive);
 		return { stream: excluded ? filterTar(archive, (path) => !excluded(path)) : archive, cleanup };
 	} catch (error) {
 		await cleanup();

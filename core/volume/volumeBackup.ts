@@ -11,6 +11,7 @@ import { helperImageFor, openDockerVolumeArchive, validateVolumeName } from './d
 import { excludeMatcher } from './excludeMatcher';
 import { isN8nConfigPath, isSqliteSidecar, n8nDataFacts, type N8nDataFacts } from './n8nDataAwareness';
 import { TarInspector } from './TarInspector';
+import { validateContainerName } from '../docker/runningContainer';
 
 export const VOLUME_ARTIFACT_KIND = 'volume';
 
@@ -60,6 +61,8 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 	const excluded = excludeMatcher(options.excludes);
 	const source = options.source;
 	const selector = options.stopContainers;
+	// Names are checked here, before the run creates anything, not when the containers are stopped.
+	for (const name of selector?.names ?? []) validateContainerName(name);
 	const stopsContainers = Boolean(selector?.names?.length || selector?.label);
 	const docker = source.type === 'volume' || stopsContainers ? dockerOf(options) : undefined;
 	const image = source.type === 'volume' ? await helperImageFor(docker!, options.docker!, validateVolumeName(source.volume), source.image) : undefined;

@@ -1,8 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODE20, runCli } from '../support/runCli';
-import { createScratchDatabase, useScratchDatabase } from '../support/scratchDatabase';
+import { ageKeygen } from '../support/ageCli';
+import { NODE20, NODE22, runCli } from '../support/runCli';
+import { fingerprint } from '../support/dbFingerprint';
+import { createScratchDatabase, uniqueName, useScratchDatabase, withClient } from '../support/scratchDatabase';
 import { useTempDir } from '../support/tempDir';
 import { testEnv } from '../support/testEnv';
 
@@ -52,6 +54,22 @@ describe('n8n-stack-backup backup postgres', () => {
 		const zstd = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n20', '--url', url(), '--compression', 'zstd'], { env: pgEnv, node: NODE20 });
 		expect(zstd.code).toBe(2);
 		expect(zstd.stderr).toMatch(/zstd compression needs Node\.js 22\.15/);
+	});
+
+	it('runs on Node 22 too, with zstd, and round-trips an age-encrypted set there', async () => {
+		expect(existsSync(NODE22)).toBe(true);
+		const key = ageKeygen(tmp.path(), 'n22');
+		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n22', '--url', url(), '--age-recipient', key.recipient], { env: pgEnv, node: NODE22 });
+		expect(run.code).toBe(0);
+		expect(run.json.artifacts[0]).toMatchObject({ compression: 'zstd', file: expect.stringMatching(/\.sql\.zst\.age$/) });
+		const target = uniqueName('n22');
+		try {
+			const restore = await runCli(['restore', run.json.path, '--url', `postgres://${env.hostPostgres.user}@127.0.0.1:${env.hostPostgres.port}/${target}`, '--age-identity', key.identityFile], { env: pgEnv, node: NODE22 });
+			expect(restore.code).toBe(0);
+			expect(await fingerprint(env.hostPostgres, target)).toEqual(await fingerprint(env.hostPostgres, scratch.db().name));
+		} finally {
+			await withClient(env.hostPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`));
+		}
 	});
 
 	it.each([

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxContainer, testDocker } from '../support/dockerFixtures';
 import { runCli, spawnCli } from '../support/runCli';
-import type { ScratchDatabase } from '../support/scratchDatabase';
+import { withClient, type ScratchDatabase } from '../support/scratchDatabase';
 import { testEnv } from '../support/testEnv';
 import { bulkyDatabase, bulkyRedis, bulkyTree } from './support/faultData';
 import { injectFault } from './support/ledger';
@@ -13,6 +13,14 @@ import { expectEverySetVerifies, expectNothingLeftBehind, runFolders } from './s
 const env = testEnv();
 const pgUrl = (db: string) => `postgres://${env.hostPostgres.user}@127.0.0.1:${env.hostPostgres.port}/${db}`;
 const pgEnv = { PGPASSWORD: env.hostPostgres.password };
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
 
 describe('a full disk, two runs at once, and containers stopped for a backup that fails', () => {
 	const work = mkdtempSync(join(tmpdir(), 'fault-disk-'));
@@ -49,7 +57,7 @@ describe('a full disk, two runs at once, and containers stopped for a backup tha
 	it.each(cases.map((c) => [c.kind, c] as const))('disk full during a %s backup: DISK_FULL (ENOSPC) with a hint, nothing left behind, earlier sets intact', async (_kind, c) => {
 		const earlierFile = join(work, 'earlier.env');
 		writeFileSync(earlierFile, 'N8N_HOST=example\n');
-		if (runFolders(small, 'disk').complete.length === 0) expect((await runCli(['backup', 'files', '--root', small, '--set', 'disk', '--file', earlierFile])).code).toBe(0);
+		if (runFolders(small, 'disk').complete.length === 0) expect((await runCli(['backup', 'files', '--root', small, '--set', 'disk', '--min-free-mb', '0', '--file', earlierFile])).code).toBe(0);
 		const before = runFolders(small, 'disk').complete;
 		let outcome: Awaited<ReturnType<typeof runCli>> | undefined;
 		await injectFault(
@@ -96,11 +104,16 @@ describe('a full disk, two runs at once, and containers stopped for a backup tha
 		await injectFault(
 			'two runs of the same set at once',
 			async () => {
-				const first = spawnCli(args, { env: pgEnv });
-				// The second starts while the first holds the lock and streams.
-				await new Promise((resolve) => setTimeout(resolve, 600));
-				const second = spawnCli(args, { env: pgEnv });
-				results = await Promise.all([first.done, second.done]);
+				// A table lock holds the first run's pg_dump still, so the two runs surely overlap.
+				results = await withClient(env.hostPostgres, db.name, async (blocker) => {
+					await blocker.query('BEGIN');
+					await blocker.query('LOCK TABLE bulk IN ACCESS EXCLUSIVE MODE');
+					const first = spawnCli(args, { env: pgEnv });
+					await until(() => existsSync(join(root, 'twice', '.lock')));
+					const second = await runCli(args, { env: pgEnv });
+					await blocker.query('COMMIT');
+					return [await first.done, second];
+				});
 			},
 			async () => {
 				const codes = results.map((r) => r.code).sort();

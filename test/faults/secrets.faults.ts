@@ -90,7 +90,8 @@ describe('secrets: never in argv, output, errors, manifests or files', () => {
 			['database missing', ['backup', 'postgres', '--root', root, '--set', 'p4', '--url', hostUrl('no_such_db')], { PGPASSWORD: env.hostPostgres.password, SECRET_NEIGHBOUR: SECRET }],
 			['container missing', ['backup', 'postgres', '--root', root, '--set', 'p5', '--container', 'no-such-pg', '--database', 'n8n', '--docker-host', docker], { PGPASSWORD: SECRET }],
 			['Docker socket missing', ['backup', 'postgres', '--root', root, '--set', 'p6', '--container', 'postgres', '--database', 'n8n', '--docker-host', 'unix:///nonexistent.sock'], { PGPASSWORD: SECRET }],
-			['wrong Redis password (URL)', ['backup', 'redis', '--root', root, '--set', 'r1', '--url', `redis://default:${SECRET}@127.0.0.1:${env.hostRedis.port}`], {}],
+			// An unknown user: the default user of a Redis without a password accepts any password.
+			['wrong Redis user and password (URL)', ['backup', 'redis', '--root', root, '--set', 'r1', '--url', `redis://nobody:${SECRET}@127.0.0.1:${env.hostRedis.port}`], {}],
 			['wrong Redis password (REDISCLI_AUTH)', ['backup', 'redis', '--root', root, '--set', 'r2', '--url', `redis://127.0.0.1:${env.hostRedis.port}`], { REDISCLI_AUTH: SECRET }],
 			['Redis unreachable', ['backup', 'redis', '--root', root, '--set', 'r3', '--url', `redis://:${SECRET}@127.0.0.1:1`], {}],
 			['restore into an unreachable server', ['restore', join(work, 'argv', 'plain'), '--url', `postgres://u:${SECRET}@127.0.0.1:1/x`], {}],
@@ -106,6 +107,17 @@ describe('secrets: never in argv, output, errors, manifests or files', () => {
 				expect(filesText(root)).not.toContain(SECRET);
 			});
 		}
+	});
+
+	it('a successful run with the password in its URL leaks it into no output, manifest or file either', async () => {
+		const root = join(work, 'success');
+		await tryBadInput('secret in the URL of a successful Redis backup', async () => {
+			// The default user of this Redis has no password and accepts any: the run succeeds.
+			const run = await runCli(['backup', 'redis', '--root', root, '--set', 'r', '--url', `redis://default:${SECRET}@127.0.0.1:${env.hostRedis.port}`]);
+			expect(run.code).toBe(0);
+			expect(`${run.stdout}\n${run.stderr}`).not.toContain(SECRET);
+			expect(filesText(root)).not.toContain(SECRET);
+		});
 	});
 
 	it("the n8n node's error (message, description, stack, serialised) does not carry the password", async () => {

@@ -6,6 +6,8 @@ export const CLI = join(__dirname, '..', '..', 'dist', 'bin', 'n8n-stack-backup.
 export const NODE24 = process.execPath;
 /** Debian's Node 20: the CLI must run on whatever Node a user has at hand. */
 export const NODE20 = '/usr/bin/node';
+/** Node 22 (the first line with zstd in zlib), unpacked by scripts/install-deps.sh. */
+export const NODE22 = join(__dirname, '..', '..', '.cache', 'node-22.23.5', 'bin', 'node');
 
 export interface CliRun {
 	code: number | null;
