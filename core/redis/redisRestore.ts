@@ -14,6 +14,9 @@ import { containerRedisCommands } from './containerRedisCommands';
 import { dumpPath } from './dumpPath';
 import { REDIS_ARTIFACT_KIND, type RedisInventory } from './redisBackup';
 import { compareKeyCounts, waitForLoadedRedis } from './redisReadiness';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { RdbValidator } from './RdbValidator';
 
 export interface RedisRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
@@ -61,6 +64,12 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	}
 	const path = await dumpPath(redis);
 	const owner = (await pathOwner(container, path)) ?? (await pathOwner(container, posix.dirname(path)));
+
+	// The archive API writes dump.rdb in place: a stream that failed half way would leave Redis
+	// a truncated file it cannot start from, and the old data gone. So the whole RDB is read
+	// once (length, magic and CRC-64) before Redis is stopped.
+	log.info(`Reading ${artifact.file} through once before Redis is touched`);
+	await pipeline(openArtifact(set, artifact), new RdbValidator(), new Writable({ write: (_chunk, _encoding, callback) => callback() }));
 
 	const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
 	try {
