@@ -4,9 +4,5 @@
 #   npm run bench -- --dump-mib 600 --tree-mib 1000 --redis-mib 300 --reps 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/testenv.sh start >&2
-bash scripts/install-deps.sh
-npm run build --silent >/dev/null
-source scripts/node24.sh
-export STACK_TESTENV=${STACK_TESTENV_DIR:-/tmp/stack-backup-testenv}/env.json
+source scripts/test-prelude.sh "npm run bench"
 node bench/run.mjs "$@"

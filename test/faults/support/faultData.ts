@@ -1,20 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase, withClient, type PgServer, type ScratchDatabase } from '../../support/scratchDatabase';
 import { withRedis } from '../../support/redisFixtures';
 
-/** A deterministic PRNG (mulberry32): the kill points of a run can be replayed from its seed. */
+/** A deterministic sequence in [0, 1): the kill points of a run can be replayed from its seed. */
 export function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	let i = 0;
+	return () => createHash('sha256').update(`${seed}:${i++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** The n8n-like fixture plus about `mib` MiB of hard-to-compress rows, so a dump takes long enough to be cut. */
