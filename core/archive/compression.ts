@@ -43,19 +43,16 @@ export function compressionExtension(compression: Compression): string {
 	return FILE_EXTENSIONS[compression];
 }
 
-// Large chunks keep per-chunk overhead low on multi-GB restores.
+// Output chunks of zlib streams, both ways: large chunks keep per-chunk overhead low on multi-GB data.
 const CHUNK_SIZE = 256 * 1024;
-
-// Each lane buffers up to one block of input, so the main thread can hand the
-// next block to another lane while this one compresses.
-const LANE_CHUNK = 256 * 1024;
 
 // What zlib streams have at run time (flush with a kind; reset, documented for every zlib class) but not all in their types.
 type ZlibLane = Transform & { flush(kind: number, callback: () => void): void; reset(): void };
 
 /** gzip in independent members: gunzip, zlib and every gzip reader read concatenated members as one file. */
 export const gzipMembers: FrameCodec = {
-	createLane: (blockSize) => zlib.createGzip({ level: 6, chunkSize: LANE_CHUNK, highWaterMark: blockSize } as zlib.ZlibOptions),
+	// A lane buffers up to one block of input, so the next block can go to another lane meanwhile.
+	createLane: (blockSize) => zlib.createGzip({ level: 6, chunkSize: CHUNK_SIZE, highWaterMark: blockSize } as zlib.ZlibOptions),
 	endFrame: (lane) =>
 		new Promise((resolve) =>
 			(lane as ZlibLane).flush(zlib.constants.Z_FINISH, () => {
@@ -81,7 +78,7 @@ const ZSTD_LEVEL = 3;
 export function createCompressor(compression: Compression): Transform | null {
 	switch (compression) {
 		case 'zstd':
-			return zstdZlib.createZstdCompress!({ chunkSize: LANE_CHUNK, params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } });
+			return zstdZlib.createZstdCompress!({ chunkSize: CHUNK_SIZE, params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } });
 		case 'gzip':
 			return new ParallelFrameCompressor(gzipMembers, { blockSize: GZIP_BLOCK });
 		case 'none':

@@ -8,19 +8,12 @@ import { withClient, type ScratchDatabase } from '../support/scratchDatabase';
 import { testEnv } from '../support/testEnv';
 import { bulkyDatabase, bulkyRedis, bulkyTree } from './support/faultData';
 import { injectFault } from './support/ledger';
+import { until } from './support/until';
 import { expectEverySetVerifies, expectNothingLeftBehind, runFolders } from './support/setInvariants';
 
 const env = testEnv();
 const pgUrl = (db: string) => `postgres://${env.hostPostgres.user}@127.0.0.1:${env.hostPostgres.port}/${db}`;
 const pgEnv = { PGPASSWORD: env.hostPostgres.password };
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
 
 describe('a full disk, two runs at once, and containers stopped for a backup that fails', () => {
 	const work = mkdtempSync(join(tmpdir(), 'fault-disk-'));
@@ -109,7 +102,9 @@ describe('a full disk, two runs at once, and containers stopped for a backup tha
 					await blocker.query('BEGIN');
 					await blocker.query('LOCK TABLE bulk IN ACCESS EXCLUSIVE MODE');
 					const first = spawnCli(args, { env: pgEnv });
-					await until(() => existsSync(join(root, 'twice', '.lock')));
+					await until('the first run taking the lock', () => {
+						if (!existsSync(join(root, 'twice', '.lock'))) throw new Error('no lock yet');
+					}, 30_000);
 					const second = await runCli(args, { env: pgEnv });
 					await blocker.query('COMMIT');
 					return [await first.done, second];

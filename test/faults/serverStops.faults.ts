@@ -13,24 +13,12 @@ import { testEnv } from '../support/testEnv';
 import { seedVolume } from '../support/volumeFixtures';
 import { bulkyDatabase, bulkyRedis, bulkyTree } from './support/faultData';
 import { injectFault } from './support/ledger';
+import { until } from './support/until';
 import { expectEverySetVerifies, expectNothingLeftBehind, runFolders, waitForBytesWritten } from './support/setInvariants';
 
 const env = testEnv();
 const docker = `unix://${env.dockerSocket}`;
 const MIB = 1024 * 1024;
-
-async function until(what: string, check: () => Promise<unknown>, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		try {
-			await check();
-			return;
-		} catch (error) {
-			if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms: ${(error as Error).message}`);
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-	}
-}
 
 const postgresAnswers = () => until('the Postgres container answering', () => withClient(env.containerPostgres, 'postgres', (c) => c.query('SELECT 1')));
 const redisAnswers = () => until('the Redis container answering', () => withRedis(env.containerRedis.port, (r) => r.ping()));
