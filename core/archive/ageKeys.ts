@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Decrypter, Encrypter } from 'age-encryption';
+import type { Decrypter } from 'age-encryption';
+import { ageLibrary } from './ageLibrary';
 import { invalidInput, StackBackupError } from '../errors/StackBackupError';
 
 /** How a run encrypts its artifacts: to age X25519 recipients, or with a passphrase (scrypt). */
@@ -45,7 +46,7 @@ export function normalizeEncryption(options: EncryptionOptions | undefined): Enc
 	}
 	for (const recipient of recipients) {
 		try {
-			new Encrypter().addRecipient(recipient);
+			new (ageLibrary().Encrypter)().addRecipient(recipient);
 		} catch {
 			throw invalidInput(`"${recipient.slice(0, 12)}…" is not an age recipient`, AGE_KEY_HINT);
 		}
@@ -78,7 +79,7 @@ export function decrypterFor(keys: DecryptionKeys | undefined, what: string): De
 			hint: 'Give the age identity (CLI: --age-identity FILE) or the passphrase (CLI: --age-passphrase-file FILE; in n8n: a Stack Backup Encryption credential). Nothing was restored.',
 		});
 	}
-	const decrypter = new Decrypter();
+	const decrypter = new (ageLibrary().Decrypter)();
 	for (const identity of identities) {
 		try {
 			decrypter.addIdentity(identity);

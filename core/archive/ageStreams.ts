@@ -1,6 +1,6 @@
 import { Duplex, PassThrough, Readable } from 'node:stream';
-import { Encrypter } from 'age-encryption';
 import { StackBackupError } from '../errors/StackBackupError';
+import { ageLibrary } from './ageLibrary';
 import { decrypterFor, type DecryptionKeys, type EncryptionOptions } from './ageKeys';
 
 const CHUNK = 1024 * 1024;
@@ -17,7 +17,7 @@ function toWeb(source: Readable): ReadableStream<Uint8Array> {
  * `age -d` opens. Recipients and passphrases were checked by normalizeEncryption.
  */
 export async function createAgeEncryptor(options: EncryptionOptions): Promise<Duplex> {
-	const encrypter = new Encrypter();
+	const encrypter = new (ageLibrary().Encrypter)();
 	if (options.passphrase) encrypter.setPassphrase(options.passphrase);
 	for (const recipient of options.recipients ?? []) encrypter.addRecipient(recipient);
 	const input = new PassThrough({ highWaterMark: CHUNK });

@@ -1,4 +1,4 @@
-import { Encrypter } from 'age-encryption';
+import { ageLibrary } from './ageLibrary';
 import { StackBackupError } from '../errors/StackBackupError';
 import { decrypterFor, normalizeEncryption, type DecryptionKeys, type EncryptionOptions } from './ageKeys';
 
@@ -19,7 +19,7 @@ export async function checkAgeKeys(encryption: EncryptionOptions, keys: Decrypti
 	const what = normalized.passphrase ? 'the passphrase' : `${normalized.recipients!.length} recipient(s)`;
 	const hasKeys = Boolean(keys?.identities?.length || keys?.passphrases?.some(Boolean));
 	if (!hasKeys) return `Backups will be encrypted to ${what}. No identity is stored here, so restores need it given elsewhere (keep it off this machine).`;
-	const encrypter = new Encrypter();
+	const encrypter = new (ageLibrary().Encrypter)();
 	if (normalized.passphrase) {
 		encrypter.setPassphrase(normalized.passphrase);
 		// The probe proves the pairing, not the strength: the least scrypt work age allows keeps the test instant.

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { invalidInput } from '../errors/StackBackupError';
 
 export interface DockerConnection {
@@ -33,7 +33,13 @@ export function describeDocker(connection: DockerConnection): string {
 		: `tcp://${connection.host}:${connection.port ?? 2375}`;
 }
 
+// Loaded on first use: dockerode (with its HTTP and SSH stack) takes about a quarter
+// second to load, which a run that never talks to Docker (a local pg_dump) should not pay.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadDockerode = (): typeof Docker => require('dockerode');
+
 export function createDockerClient(connection: DockerConnection): Docker {
+	const Docker = loadDockerode();
 	if (connection.socketPath) return new Docker({ socketPath: connection.socketPath });
 	const tls = Boolean(connection.ca || connection.cert || connection.key);
 	return new Docker({

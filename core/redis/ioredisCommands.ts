@@ -1,12 +1,16 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { describeRedis, type RedisConnection } from './RedisConnection';
 import type { RedisCommands } from './RedisCommands';
 import { redisError } from './redisErrors';
 
+// Loaded on first use: ioredis takes about 0.1 s to load, which a run without Redis should not pay.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadIoredis = (): { Redis: typeof Redis } => require('ioredis');
+
 /** Commands over TCP with ioredis: one attempt, no retries, so failures surface at once. */
 export async function openIoredisCommands(connection: RedisConnection): Promise<RedisCommands> {
 	const where = describeRedis(connection);
-	const client = new Redis({
+	const client = new (loadIoredis().Redis)({
 		host: connection.host,
 		port: connection.port,
 		username: connection.user || undefined,
