@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 
@@ -28,19 +29,24 @@ export class TarInspector extends Transform {
 	constructor(options: { capture?: (path: string) => boolean; note?: (path: string) => boolean } = {}) {
 		super({ highWaterMark: 1024 * 1024 });
 		this.parser = new Parser({
+			// Every header is counted here; only the few files to capture are read any further:
+			// the bodies of the rest are skipped without being handed out chunk by chunk.
+			filter: (_path: string, entry: ReadEntry | Stats) => {
+				const header = entry as ReadEntry;
+				const path = header.path.replace(/^\.\//, '');
+				if (header.type === 'File' || header.type === 'OldFile' || header.type === 'ContiguousFile') {
+					this.contents.files++;
+					this.contents.bytes += header.size ?? 0;
+				} else if (header.type === 'Directory') this.contents.directories++;
+				else if (header.type === 'SymbolicLink') this.contents.symlinks++;
+				if (options.note?.(path)) this.contents.noted.push(path);
+				return header.type === 'File' && (header.size ?? 0) <= CAPTURE_LIMIT && Boolean(options.capture?.(path));
+			},
 			onReadEntry: (entry: ReadEntry) => {
 				const path = entry.path.replace(/^\.\//, '');
-				if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') {
-					this.contents.files++;
-					this.contents.bytes += entry.size ?? 0;
-				} else if (entry.type === 'Directory') this.contents.directories++;
-				else if (entry.type === 'SymbolicLink') this.contents.symlinks++;
-				if (options.note?.(path)) this.contents.noted.push(path);
-				if (entry.type === 'File' && (entry.size ?? 0) <= CAPTURE_LIMIT && options.capture?.(path)) {
-					const chunks: Buffer[] = [];
-					entry.on('data', (c: Buffer) => chunks.push(c));
-					entry.on('end', () => (this.contents.captured[path] = Buffer.concat(chunks).toString('utf8')));
-				} else entry.resume();
+				const chunks: Buffer[] = [];
+				entry.on('data', (c: Buffer) => chunks.push(c));
+				entry.on('end', () => (this.contents.captured[path] = Buffer.concat(chunks).toString('utf8')));
 			},
 		});
 		this.parser.on('error', (e: Error) => (this.parseError = e));

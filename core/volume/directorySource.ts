@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { promises as fs } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, read, readSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { Header, Pack, ReadEntry } from 'tar';
 import { minipassToReadable } from '../archive/minipassToReadable';
 import { StackBackupError } from '../errors/StackBackupError';
@@ -19,7 +20,45 @@ export interface DirectorySourceOptions {
 }
 
 const SQLITE_CANDIDATES = ['database.sqlite', '.n8n/database.sqlite'];
-const CHUNK = 256 * 1024;
+const CHUNK = 1024 * 1024;
+/** Files up to this size are read in one system call. */
+const SMALL_FILE = 256 * 1024;
+/** The longest the walk holds the event loop with system calls before it yields. */
+const SYNC_SLICE_MS = 10;
+const readAsync = promisify(read);
+
+interface FileRead {
+	/** Bytes read, up to the size the file had when opened. */
+	read: number;
+	/** The file had more bytes than that. */
+	grew: boolean;
+}
+type ReadFileInto = (fd: number, size: number, take: (chunk: Buffer) => Promise<void>, stopped: () => boolean) => Promise<FileRead>;
+
+/** A small file in one read, asking for one byte more than its size to see whether it grew. */
+const readSmallFile: ReadFileInto = async (fd, size, take) => {
+	const buffer = Buffer.allocUnsafe(size + 1);
+	let filled = 0;
+	for (let n = -1; n !== 0 && filled <= size; filled += n) n = readSync(fd, buffer, filled, size + 1 - filled, null);
+	const read = Math.min(filled, size);
+	if (read > 0) await take(buffer.subarray(0, read));
+	return { read, grew: filled > size };
+};
+
+/** A large file chunk by chunk on the thread pool, then one byte more to see whether it grew. */
+const readLargeFile: ReadFileInto = async (fd, size, take, stopped) => {
+	let read = 0;
+	while (read < size && !stopped()) {
+		const chunk = Buffer.allocUnsafe(Math.min(size - read, CHUNK));
+		const { bytesRead } = await readAsync(fd, chunk, 0, chunk.length, null);
+		if (bytesRead === 0) break;
+		await take(chunk.subarray(0, bytesRead));
+		read += bytesRead;
+	}
+	if (read < size) return { read, grew: false };
+	const { bytesRead } = await readAsync(fd, Buffer.alloc(1), 0, 1, null);
+	return { read, grew: bytesRead > 0 };
+};
 
 async function exists(path: string): Promise<boolean> {
 	return fs.access(path).then(() => true, () => false);
@@ -88,54 +127,64 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 		if (!entry.write(data)) await Promise.race([once(entry as unknown as NodeJS.EventEmitter, 'drain'), closed]);
 	};
 
+	// Small files are read with plain system calls, in slices that give the event loop back
+	// every few milliseconds: a thread-pool round trip per open, stat, read and close cost
+	// more than the reads themselves on folders of many small files.
+	let sliceStarted = performance.now();
+	const yieldAfterSlice = async () => {
+		if (performance.now() - sliceStarted < SYNC_SLICE_MS) return;
+		await new Promise((resolve) => setImmediate(resolve));
+		sliceStarted = performance.now();
+	};
+
 	const addFile = async (rel: string, abs: string, name = rel) => {
-		let handle: fs.FileHandle;
+		let fd: number;
 		try {
-			handle = await fs.open(abs, 'r');
+			// O_NONBLOCK: a file swapped for a FIFO since the folder was listed must not hang the open.
+			fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
 		} catch (error) {
 			if (errno(error) === 'ENOENT') return warn(`${rel}: vanished before it was read, skipped`);
 			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return unreadable(rel);
 			throw error;
 		}
 		try {
-			const info = await handle.stat();
+			const info = fstatSync(fd);
 			if (!info.isFile()) return warn(`${rel}: is no longer a regular file, skipped`);
 			await addEntry({ path: `./${name}`, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, size: info.size, mtime: info.mtime, type: 'File' }, async (entry) => {
-				let remaining = info.size;
-				while (remaining > 0 && !stopped) {
-					const chunk = Buffer.allocUnsafe(Math.min(remaining, CHUNK));
-					const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-					if (bytesRead === 0) {
-						warn(`${rel}: shrank by ${remaining} bytes while it was read; padded with zeros`);
-						await write(entry, Buffer.alloc(remaining));
-						return;
-					}
-					await write(entry, chunk.subarray(0, bytesRead));
-					remaining -= bytesRead;
+				const readFile = info.size <= SMALL_FILE ? readSmallFile : readLargeFile;
+				const { read, grew } = await readFile(fd, info.size, (chunk) => write(entry, chunk), () => stopped);
+				if (read < info.size && !stopped) {
+					warn(`${rel}: shrank by ${info.size - read} bytes while it was read; padded with zeros`);
+					await write(entry, Buffer.alloc(info.size - read));
 				}
-				const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, null);
-				if (bytesRead > 0) warn(`${rel}: grew while it was read; kept its first ${info.size} bytes`);
+				if (grew) warn(`${rel}: grew while it was read; kept its first ${info.size} bytes`);
 			});
 		} finally {
-			await handle.close();
+			closeSync(fd);
 		}
+		await yieldAfterSlice();
 	};
 
 	const walk = async (rel: string): Promise<void> => {
 		const abs = rel ? join(dir, rel) : dir;
-		let names: string[];
+		let entries: Dirent[];
 		try {
-			names = (await fs.readdir(abs)).sort();
+			entries = (await fs.readdir(abs, { withFileTypes: true })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 		} catch (error) {
 			if (errno(error) === 'ENOENT') return warn(`${rel}/: vanished before it was read, skipped`);
 			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return unreadable(`${rel}/`);
 			throw error;
 		}
-		for (const name of names) {
+		for (const dirent of entries) {
 			if (stopped) return;
-			const childRel = rel ? `${rel}/${name}` : name;
+			const childRel = rel ? `${rel}/${dirent.name}` : dirent.name;
 			if (liveFiles.has(childRel) || options.excluded?.(`./${childRel}`)) continue;
 			const childAbs = join(dir, childRel);
+			// A regular file is stat-ed once it is open: the open file's stat is the one that counts.
+			if (dirent.isFile()) {
+				await addFile(childRel, childAbs);
+				continue;
+			}
 			let info;
 			try {
 				info = await fs.lstat(childAbs);

@@ -56,6 +56,19 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 		expect(result.inventory).toMatchObject({ files: 4, excludes: ['*.log', 'cache'] });
 	});
 
+	it('a host folder with files on both sides of the one-read size (256 KiB) and a FIFO: exact bytes back, the FIFO skipped without hanging', async () => {
+		const { randomBytes } = await import('node:crypto');
+		const { execFileSync } = await import('node:child_process');
+		const sizes = { 'empty.bin': 0, 'one.bin': 1, 'at-limit.bin': 256 * 1024, 'past-limit.bin': 256 * 1024 + 1, 'large.bin': 3 * 1024 * 1024 + 7 };
+		for (const [name, size] of Object.entries(sizes)) writeFileSync(join(tree, name), randomBytes(size));
+		execFileSync('mkfifo', [join(tree, 'a.fifo')]);
+		const result = await backupVolume({ ...volumeOptions(), source: { type: 'dir', path: tree } });
+		const { tree: extracted } = extractWithGnuTar(result.path, result.artifacts[0]);
+		rmSync(join(tree, 'a.fifo'));
+		expect(extracted).toEqual(describeTree(tree));
+		expect(result.warnings).toEqual(['a.fifo: not a regular file, folder or link (socket, pipe or device), skipped']);
+	});
+
 	it('excludes also work on a volume (the tar stream is re-packed)', async () => {
 		await seedVolume(VOLUME, tree);
 		const result = await backupVolume(volumeOptions({ excludes: ['cache/**', '/app.log'] }));
