@@ -120,10 +120,11 @@ if (only.has('redis')) {
 	const port = 56390;
 	const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], { stdio: 'ignore' });
 	try {
-		for (let i = 0; i < 50; i++) {
+		// PING answers LOADING (exit code 0) while a dump.rdb left in the folder is still loading.
+		for (let i = 0; i < 300; i++) {
 			try {
-				execFileSync('redis-cli', ['-p', String(port), 'PING']);
-				break;
+				if (execFileSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).trim() === 'PONG') break;
+				await new Promise((r) => setTimeout(r, 100));
 			} catch {
 				await new Promise((r) => setTimeout(r, 100));
 			}
