@@ -1,4 +1,5 @@
 import { Duplex, type Transform } from 'node:stream';
+import { STAGE_BUFFER_BYTES } from './stageBuffer';
 
 export interface BlockFeederOptions {
 	/** Bytes handed to the inner stream at a time (default 1 MiB). */
@@ -38,7 +39,7 @@ export class BlockFeeder extends Duplex {
 		options: BlockFeederOptions = {},
 	) {
 		const blockSize = options.blockSize ?? 1024 * 1024;
-		super({ writableHighWaterMark: blockSize, readableHighWaterMark: blockSize });
+		super({ writableHighWaterMark: STAGE_BUFFER_BYTES, readableHighWaterMark: blockSize });
 		this.blockSize = blockSize;
 		this.maxBlocks = Math.max(2, options.blocks ?? 3);
 		inner.on('data', (chunk: Buffer) => {

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { STAGE_BUFFER_BYTES } from './stageBuffer';
 
 export interface Measurement {
 	bytes: number;
@@ -19,7 +20,7 @@ export class MeasuringStream extends Transform {
 	constructor(
 		options: { hash?: boolean; progressEveryBytes?: number; onProgress?: (bytes: number) => void } = {},
 	) {
-		super({ highWaterMark: 1024 * 1024 });
+		super({ highWaterMark: STAGE_BUFFER_BYTES });
 		this.hash = options.hash ? createHash('sha256') : undefined;
 		this.progressEvery = options.progressEveryBytes ?? 64 * 1024 * 1024;
 		this.nextProgressAt = this.progressEvery;

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { STAGE_BUFFER_BYTES } from '../archive/stageBuffer';
 import { parseCopyHeader } from './copyText';
 
 const NEWLINE = 0x0a;
@@ -23,7 +24,7 @@ export class CopyRowCounter extends Transform {
 	private overflowed = false;
 
 	constructor() {
-		super({ highWaterMark: 1024 * 1024 });
+		super({ highWaterMark: STAGE_BUFFER_BYTES });
 	}
 
 	private addToLine(part: Buffer): void {

@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
+import { STAGE_BUFFER_BYTES } from '../archive/stageBuffer';
 
 export interface TarContents {
 	files: number;
@@ -27,7 +28,7 @@ export class TarInspector extends Transform {
 	private parseError: Error | undefined;
 
 	constructor(options: { capture?: (path: string) => boolean; note?: (path: string) => boolean } = {}) {
-		super({ highWaterMark: 1024 * 1024 });
+		super({ highWaterMark: STAGE_BUFFER_BYTES });
 		this.parser = new Parser({
 			// Every header is counted here; only the few files to capture are read any further:
 			// the bodies of the rest are skipped without being handed out chunk by chunk.
