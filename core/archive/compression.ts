@@ -75,7 +75,7 @@ const GZIP_BLOCK = 1024 * 1024;
 const ZSTD_LEVEL = 2;
 
 /**
- * A compressing Transform for `compression`, or null when nothing is to be
+ * A compressing stream for `compression`, or null when nothing is to be
  * done. gzip compresses blocks in parallel on the thread pool (one deflate
  * stream is bound to one core, at a third of zstd's speed); zstd is fast
  * enough on one core to keep up with pg_dump, and is fed 1 MiB blocks.

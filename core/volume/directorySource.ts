@@ -140,10 +140,12 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 	const addFile = async (rel: string, abs: string, name = rel) => {
 		let fd: number;
 		try {
-			// O_NONBLOCK: a file swapped for a FIFO since the folder was listed must not hang the open.
-			fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+			// Since the folder was listed, the file may have been swapped: O_NOFOLLOW keeps a symlink
+			// to a file outside the folder out of the archive, O_NONBLOCK keeps a FIFO from hanging the open.
+			fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
 		} catch (error) {
 			if (errno(error) === 'ENOENT') return warn(`${rel}: vanished before it was read, skipped`);
+			if (errno(error) === 'ELOOP') return warn(`${rel}: is no longer a regular file, skipped`);
 			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return unreadable(rel);
 			throw error;
 		}

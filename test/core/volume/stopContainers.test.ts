@@ -3,7 +3,7 @@ import { withContainersStopped } from '../../../core/docker/stopContainers';
 import { testDocker } from '../../support/dockerFixtures';
 import { useTempDir } from '../../support/tempDir';
 import { testEnv } from '../../support/testEnv';
-import { makeTree } from '../../support/volumeFixtures';
+import { extractWithGnuTar, makeTree } from '../../support/volumeFixtures';
 
 const env = testEnv();
 
@@ -94,6 +94,36 @@ describe('files that change while a folder is archived', () => {
 			expect(listing).toMatch(/\.\/sub dir\/nested\/data\.bin/);
 		} finally {
 			execFileSync('umount', ['-l', join(tree, 'live')]);
+			rmSync(tree, { recursive: true, force: true });
+		}
+	});
+
+	it('security: a file swapped for a symlink after the folder was listed is skipped, never followed out of the folder', async () => {
+		const { mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+		const { randomBytes } = await import('node:crypto');
+		const { join } = await import('node:path');
+		const tree = makeTree();
+		const secret = join(tmp.path(), 'outside-secret.txt');
+		writeFileSync(secret, 'HOST-SECRET-NOT-FOR-THE-ARCHIVE');
+		const swap = join(tree, 'swap');
+		mkdirSync(swap);
+		// Sorted first: while it streams through gzip, swap/ is listed but no f* file is open yet.
+		writeFileSync(join(swap, 'a-slow.bin'), randomBytes(48 * 1024 * 1024));
+		for (let i = 0; i < 300; i++) writeFileSync(join(swap, `f${String(i).padStart(3, '0')}`), 'x');
+		const backup = backupVolume({ root: tmp.path(), setName: 'dir', compression: 'gzip', source: { type: 'dir', path: tree } });
+		await new Promise((r) => setTimeout(r, 400));
+		for (let i = 0; i < 300; i++) {
+			const file = join(swap, `f${String(i).padStart(3, '0')}`);
+			rmSync(file);
+			symlinkSync(secret, file);
+		}
+		try {
+			const result = await backup;
+			expect(result.warnings).toHaveLength(300);
+			expect(result.warnings.every((w) => /^swap\/f\d{3}: is no longer a regular file, skipped$/.test(w))).toBe(true);
+			const { tree: extracted } = extractWithGnuTar(result.path, result.artifacts[0]);
+			expect(JSON.stringify(extracted)).not.toContain(Buffer.from('HOST-SECRET-NOT-FOR-THE-ARCHIVE').toString('base64'));
+		} finally {
 			rmSync(tree, { recursive: true, force: true });
 		}
 	});
