@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import { closeSync, constants, fstatSync, openSync, promises as fs, read, readSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fs, read, readSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { Header, Pack, ReadEntry } from 'tar';
-import { minipassToReadable } from '../archive/minipassToReadable';
+import { TarBlockStream, type BodySource, type TarEntryHeader } from '../archive/TarBlockStream';
 import { StackBackupError } from '../errors/StackBackupError';
 import type { ExcludeMatcher } from './excludeMatcher';
 import { snapshotSqlite } from './sqliteSnapshot';
@@ -20,45 +18,14 @@ export interface DirectorySourceOptions {
 }
 
 const SQLITE_CANDIDATES = ['database.sqlite', '.n8n/database.sqlite'];
-const CHUNK = 1024 * 1024;
-/** Files up to this size are read in one system call. */
+/** Files up to this size are read with system calls on the main thread, larger ones on the thread pool. */
 const SMALL_FILE = 256 * 1024;
 /** The longest the walk holds the event loop with system calls before it yields. */
 const SYNC_SLICE_MS = 10;
 const readAsync = promisify(read);
 
-interface FileRead {
-	/** Bytes read, up to the size the file had when opened. */
-	read: number;
-	/** The file had more bytes than that. */
-	grew: boolean;
-}
-type ReadFileInto = (fd: number, size: number, take: (chunk: Buffer) => Promise<void>, stopped: () => boolean) => Promise<FileRead>;
-
-/** A small file in one read, asking for one byte more than its size to see whether it grew. */
-const readSmallFile: ReadFileInto = async (fd, size, take) => {
-	const buffer = Buffer.allocUnsafe(size + 1);
-	let filled = 0;
-	for (let n = -1; n !== 0 && filled <= size; filled += n) n = readSync(fd, buffer, filled, size + 1 - filled, null);
-	const read = Math.min(filled, size);
-	if (read > 0) await take(buffer.subarray(0, read));
-	return { read, grew: filled > size };
-};
-
-/** A large file chunk by chunk on the thread pool, then one byte more to see whether it grew. */
-const readLargeFile: ReadFileInto = async (fd, size, take, stopped) => {
-	let read = 0;
-	while (read < size && !stopped()) {
-		const chunk = Buffer.allocUnsafe(Math.min(size - read, CHUNK));
-		const { bytesRead } = await readAsync(fd, chunk, 0, chunk.length, null);
-		if (bytesRead === 0) break;
-		await take(chunk.subarray(0, bytesRead));
-		read += bytesRead;
-	}
-	if (read < size) return { read, grew: false };
-	const { bytesRead } = await readAsync(fd, Buffer.alloc(1), 0, 1, null);
-	return { read, grew: bytesRead > 0 };
-};
+const readOnThread = (fd: number): BodySource => async (buffer, offset, length) => (await readAsync(fd, buffer, offset, length, null)).bytesRead;
+const readInline = (fd: number): BodySource => (buffer, offset, length) => readSync(fd, buffer, offset, length, null);
 
 async function exists(path: string): Promise<boolean> {
 	return fs.access(path).then(() => true, () => false);
@@ -72,13 +39,14 @@ async function liveSqlite(dir: string): Promise<string | undefined> {
 	return undefined;
 }
 
+const ownerOf = (info: Stats): Pick<TarEntryHeader, 'mode' | 'uid' | 'gid' | 'mtime'> => ({ mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, mtime: info.mtime });
 const errno = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
 
 /**
- * A host folder as a tar stream. The folder is walked here and node-tar packs
- * the entries (headers, pax records, padding), because node-tar's own walker
- * stops the archive when a file shrinks or vanishes under it, which is what
- * live data folders do. Here, as with GNU tar: a file is opened first and
+ * A host folder as a tar stream. The folder is walked here and written with
+ * TarBlockStream, because node-tar's own walker stops the archive when a file
+ * shrinks or vanishes under it, which is what live data folders do, and its
+ * Pack costs several objects per file. Here, as with GNU tar: a file is opened first and
  * its size taken from the open file; if it shrinks meanwhile the rest is
  * padded with zeros, if it grows only that size is kept, and a file that
  * vanishes is skipped: each with a warning for the manifest. An unreadable
@@ -100,11 +68,7 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 	if (live && staged) await snapshotSqlite(join(dir, live), staged);
 	const liveFiles = live ? new Set([live, `${live}-wal`, `${live}-shm`, `${live}-journal`]) : new Set<string>();
 
-	const pack = new Pack({ portable: false });
-	const stream = minipassToReadable(pack);
-	let stopped = false;
-	// Resolves when the archive is done with or abandoned (disk full...): no write may wait past it.
-	const closed = new Promise<void>((resolve) => stream.on('close', () => ((stopped = true), resolve())));
+	const tar = new TarBlockStream();
 
 	const unreadable = (rel: string) => {
 		if (options.skipUnreadable) {
@@ -115,16 +79,6 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 			hint: 'Give the n8n user read access to it, exclude it, or turn on "Skip Unreadable Files".',
 			details: { path: rel },
 		});
-	};
-
-	const addEntry = async (header: ConstructorParameters<typeof Header>[0], body?: (entry: ReadEntry) => Promise<void>) => {
-		const entry = new ReadEntry(new Header(header));
-		pack.add(entry);
-		if (body) await body(entry);
-		entry.end();
-	};
-	const write = async (entry: ReadEntry, data: Buffer) => {
-		if (!entry.write(data)) await Promise.race([once(entry as unknown as NodeJS.EventEmitter, 'drain'), closed]);
 	};
 
 	// Small files are read with plain system calls, in slices that give the event loop back
@@ -152,15 +106,11 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 		try {
 			const info = fstatSync(fd);
 			if (!info.isFile()) return warn(`${rel}: is no longer a regular file, skipped`);
-			await addEntry({ path: `./${name}`, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, size: info.size, mtime: info.mtime, type: 'File' }, async (entry) => {
-				const readFile = info.size <= SMALL_FILE ? readSmallFile : readLargeFile;
-				const { read, grew } = await readFile(fd, info.size, (chunk) => write(entry, chunk), () => stopped);
-				if (read < info.size && !stopped) {
-					warn(`${rel}: shrank by ${info.size - read} bytes while it was read; padded with zeros`);
-					await write(entry, Buffer.alloc(info.size - read));
-				}
-				if (grew) warn(`${rel}: grew while it was read; kept its first ${info.size} bytes`);
-			});
+			await tar.header({ path: `./${name}`, type: 'File', size: info.size, ...ownerOf(info) });
+			const { written, overflowed } = await tar.body(info.size, info.size <= SMALL_FILE ? readInline(fd) : readOnThread(fd));
+			if (tar.destroyed) return;
+			if (written < info.size) warn(`${rel}: shrank by ${info.size - written} bytes while it was read; padded with zeros`);
+			if (overflowed) warn(`${rel}: grew while it was read; kept its first ${info.size} bytes`);
 		} finally {
 			closeSync(fd);
 		}
@@ -178,7 +128,7 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 			throw error;
 		}
 		for (const dirent of entries) {
-			if (stopped) return;
+			if (tar.destroyed) return;
 			const childRel = rel ? `${rel}/${dirent.name}` : dirent.name;
 			if (liveFiles.has(childRel) || options.excluded?.(`./${childRel}`)) continue;
 			const childAbs = join(dir, childRel);
@@ -197,14 +147,13 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 				}
 				throw error;
 			}
-			const owner = { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, mtime: info.mtime };
 			if (info.isDirectory()) {
-				await addEntry({ path: `./${childRel}/`, type: 'Directory', size: 0, ...owner });
+				await tar.header({ path: `./${childRel}/`, type: 'Directory', ...ownerOf(info) });
 				await walk(childRel);
 			} else if (info.isSymbolicLink()) {
 				const target = await fs.readlink(childAbs).catch(() => null);
 				if (target === null) warn(`${childRel}: vanished before it was read, skipped`);
-				else await addEntry({ path: `./${childRel}`, type: 'SymbolicLink', linkpath: target, size: 0, ...owner });
+				else await tar.header({ path: `./${childRel}`, type: 'SymbolicLink', linkpath: target, ...ownerOf(info) });
 			} else if (info.isFile()) {
 				await addFile(childRel, childAbs);
 			} else {
@@ -214,11 +163,11 @@ export async function openDirectoryArchive(options: DirectorySourceOptions): Pro
 	};
 
 	(async () => {
-		await addEntry({ path: './', type: 'Directory', size: 0, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid, mtime: stat.mtime });
+		await tar.header({ path: './', type: 'Directory', ...ownerOf(stat) });
 		await walk('');
 		if (live && staged) await addFile(live, staged, live);
-		pack.end();
-	})().catch((error: Error) => pack.emit('error', error as never));
+		await tar.finish();
+	})().catch((error: Error) => tar.destroy(error));
 
-	return { stream, cleanup, sqliteSnapshot: live ?? null };
+	return { stream: tar, cleanup, sqliteSnapshot: live ?? null };
 }

@@ -53,7 +53,7 @@ async function runningUsers(docker: Docker, volume: string, stopped: readonly st
 
 /**
  * Archives a Docker named volume (through a never-started helper container
- * and the archive API) or a host folder (node-tar) into a new backup set,
+ * and the archive API) or a host folder (walked and written here) into a new backup set,
  * optionally with containers stopped meanwhile, and records what n8n data it holds.
  */
 export async function backupVolume(options: VolumeBackupOptions): Promise<VolumeBackupResult> {
