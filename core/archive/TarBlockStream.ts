@@ -53,7 +53,9 @@ export class TarBlockStream extends Readable {
 
 	/** An entry's header, preceded by a pax header when a field does not fit ustar (long paths, large sizes). */
 	async header(fields: TarEntryHeader): Promise<void> {
-		const header = new Header({ ...fields, size: fields.size ?? 0 });
+		// node-tar's Pax tells a Date by instanceof, which a Date made in another realm fails (fs.Stats
+		// seen from a vm context, as under jest); it would then write the date as text, which GNU tar rejects.
+		const header = new Header({ ...fields, size: fields.size ?? 0, mtime: new Date(fields.mtime.getTime()) });
 		await this.room(TAR_BLOCK);
 		if (this.destroyed) return;
 		this.chunk.fill(0, this.filled, this.filled + TAR_BLOCK);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupVolume, restoreVolume } from '../../../core';
 import { testDocker } from '../../support/dockerFixtures';
@@ -27,6 +27,20 @@ describe('volume and folder restore', () => {
 		const result = await restoreVolume({ setPath: set.path, target: { type: 'dir', path: target } });
 		expect(describeTree(target)).toEqual(describeTree(source));
 		expect(result).toMatchObject({ mode: 'keep existing', differences: [], archive: { files: set.inventory.files, bytes: set.inventory.bytes } });
+	});
+
+	it('restores names that need pax headers (a path over 255 bytes, non-ASCII, a long link target), and GNU tar reads them the same', async () => {
+		const deep = `long/${'a'.repeat(120)}/${'ü'.repeat(80)}`;
+		const source = makeTree((dir) => {
+			mkdirSync(join(dir, deep), { recursive: true });
+			writeFileSync(join(dir, deep, `${'n'.repeat(100)}.json`), '{"workflow":1}\n');
+			symlinkSync(`${deep}/${'n'.repeat(100)}.json`, join(dir, 'long-link'));
+		});
+		const set = await backupVolume({ root: tmp.path(), setName: 'pax', source: { type: 'dir', path: source }, compression: 'zstd' });
+		const target = join(tmp.path(), 'pax-restored');
+		await restoreVolume({ setPath: set.path, target: { type: 'dir', path: target } });
+		expect(describeTree(target)).toEqual(describeTree(source));
+		expect(extractWithGnuTar(set.path, set.artifacts[0]).tree).toEqual(describeTree(source));
 	});
 
 	it('keeps existing files unless asked to overwrite, and never deletes anything', async () => {
