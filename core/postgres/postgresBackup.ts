@@ -61,12 +61,17 @@ async function openTransport(options: PostgresBackupOptions): Promise<PgTranspor
 export async function backupPostgres(options: PostgresBackupOptions): Promise<PostgresBackupResult> {
 	const began = Date.now();
 	const transport = await openTransport(options);
-	const pgDumpVersion = await transport.pgDumpVersion();
+	// Asked while the run folder and our session are set up: pg_dump is slow to answer
+	// (a Perl wrapper on Debian, about 50 ms; a docker exec in a container).
+	const versionAnswer = transport.pgDumpVersion();
+	versionAnswer.catch(() => undefined); // awaited in the run, where a failure ends it
 
 	return withBackupRun(options, async (run) => {
 		const warnings: string[] = [];
 		const session = await transport.openSession();
 		try {
+			// Before the first query: without pg_dump there is nothing to do, and "pg_dump not found" is the error to show.
+			const pgDumpVersion = await versionAnswer;
 			await session.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 			const snapshot = await session.queryJson<string>(EXPORT_SNAPSHOT_SQL);
 			const serverVersion = await session.queryJson<string>(SERVER_VERSION_SQL);
