@@ -3,7 +3,7 @@ import { Header, Pax, type HeaderData } from 'tar';
 
 const TAR_BLOCK = 512;
 /** What the stream hands downstream at a time: large enough that a folder of small files costs few chunks. */
-export const TAR_STREAM_CHUNK_BYTES = 1024 * 1024;
+const TAR_STREAM_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Puts up to `length` bytes of an entry's body into `buffer` at `offset` and

@@ -1,6 +1,11 @@
-import { backupVolume, StackBackupError } from '../../../core';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupVolume, readManifest, StackBackupError } from '../../../core';
 import { withContainersStopped } from '../../../core/docker/stopContainers';
 import { testDocker } from '../../support/dockerFixtures';
+import { setFolderEntries } from '../../support/leftovers';
 import { useTempDir } from '../../support/tempDir';
 import { testEnv } from '../../support/testEnv';
 import { extractWithGnuTar, makeTree } from '../../support/volumeFixtures';
@@ -34,7 +39,7 @@ describe('stopping containers during an archive', () => {
 			expect((await labelled.inspect()).State.Running).toBe(true);
 		} finally {
 			await labelled.remove({ force: true });
-			(await import('node:fs')).rmSync(tree, { recursive: true, force: true });
+			rmSync(tree, { recursive: true, force: true });
 		}
 	});
 
@@ -44,10 +49,9 @@ describe('stopping containers during an archive', () => {
 			await expect(
 				backupVolume({ root: tmp.path(), setName: 'dir', compression: 'none', source: { type: 'dir', path: tree }, docker: { socketPath: env.dockerSocket }, stopContainers: { names: ['no-such-container'] } }),
 			).rejects.toMatchObject({ code: 'CONTAINER_NOT_FOUND' });
-			const { setFolderEntries } = await import('../../support/leftovers');
 			expect(setFolderEntries(tmp.path(), 'dir')).toEqual([]);
 		} finally {
-			(await import('node:fs')).rmSync(tree, { recursive: true, force: true });
+			rmSync(tree, { recursive: true, force: true });
 		}
 	});
 
@@ -78,10 +82,6 @@ describe('files that change while a folder is archived', () => {
 
 	// sysfs files stat as 4096 bytes but read far less: a file that "shrank" between stat and read, every time.
 	it('a file that shrinks is padded, the run warns and the manifest records it; GNU tar reads the archive', async () => {
-		const { mkdirSync, rmSync } = await import('node:fs');
-		const { execFileSync } = await import('node:child_process');
-		const { join } = await import('node:path');
-		const { readManifest } = await import('../../../core');
 		const tree = makeTree();
 		mkdirSync(join(tree, 'live'));
 		execFileSync('mount', ['--bind', '/sys/kernel/mm/transparent_hugepage', join(tree, 'live')]);
@@ -99,9 +99,6 @@ describe('files that change while a folder is archived', () => {
 	});
 
 	it('security: a file swapped for a symlink after the folder was listed is skipped, never followed out of the folder', async () => {
-		const { mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
-		const { randomBytes } = await import('node:crypto');
-		const { join } = await import('node:path');
 		const tree = makeTree();
 		const secret = join(tmp.path(), 'outside-secret.txt');
 		writeFileSync(secret, 'HOST-SECRET-NOT-FOR-THE-ARCHIVE');
@@ -129,9 +126,6 @@ describe('files that change while a folder is archived', () => {
 	});
 
 	it('files that vanish after the folder was listed are skipped with a warning each, and the run goes on', async () => {
-		const { mkdirSync, rmSync, writeFileSync } = await import('node:fs');
-		const { randomBytes } = await import('node:crypto');
-		const { join } = await import('node:path');
 		const tree = makeTree();
 		const churn = join(tree, 'churn');
 		mkdirSync(churn);

@@ -1,4 +1,6 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupVolume, readManifest, StackBackupError, type VolumeBackupOptions } from '../../../core';
 import { HELPER_LABEL } from '../../../core/docker/helperContainer';
@@ -57,8 +59,6 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 	});
 
 	it('a host folder with files on both sides of the one-read size (256 KiB) and a FIFO: exact bytes back, the FIFO skipped without hanging', async () => {
-		const { randomBytes } = await import('node:crypto');
-		const { execFileSync } = await import('node:child_process');
 		const sizes = { 'empty.bin': 0, 'one.bin': 1, 'at-limit.bin': 256 * 1024, 'past-limit.bin': 256 * 1024 + 1, 'large.bin': 3 * 1024 * 1024 + 7 };
 		for (const [name, size] of Object.entries(sizes)) writeFileSync(join(tree, name), randomBytes(size));
 		execFileSync('mkfifo', [join(tree, 'a.fifo')]);
@@ -134,8 +134,6 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 		});
 
 		it('starts them again when the archive fails (disk full), and reports the archive error', async () => {
-			const { execFileSync } = await import('node:child_process');
-			const { mkdirSync } = await import('node:fs');
 			writeFileSync(join(tree, 'big.bin'), Buffer.alloc(400_000, 7));
 			await seedVolume(VOLUME, tree);
 			const small = join(tmp.path(), 'small');
