@@ -1,16 +1,56 @@
 import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
+// The core's layers, lowest first. A folder imports only from layers below its own: never
+// upward, never sideways to a peer in its own layer. `process/` is this process's identity
+// (host:pid:start) that locks and helper containers record; `retention/` sits beside
+// verify/ and restore/, the operations on finished sets. See ../shared/design/ARCHITECTURE.md.
+const CORE_LAYERS = [
+	['errors', 'logging', 'process'],
+	['archive'],
+	['storage'],
+	['backupSet'],
+	['docker'],
+	['postgres', 'redis', 'volume'],
+	['verify', 'restore', 'retention'],
+];
+
+// One zone per folder: everything in its own layer (but itself) and every layer above it.
+const layerZones = CORE_LAYERS.flatMap((layer, level) => {
+	const above = CORE_LAYERS.slice(level + 1).flat();
+	return layer.map((folder) => ({
+		target: `./core/${folder}`,
+		from: [...layer.filter((peer) => peer !== folder), ...above].map((other) => `./core/${other}`),
+		message: `core/${folder} sits in layer ${level} (${layer.join(', ')}); it may import only lower layers: ${
+			CORE_LAYERS.slice(0, level).flat().join(', ') || 'none'
+		}. Move the shared piece down, or pass it in as an argument.`,
+	}));
+});
+
+// The front ends see the core only through its one door.
+const frontEndZones = ['nodes', 'bin', 'credentials'].map((frontEnd) => ({
+	target: `./${frontEnd}`,
+	from: './core',
+	except: ['./index.ts'],
+	message: `${frontEnd}/ imports the core only through core/index.ts: export what it needs there.`,
+}));
+
 // Self-hosted preset (n8n-node cloud-support disable): this package needs pg,
 // dockerode, tar and ioredis, which n8n Cloud's fixed import list forbids.
 export default [
 	...configWithoutCloudSupport,
-	{ ignores: ['dist/**', 'test/**', 'scripts/**', 'jest.config.js', 'gulpfile.js', 'node_modules/**'] },
+	{ ignores: ['dist/**', 'test/**', 'scripts/**', 'bench/**', 'jest.config.js', 'jest.*.config.js', 'gulpfile.js', 'node_modules/**'] },
 	{
 		files: ['package.json'],
 		rules: {
 			// Backing up Postgres, Redis and Docker needs their client libraries at runtime.
 			'@n8n/community-nodes/no-restricted-imports': 'off',
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
+	},
+	{
+		files: ['core/**/*.ts', 'nodes/**/*.ts', 'bin/**/*.ts', 'credentials/**/*.ts'],
+		rules: {
+			'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...frontEndZones] }],
 		},
 	},
 	{

@@ -25,20 +25,11 @@ export { validateSetName } from './backupSet/setName';
 export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
 export { listCompleteSets, latestCompleteSet, type CompleteSet } from './backupSet/completeSets';
-export {
-	createDockerClient,
-	parseDockerHost,
-	DEFAULT_DOCKER_SOCKET,
-	type DockerConnection,
-} from './docker/dockerConnection';
+export { createDockerClient, parseDockerHost, DEFAULT_DOCKER_SOCKET, type DockerConnection } from './docker/dockerConnection';
 export { mapDockerError } from './docker/dockerErrors';
 export { parsePostgresUrl, type PgConnection } from './postgres/PgConnection';
 export { openPgSession } from './postgres/pgSession';
-export {
-	backupPostgres,
-	type PostgresBackupOptions,
-	type PostgresBackupResult,
-} from './postgres/postgresBackup';
+export { backupPostgres, type PostgresBackupOptions, type PostgresBackupResult } from './postgres/postgresBackup';
 export type { PostgresInventory } from './postgres/inventory';
 export { checkPostgresConnection } from './postgres/checkPostgresConnection';
 export { checkDockerEngine } from './docker/checkDockerEngine';
@@ -50,16 +41,28 @@ export { backupFiles, type FilesBackupOptions, type FilesBackupResult } from './
 export type { ContainerSelector } from './docker/stopContainers';
 export { DEFAULT_POLICY, describePolicy, parseKeepWithin, validatePolicy, type RetentionPolicy } from './retention/retentionPolicy';
 export { calendarPeriods } from './retention/calendarPeriod';
-export { planRetention, DEFAULT_INCOMPLETE_GRACE_MS, type RetentionCandidate, type RetentionDecision, type RetentionPlan } from './retention/planRetention';
+export {
+	planRetention,
+	DEFAULT_INCOMPLETE_GRACE_MS,
+	type RetentionCandidate,
+	type RetentionDecision,
+	type RetentionPlan,
+} from './retention/planRetention';
 export { pruneSets, type PruneOptions, type PruneResult, type PrunedSetReport } from './retention/pruneSets';
 export { verifySet, verifySetForRestore, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
 export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
-export type { PostgresComparison } from './verify/comparePostgresInventory';
+export type { PostgresComparison } from './postgres/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';
 export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from './redis/redisRestore';
 export { runRestoreDrill, type DrillOptions, type DrillVerdict, type DrillCheck } from './verify/restoreDrill';
 export type { ScratchRedis } from './verify/scratchRedis';
-export { listWorkflows, extractWorkflow, type WorkflowListing, type ExtractedWorkflow, type ExtractWorkflowOptions } from './postgres/workflowExtract';
+export {
+	listWorkflows,
+	extractWorkflow,
+	type WorkflowListing,
+	type ExtractedWorkflow,
+	type ExtractWorkflowOptions,
+} from './postgres/workflowExtract';
 export { listSets, type SetListing, type RunListing } from './backupSet/listSets';
 export { restoreFiles, type FilesRestoreOptions, type FilesRestoreResult } from './volume/filesRestore';
 export { restoreSet, type RestoreSetOptions, type RestoreSetResult } from './restore/restoreSet';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
-import { processIsAlive } from './processOwner';
+import { processIsAlive } from '../process/processOwner';
 import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
 import { writeFileAtomically } from './atomicWrite';

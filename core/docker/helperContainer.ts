@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { currentOwner, ownerIsGone } from '../backupSet/processOwner';
+import { currentOwner, ownerIsGone } from '../process/processOwner';
 import type { Logger } from '../logging/Logger';
 import type { DockerConnection } from './dockerConnection';
 import { mapDockerError } from './dockerErrors';
@@ -38,7 +38,13 @@ export async function removeOrphanedHelpers(docker: Docker, log?: Logger): Promi
  * archive API reads and writes a created container's file system, so no
  * command ever runs and the image needs nothing in it. Remove it after use.
  */
-export async function createHelperContainer(docker: Docker, connection: DockerConnection, image: string, bind: string, log?: Logger): Promise<Docker.Container> {
+export async function createHelperContainer(
+	docker: Docker,
+	connection: DockerConnection,
+	image: string,
+	bind: string,
+	log?: Logger,
+): Promise<Docker.Container> {
 	await removeOrphanedHelpers(docker, log);
 	try {
 		return await docker.createContainer({

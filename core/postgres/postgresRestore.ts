@@ -1,12 +1,12 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { dirname } from 'node:path';
-import { openArtifact } from '../archive/openArtifact';
+import { openArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { defaultCompression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
-import { comparePostgresInventory, type PostgresComparison } from '../verify/comparePostgresInventory';
+import { comparePostgresInventory, type PostgresComparison } from './comparePostgresInventory';
 import { createDatabase, databaseExists, dropDatabase, maintenanceDatabaseFor } from './databaseAdmin';
 import type { PostgresInventory } from './inventory';
 import type { PgConnection } from './PgConnection';
@@ -50,10 +50,14 @@ export interface PostgresRestoreResult {
 	durationMs: number;
 }
 
-export function openRestoreTransport(options: Pick<PostgresRestoreOptions, 'method' | 'connection' | 'docker' | 'pgDumpPath'>): Promise<PgTransport> {
-	if (!options.connection?.database) throw invalidInput('No target database was given', 'Name the database to restore into (CLI: in the URL, or --database).');
+export function openRestoreTransport(
+	options: Pick<PostgresRestoreOptions, 'method' | 'connection' | 'docker' | 'pgDumpPath'>,
+): Promise<PgTransport> {
+	if (!options.connection?.database)
+		throw invalidInput('No target database was given', 'Name the database to restore into (CLI: in the URL, or --database).');
 	if (options.method === 'local') return Promise.resolve(localTransport(options.connection, options.pgDumpPath));
-	if (!options.docker?.container) throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Postgres container (see `docker ps`).');
+	if (!options.docker?.container)
+		throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Postgres container (see `docker ps`).');
 	return containerTransport(options.docker.connection, options.docker.container, options.connection);
 }
 
@@ -63,7 +67,12 @@ function dbnameArg(database: string): string {
 }
 
 /** Feeds the dump to psql (plain, one transaction, stop at the first error) or pg_restore (custom, parallel). */
-export async function loadDump(transport: PgTransport, set: VerifiedSet, database: string, options: { jobs?: number; noOwner?: boolean; log: Logger }): Promise<void> {
+export async function loadDump(
+	transport: PgTransport,
+	set: VerifiedSet,
+	database: string,
+	options: { jobs?: number; noOwner?: boolean; log: Logger },
+): Promise<void> {
 	const artifact = artifactOfKind(set, 'postgres');
 	const ctx = { ...transport.errorContext(artifact.format === 'custom' ? 'pg_restore' : 'psql'), database };
 	const fail = (exitCode: number, stderr: string) => {
@@ -100,7 +109,13 @@ export async function loadDump(transport: PgTransport, set: VerifiedSet, databas
 /** Reads the restored database back and compares it with the manifest. */
 export async function compareRestoredDatabase(transport: PgTransport, set: VerifiedSet, database: string): Promise<PostgresComparison> {
 	const expected = set.manifest.inventory.postgres as PostgresInventory | undefined;
-	if (!expected) return { tablesChecked: 0, rowsChecked: 0, workflowsChecked: 0, differences: ['the manifest has no Postgres inventory to compare with'] };
+	if (!expected)
+		return {
+			tablesChecked: 0,
+			rowsChecked: 0,
+			workflowsChecked: 0,
+			differences: ['the manifest has no Postgres inventory to compare with'],
+		};
 	const session = await transport.openSession(database);
 	try {
 		return await comparePostgresInventory(session, expected);
@@ -175,7 +190,20 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 		await admin.close();
 	}
 	const comparison = await compareRestoredDatabase(transport, set, database);
-	if (comparison.differences.length) log.warn(`The restored database differs from the manifest: ${comparison.differences.slice(0, 5).join('; ')}`);
-	else log.info(`Restored "${database}": ${comparison.tablesChecked} tables, ${comparison.rowsChecked} rows and ${comparison.workflowsChecked} workflows match the manifest`);
-	return { set: set.dir, artifact: artifact.file, format: artifact.format, database, replaced, safetyBackup, comparison, durationMs: Date.now() - began };
+	if (comparison.differences.length)
+		log.warn(`The restored database differs from the manifest: ${comparison.differences.slice(0, 5).join('; ')}`);
+	else
+		log.info(
+			`Restored "${database}": ${comparison.tablesChecked} tables, ${comparison.rowsChecked} rows and ${comparison.workflowsChecked} workflows match the manifest`,
+		);
+	return {
+		set: set.dir,
+		artifact: artifact.file,
+		format: artifact.format,
+		database,
+		replaced,
+		safetyBackup,
+		comparison,
+		durationMs: Date.now() - began,
+	};
 }

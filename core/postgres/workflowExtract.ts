@@ -2,7 +2,7 @@ import type { DecryptionKeys } from '../archive/ageKeys';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { openArtifact } from '../archive/openArtifact';
+import { openArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, resolveRunFolder, verifyArtifact } from '../backupSet/verifySet';
 import { readManifest } from '../backupSet/manifest';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
@@ -32,13 +32,15 @@ const API_SETTINGS = [
 	'timeSavedPerExecution',
 ];
 
-async function n8nInventoryOf(setPath: string): Promise<{ dir: string; manifest: Awaited<ReturnType<typeof readManifest>>; n8n: N8nInventory }> {
+async function n8nInventoryOf(
+	setPath: string,
+): Promise<{ dir: string; manifest: Awaited<ReturnType<typeof readManifest>>; n8n: N8nInventory }> {
 	const dir = await resolveRunFolder(setPath);
 	const manifest = await readManifest(dir);
 	const n8n = (manifest.inventory.postgres as PostgresInventory | undefined)?.n8n;
 	if (!n8n) {
 		throw new StackBackupError('WORKFLOW_NOT_FOUND', `${dir} holds no n8n workflows (no n8n database in its manifest)`, {
-			hint: 'Pick a set made by the Postgres Dump of n8n\'s own database.',
+			hint: "Pick a set made by the Postgres Dump of n8n's own database.",
 		});
 	}
 	return { dir, manifest, n8n };
@@ -98,7 +100,9 @@ function parseJsonColumn(value: string | null | undefined, what: string): unknow
 	try {
 		return JSON.parse(value);
 	} catch {
-		throw new StackBackupError('WORKFLOW_NOT_FOUND', `The workflow's ${what} in the dump is not valid JSON`, { hint: 'The dump may be damaged; try another set.' });
+		throw new StackBackupError('WORKFLOW_NOT_FOUND', `The workflow's ${what} in the dump is not valid JSON`, {
+			hint: 'The dump may be damaged; try another set.',
+		});
 	}
 }
 
@@ -109,7 +113,8 @@ function parseJsonColumn(value: string | null | undefined, what: string): unknow
  */
 export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<ExtractedWorkflow> {
 	const log = options.log ?? silentLogger;
-	if (!options.workflowId?.trim()) throw invalidInput('No workflow id was given', 'List the set\'s workflows first (operation "List Workflows") and pass one id.');
+	if (!options.workflowId?.trim())
+		throw invalidInput('No workflow id was given', 'List the set\'s workflows first (operation "List Workflows") and pass one id.');
 	const { dir, manifest, n8n } = await n8nInventoryOf(options.setPath);
 	const record = n8n.workflows.find((w) => w.id === options.workflowId);
 	if (!record) {
@@ -126,8 +131,15 @@ export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<
 	if (artifact.format === 'plain') {
 		row = await findRow(openArtifact({ dir, keys: options.keys }, artifact), n8n.schema, table, record.id);
 	} else {
-		if (!options.pgRestore) throw invalidInput('This set holds a custom-format dump, which needs pg_restore to read', 'Give where pg_restore runs: locally, or in the Postgres container.');
-		const transport = await openRestoreTransport({ ...options.pgRestore, connection: { ...options.pgRestore.connection, database: options.pgRestore.connection.database || 'postgres' } });
+		if (!options.pgRestore)
+			throw invalidInput(
+				'This set holds a custom-format dump, which needs pg_restore to read',
+				'Give where pg_restore runs: locally, or in the Postgres container.',
+			);
+		const transport = await openRestoreTransport({
+			...options.pgRestore,
+			connection: { ...options.pgRestore.connection, database: options.pgRestore.connection.database || 'postgres' },
+		});
 		const proc = await transport.runProgram('pg_restore', ['--data-only', `--schema=${n8n.schema}`, `--table=${table}`, '--file=-'], {
 			database: options.pgRestore.connection.database || 'postgres',
 			stdin: openArtifact({ dir, keys: options.keys }, artifact),
@@ -136,9 +148,16 @@ export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<
 		proc.abort();
 		await proc.done.catch(() => undefined);
 	}
-	if (!row) throw new StackBackupError('WORKFLOW_NOT_FOUND', `Workflow ${record.id} is listed in the manifest but its row was not found in ${artifact.file}`, { hint: 'The dump may be damaged; try another set.' });
+	if (!row)
+		throw new StackBackupError(
+			'WORKFLOW_NOT_FOUND',
+			`Workflow ${record.id} is listed in the manifest but its row was not found in ${artifact.file}`,
+			{ hint: 'The dump may be damaged; try another set.' },
+		);
 
-	const checksum = createHash('sha256').update(`${row.nodes ?? ''}\n${row.connections ?? ''}`, 'utf8').digest('hex');
+	const checksum = createHash('sha256')
+		.update(`${row.nodes ?? ''}\n${row.connections ?? ''}`, 'utf8')
+		.digest('hex');
 	const settings = (parseJsonColumn(row.settings, 'settings') ?? {}) as Record<string, unknown>;
 	const kept = Object.fromEntries(Object.entries(settings).filter(([k]) => API_SETTINGS.includes(k)));
 	const day = (options.now ?? new Date()).toISOString().slice(0, 10);

@@ -1,6 +1,6 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { posix } from 'node:path';
-import { openArtifact } from '../archive/openArtifact';
+import { openArtifact } from '../backupSet/openArtifact';
 import { singleFileTar } from '../archive/singleFileTar';
 import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
@@ -48,7 +48,8 @@ export interface RedisRestoreResult {
 export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisRestoreResult> {
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
-	if (!options.docker?.container) throw invalidInput('Restoring Redis needs its container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
+	if (!options.docker?.container)
+		throw invalidInput('Restoring Redis needs its container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
 	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const artifact = artifactOfKind(set, REDIS_ARTIFACT_KIND);
 	const { connection: dockerConnection, container: name } = options.docker;
@@ -58,9 +59,13 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 
 	const appendonly = (await redis.call('CONFIG', 'GET', 'appendonly')).split('\n')[1];
 	if (appendonly === 'yes') {
-		throw new StackBackupError('REDIS_RESTORE_FAILED', `Redis in container "${name}" uses AOF persistence (appendonly yes): at start it would load its AOF and ignore the restored RDB`, {
-			hint: 'Start it with appendonly no, restore, then run CONFIG SET appendonly yes (Redis then writes a new AOF from the restored data).',
-		});
+		throw new StackBackupError(
+			'REDIS_RESTORE_FAILED',
+			`Redis in container "${name}" uses AOF persistence (appendonly yes): at start it would load its AOF and ignore the restored RDB`,
+			{
+				hint: 'Start it with appendonly no, restore, then run CONFIG SET appendonly yes (Redis then writes a new AOF from the restored data).',
+			},
+		);
 	}
 	const path = await dumpPath(redis);
 	const owner = (await pathOwner(container, path)) ?? (await pathOwner(container, posix.dirname(path)));
@@ -74,7 +79,11 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
 	try {
 		log.info(`Putting ${artifact.file} into ${name}:${path}`);
-		const tar = singleFileTar(posix.basename(path), artifact.rawSize, openArtifact(set, artifact), { uid: owner?.uid, gid: owner?.gid, mode: 0o600 });
+		const tar = singleFileTar(posix.basename(path), artifact.rawSize, openArtifact(set, artifact), {
+			uid: owner?.uid,
+			gid: owner?.gid,
+			mode: 0o600,
+		});
 		await container.putArchive(tar, { path: posix.dirname(path) }).catch((error: unknown) => {
 			throw mapDockerError(error, dockerConnection, name);
 		});

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { openArtifact } from '../archive/openArtifact';
+import { openArtifact } from '../backupSet/openArtifact';
 import { MeasuringStream } from '../archive/MeasuringStream';
 import type { ArtifactRecord } from '../backupSet/manifest';
 import { resolveRunFolder, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
@@ -29,7 +29,13 @@ export interface DrillOptions {
 	/** A run folder, or a set folder for its newest complete set. */
 	setPath: string;
 	/** A server to create a scratch database on (its `database` is ignored). */
-	postgres?: { method: 'docker' | 'local'; connection: PgConnection; docker?: { connection: DockerConnection; container: string }; pgDumpPath?: string; jobs?: number };
+	postgres?: {
+		method: 'docker' | 'local';
+		connection: PgConnection;
+		docker?: { connection: DockerConnection; container: string };
+		pgDumpPath?: string;
+		jobs?: number;
+	};
 	redis?: ScratchRedis;
 	/** Where temp folders for volumes go (default: the system temp folder). */
 	scratchDir?: string;
@@ -56,10 +62,16 @@ export interface DrillVerdict {
 	durationMs: number;
 }
 
-type Checker = (set: VerifiedSet, artifact: ArtifactRecord, options: DrillOptions, log: Logger) => Promise<Omit<DrillCheck, 'artifact' | 'kind' | 'result'>>;
+type Checker = (
+	set: VerifiedSet,
+	artifact: ArtifactRecord,
+	options: DrillOptions,
+	log: Logger,
+) => Promise<Omit<DrillCheck, 'artifact' | 'kind' | 'result'>>;
 
 const checkPostgres: Checker = async (set, artifact, options, log) => {
-	if (!options.postgres) return { scratch: null, summary: 'not drilled', differences: ['no scratch Postgres server was given, so the dump was not restored'] };
+	if (!options.postgres)
+		return { scratch: null, summary: 'not drilled', differences: ['no scratch Postgres server was given, so the dump was not restored'] };
 	const scratch = `n8n_stack_drill_${randomBytes(5).toString('hex')}`;
 	const transport = await openRestoreTransport({ ...options.postgres, connection: { ...options.postgres.connection, database: scratch } });
 	const admin = await transport.openSession(maintenanceDatabaseFor(scratch));
@@ -75,7 +87,9 @@ const checkPostgres: Checker = async (set, artifact, options, log) => {
 				differences: comparison.differences,
 			};
 		} finally {
-			await dropDatabase(admin, scratch).catch((error: Error) => log.warn(`Could not drop scratch database "${scratch}": ${error.message}`));
+			await dropDatabase(admin, scratch).catch((error: Error) =>
+				log.warn(`Could not drop scratch database "${scratch}": ${error.message}`),
+			);
 		}
 	} finally {
 		await admin.close();
@@ -83,12 +97,15 @@ const checkPostgres: Checker = async (set, artifact, options, log) => {
 };
 
 const checkRedis: Checker = async (set, artifact, options, log) => {
-	if (!options.redis) return { scratch: null, summary: 'not drilled', differences: ['no scratch Redis was given, so the RDB was not loaded'] };
+	if (!options.redis)
+		return { scratch: null, summary: 'not drilled', differences: ['no scratch Redis was given, so the RDB was not loaded'] };
 	log.info(`Drill: loading ${artifact.file} into a scratch Redis (${options.redis.type})`);
 	const keys = await loadRdbInScratchRedis(options.redis, openArtifact(set, artifact), artifact.rawSize);
 	const expected = (set.manifest.inventory.redis as RedisInventory | undefined)?.keys;
 	const total = Object.values(keys).reduce((a, b) => a + b, 0);
-	const scratch = { container: 'scratch container', local: 'scratch redis-server', url: 'empty Redis (flushed afterwards)' }[options.redis.type];
+	const scratch = { container: 'scratch container', local: 'scratch redis-server', url: 'empty Redis (flushed afterwards)' }[
+		options.redis.type
+	];
 	return { scratch, summary: `${total} keys loaded`, differences: compareKeyCounts(keys, expected) };
 };
 
@@ -103,7 +120,8 @@ const checkVolume: Checker = async (set, _artifact, options, log) => {
 		else {
 			if (found.files !== expected.files) differences.push(`${found.files} files restored, the manifest says ${expected.files}`);
 			if (found.bytes !== expected.bytes) differences.push(`${found.bytes} bytes restored, the manifest says ${expected.bytes}`);
-			if (found.symlinks !== expected.symlinks) differences.push(`${found.symlinks} symlinks restored, the manifest says ${expected.symlinks}`);
+			if (found.symlinks !== expected.symlinks)
+				differences.push(`${found.symlinks} symlinks restored, the manifest says ${expected.symlinks}`);
 		}
 		return { scratch: dir, summary: `${found.files} files, ${found.bytes} bytes restored`, differences };
 	} finally {
@@ -166,7 +184,14 @@ export async function runRestoreDrill(options: DrillOptions): Promise<DrillVerdi
 			checks.push({ artifact: artifact.file, kind: artifact.kind, result: outcome.differences.length ? 'fail' : 'pass', ...outcome });
 		} catch (error) {
 			const message = isStackBackupError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
-			checks.push({ artifact: artifact.file, kind: artifact.kind, result: 'fail', scratch: null, summary: 'restore failed', differences: [message] });
+			checks.push({
+				artifact: artifact.file,
+				kind: artifact.kind,
+				result: 'fail',
+				scratch: null,
+				summary: 'restore failed',
+				differences: [message],
+			});
 		}
 	}
 	const result = verdict(set.dir, set.manifest.startedAt, checks);

@@ -1,7 +1,7 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { openArtifact } from '../archive/openArtifact';
+import { openArtifact } from '../backupSet/openArtifact';
 import { writeStreamAtomically } from '../backupSet/atomicWrite';
 import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { invalidInput } from '../errors/StackBackupError';
@@ -32,7 +32,8 @@ export interface FilesRestoreResult {
  */
 export async function restoreFiles(options: FilesRestoreOptions): Promise<FilesRestoreResult> {
 	const log = options.log ?? silentLogger;
-	if (!options.dir?.startsWith('/')) throw invalidInput(`"${options.dir}" is not an absolute path`, 'Give the folder to restore the files into as an absolute path.');
+	if (!options.dir?.startsWith('/'))
+		throw invalidInput(`"${options.dir}" is not an absolute path`, 'Give the folder to restore the files into as an absolute path.');
 	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const records = (set.manifest.inventory[FILES_ARTIFACT_KIND] as FilesInventory | undefined)?.files ?? [];
 	await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });

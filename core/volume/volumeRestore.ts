@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { Unpack, type ReadEntry } from 'tar';
 import { readTarEntries } from '../archive/readTarEntries';
 import { filterTar } from '../archive/filterTar';
-import { openArtifact } from '../archive/openArtifact';
+import { openArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
@@ -46,7 +46,8 @@ export function compareArchiveCounts(counts: ArchiveCounts, expected: Partial<Vo
 	if (!expected) return ['the manifest has no volume inventory to compare with'];
 	const differences: string[] = [];
 	for (const field of ['files', 'directories', 'symlinks', 'bytes'] as const) {
-		if (typeof expected[field] === 'number' && counts[field] !== expected[field]) differences.push(`${field}: ${counts[field]} in the archive, the manifest says ${expected[field]}`);
+		if (typeof expected[field] === 'number' && counts[field] !== expected[field])
+			differences.push(`${field}: ${counts[field]} in the archive, the manifest says ${expected[field]}`);
 	}
 	return differences;
 }
@@ -85,7 +86,9 @@ async function extractIntoDir(archive: Readable, dir: string, overwrite: boolean
 
 async function existingPaths(helper: Docker.Container): Promise<Set<string>> {
 	const paths = new Set<string>();
-	await readTarEntries((await helper.getArchive({ path: '/target/.' })) as unknown as Readable, (entry) => paths.add(entryPath(entry.path)));
+	await readTarEntries((await helper.getArchive({ path: '/target/.' })) as unknown as Readable, (entry) =>
+		paths.add(entryPath(entry.path)),
+	);
 	return paths;
 }
 
@@ -101,8 +104,15 @@ async function ensureVolume(docker: Docker, connection: DockerConnection, volume
 	}
 }
 
-async function extractIntoVolume(archive: () => Readable, options: VolumeRestoreOptions & { target: { type: 'volume' } }, recordedImage: string | undefined, log: Logger, artifact: string): Promise<void> {
-	if (!options.docker) throw invalidInput('Restoring into a volume needs a Docker connection', 'Set the Docker Engine credential (CLI: --docker-host).');
+async function extractIntoVolume(
+	archive: () => Readable,
+	options: VolumeRestoreOptions & { target: { type: 'volume' } },
+	recordedImage: string | undefined,
+	log: Logger,
+	artifact: string,
+): Promise<void> {
+	if (!options.docker)
+		throw invalidInput('Restoring into a volume needs a Docker connection', 'Set the Docker Engine credential (CLI: --docker-host).');
 	const volume = validateVolumeName(options.target.volume);
 	const docker = createDockerClient(options.docker);
 	await ensureVolume(docker, options.docker, volume, log);
@@ -112,7 +122,10 @@ async function extractIntoVolume(archive: () => Readable, options: VolumeRestore
 		const existing = options.overwrite ? undefined : await existingPaths(helper);
 		let refusal: StackBackupError | undefined;
 		const guard = guardedFilter(artifact, (e) => (refusal ??= e));
-		const stream = filterTar(archive(), (path, entry) => guard(path, entry) && (entry.type === 'Directory' || !existing?.has(entryPath(path))));
+		const stream = filterTar(
+			archive(),
+			(path, entry) => guard(path, entry) && (entry.type === 'Directory' || !existing?.has(entryPath(path))),
+		);
 		try {
 			await helper.putArchive(stream, { path: '/target', noOverwriteDirNonDir: 'true' });
 		} catch (error) {
@@ -130,7 +143,10 @@ async function presentImage(docker: Docker, image: string | undefined): Promise<
 	return docker
 		.getImage(image)
 		.inspect()
-		.then(() => image, () => undefined);
+		.then(
+			() => image,
+			() => undefined,
+		);
 }
 
 /**
@@ -147,9 +163,12 @@ export async function restoreVolume(options: VolumeRestoreOptions): Promise<Volu
 	const counts = await checkArchiveSafety(openArtifact(set, artifact), artifact.file);
 	const differences = compareArchiveCounts(counts, set.manifest.inventory[VOLUME_ARTIFACT_KIND] as VolumeInventory | undefined);
 	const target = options.target;
-	log.info(`Restoring ${artifact.file} (${counts.files} files, ${counts.bytes} bytes) into ${target.type === 'dir' ? target.path : `volume "${target.volume}"`}`);
+	log.info(
+		`Restoring ${artifact.file} (${counts.files} files, ${counts.bytes} bytes) into ${target.type === 'dir' ? target.path : `volume "${target.volume}"`}`,
+	);
 	if (target.type === 'dir') {
-		if (!target.path?.startsWith('/')) throw invalidInput(`"${target.path}" is not an absolute path`, 'Give the folder to restore into as an absolute path.');
+		if (!target.path?.startsWith('/'))
+			throw invalidInput(`"${target.path}" is not an absolute path`, 'Give the folder to restore into as an absolute path.');
 		await extractIntoDir(openArtifact(set, artifact), target.path, Boolean(options.overwrite), artifact.file);
 	} else {
 		const recorded = (set.manifest.sources[VOLUME_ARTIFACT_KIND] as { image?: string } | undefined)?.image;

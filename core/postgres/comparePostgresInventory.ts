@@ -1,7 +1,7 @@
-import { columnsSql, n8nWorkflowsSql, rowCountsSql, USER_TABLES_SQL } from '../postgres/catalogQueries';
-import type { TableRef } from '../postgres/dumpScope';
-import type { N8nWorkflowRecord, PostgresInventory } from '../postgres/inventory';
-import type { QuerySession } from '../postgres/QuerySession';
+import { columnsSql, n8nWorkflowsSql, rowCountsSql, USER_TABLES_SQL } from './catalogQueries';
+import type { TableRef } from './dumpScope';
+import type { N8nWorkflowRecord, PostgresInventory } from './inventory';
+import type { QuerySession } from './QuerySession';
 
 export interface PostgresComparison {
 	tablesChecked: number;
@@ -35,11 +35,14 @@ export async function comparePostgresInventory(session: QuerySession, expected: 
 	const workflowsTable = n8n ? { schema: n8n.schema, name: `${n8n.tablePrefix}workflow_entity` } : undefined;
 	if (n8n && workflowsTable && present.has(key(workflowsTable))) {
 		const columns = await session.queryJson<string[]>(columnsSql(workflowsTable));
-		const restored = new Map(((await session.queryJson<N8nWorkflowRecord[] | null>(n8nWorkflowsSql(workflowsTable, columns))) ?? []).map((w) => [w.id, w]));
+		const restored = new Map(
+			((await session.queryJson<N8nWorkflowRecord[] | null>(n8nWorkflowsSql(workflowsTable, columns))) ?? []).map((w) => [w.id, w]),
+		);
 		for (const w of n8n.workflows) {
 			const got = restored.get(w.id);
 			if (!got) differences.push(`workflow "${w.name}" (${w.id}) is missing`);
-			else if (got.sha256 !== w.sha256) differences.push(`workflow "${w.name}" (${w.id}) differs from the backup (checksum of nodes and connections)`);
+			else if (got.sha256 !== w.sha256)
+				differences.push(`workflow "${w.name}" (${w.id}) differs from the backup (checksum of nodes and connections)`);
 			restored.delete(w.id);
 		}
 		for (const extra of restored.values()) differences.push(`workflow "${extra.name}" (${extra.id}) is not in the manifest`);

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
-import type { ArtifactRecord } from '../backupSet/manifest';
-import type { DecryptionKeys } from './ageKeys';
-import { openAgeDecrypted } from './ageStreams';
-import { createDecompressor } from './compression';
-import { ExpectedLength } from './ExpectedLength';
+import type { ArtifactRecord } from './manifest';
+import type { DecryptionKeys } from '../archive/ageKeys';
+import { openAgeDecrypted } from '../archive/ageStreams';
+import { createDecompressor } from '../archive/compression';
+import { ExpectedLength } from '../archive/ExpectedLength';
 
 /** Where an artifact lives, and the keys that open it when it is encrypted. */
 export interface ArtifactLocation {
