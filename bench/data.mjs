@@ -30,7 +30,10 @@ export async function buildPostgres(server, database, dumpMiB) {
 		if (exists) {
 			const db = new pg.Client({ ...server, database });
 			await db.connect();
-			const ok = await db.query(`SELECT obj_description('public.execution_data'::regclass) AS m`).then((r) => r.rows[0]?.m === marker, () => false);
+			const ok = await db.query(`SELECT obj_description('public.execution_data'::regclass) AS m`).then(
+				(r) => r.rows[0]?.m === marker,
+				() => false,
+			);
 			await db.end();
 			if (ok) return;
 			await admin.query(`DROP DATABASE "${database}" WITH (FORCE)`);

@@ -13,13 +13,27 @@ switch (what) {
 		break;
 	case 'postgres':
 	case 'postgres-custom':
-		await core.backupPostgres({ root: a, setName: 'pg', method: 'local', connection: pgConnection(b), format: what === 'postgres' ? 'plain' : 'custom', compression: core.defaultCompression(), allowShrink: true });
+		await core.backupPostgres({
+			root: a,
+			setName: 'pg',
+			method: 'local',
+			connection: pgConnection(b),
+			format: what === 'postgres' ? 'plain' : 'custom',
+			compression: core.defaultCompression(),
+			allowShrink: true,
+		});
 		break;
 	case 'dir':
 		await core.backupVolume({ root: a, setName: 'dir', source: { type: 'dir', path: b }, compression: core.defaultCompression() });
 		break;
 	case 'redis':
-		await core.backupRedis({ root: a, setName: 'redis', method: 'sync', connection: { host: '127.0.0.1', port: Number(b) }, compression: core.defaultCompression() });
+		await core.backupRedis({
+			root: a,
+			setName: 'redis',
+			method: 'sync',
+			connection: { host: '127.0.0.1', port: Number(b) },
+			compression: core.defaultCompression(),
+		});
 		break;
 	case 'restore':
 		await core.restorePostgres({ setPath: a, method: 'local', connection: pgConnection(b), jobs: 2 });

@@ -25,8 +25,20 @@ const reps = Number(values.reps);
 const only = new Set(values.only.split(','));
 const WORK = process.env.STACK_BENCH_DIR ?? join(tmpdir(), 'stack-backup-bench');
 const testenv = JSON.parse(readFileSync(process.env.STACK_TESTENV ?? '/tmp/stack-backup-testenv/env.json', 'utf8'));
-const server = { host: '127.0.0.1', port: testenv.hostPostgres.port, user: testenv.hostPostgres.user, password: testenv.hostPostgres.password };
-const pgEnv = { ...process.env, PGHOST: server.host, PGPORT: String(server.port), PGUSER: server.user, PGPASSWORD: server.password, BENCH_PG: JSON.stringify(server) };
+const server = {
+	host: '127.0.0.1',
+	port: testenv.hostPostgres.port,
+	user: testenv.hostPostgres.user,
+	password: testenv.hostPostgres.password,
+};
+const pgEnv = {
+	...process.env,
+	PGHOST: server.host,
+	PGPORT: String(server.port),
+	PGUSER: server.user,
+	PGPASSWORD: server.password,
+	BENCH_PG: JSON.stringify(server),
+};
 const NODE = process.execPath;
 const log = (m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 mkdirSync(WORK, { recursive: true });
@@ -81,10 +93,36 @@ if (only.has('postgres')) {
 		...(await compare('Postgres dump', [
 			{ name: 'pg_dump > /dev/null', reference: true, argv: () => sh(`${dump} > /dev/null`) },
 			{ name: 'pg_dump | gzip -6', reference: true, argv: (o) => sh(`${dump} | gzip -6 > ${o}/d.sql.gz`), output: (o) => `${o}/d.sql.gz` },
-			{ name: 'pg_dump | pigz', reference: true, argv: (o) => sh(`${dump} | pigz -6 -p ${cpus().length} > ${o}/d.sql.gz`), output: (o) => `${o}/d.sql.gz` },
-			{ name: 'pg_dump | zstd -3', reference: true, argv: (o) => sh(`${dump} | zstd -3 -q > ${o}/d.sql.zst`), output: (o) => `${o}/d.sql.zst` },
+			{
+				name: 'pg_dump | pigz',
+				reference: true,
+				argv: (o) => sh(`${dump} | pigz -6 -p ${cpus().length} > ${o}/d.sql.gz`),
+				output: (o) => `${o}/d.sql.gz`,
+			},
+			{
+				name: 'pg_dump | zstd -3',
+				reference: true,
+				argv: (o) => sh(`${dump} | zstd -3 -q > ${o}/d.sql.zst`),
+				output: (o) => `${o}/d.sql.zst`,
+			},
 			{ name: 'ours (core, plain)', argv: (o) => [NODE, 'bench/ours.mjs', 'postgres', o, 'bench_n8n'], output: (o) => o },
-			{ name: 'ours (CLI, plain)', argv: (o) => [NODE, 'dist/bin/n8n-stack-backup.js', 'backup', 'postgres', '--root', o, '--set', 'pg', '--url', `postgres://${server.user}@127.0.0.1:${server.port}/bench_n8n`, '--allow-shrink'], output: (o) => o },
+			{
+				name: 'ours (CLI, plain)',
+				argv: (o) => [
+					NODE,
+					'dist/bin/n8n-stack-backup.js',
+					'backup',
+					'postgres',
+					'--root',
+					o,
+					'--set',
+					'pg',
+					'--url',
+					`postgres://${server.user}@127.0.0.1:${server.port}/bench_n8n`,
+					'--allow-shrink',
+				],
+				output: (o) => o,
+			},
 		])),
 	);
 }
@@ -94,11 +132,32 @@ if (only.has('flat')) {
 	for (const mib of values['flat-mib'].split(',').map(Number)) {
 		const out = fresh(`flat-${mib}`);
 		const result = await measure(
-			[NODE, 'dist/bin/n8n-stack-backup.js', 'backup', 'postgres', '--root', out, '--set', 'flat', '--url', `postgres://${server.user}@127.0.0.1:${server.port}/bench_n8n`, '--pg-dump', 'bench/syntheticPgDump.mjs', '--allow-shrink'],
+			[
+				NODE,
+				'dist/bin/n8n-stack-backup.js',
+				'backup',
+				'postgres',
+				'--root',
+				out,
+				'--set',
+				'flat',
+				'--url',
+				`postgres://${server.user}@127.0.0.1:${server.port}/bench_n8n`,
+				'--pg-dump',
+				'bench/syntheticPgDump.mjs',
+				'--allow-shrink',
+			],
 			{ env: { ...pgEnv, BENCH_SYNTHETIC_MIB: String(mib) } },
 		);
 		log(`memory flatness: ${mib} MiB dump through the CLI: ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
-		results.push({ group: 'Flat memory', name: `CLI, synthetic ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} dump`, reference: false, seconds: result.seconds, peakRssMiB: result.peakRssMiB, outputMiB: sizeOf(out) / 1048576 });
+		results.push({
+			group: 'Flat memory',
+			name: `CLI, synthetic ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} dump`,
+			reference: false,
+			seconds: result.seconds,
+			peakRssMiB: result.peakRssMiB,
+			outputMiB: sizeOf(out) / 1048576,
+		});
 		rmSync(out, { recursive: true, force: true });
 	}
 }
@@ -109,7 +168,12 @@ if (only.has('volume')) {
 	results.push(
 		...(await compare('Volume archive', [
 			{ name: 'tar czf', reference: true, argv: (o) => ['tar', 'czf', `${o}/t.tgz`, '-C', tree, '.'], output: (o) => `${o}/t.tgz` },
-			{ name: 'tar -I zstd -cf', reference: true, argv: (o) => ['tar', '-I', 'zstd -3 -q', '-cf', `${o}/t.tar.zst`, '-C', tree, '.'], output: (o) => `${o}/t.tar.zst` },
+			{
+				name: 'tar -I zstd -cf',
+				reference: true,
+				argv: (o) => ['tar', '-I', 'zstd -3 -q', '-cf', `${o}/t.tar.zst`, '-C', tree, '.'],
+				output: (o) => `${o}/t.tar.zst`,
+			},
 			{ name: 'ours (core)', argv: (o) => [NODE, 'bench/ours.mjs', 'dir', o, tree], output: (o) => o },
 		])),
 	);
@@ -118,7 +182,11 @@ if (only.has('redis')) {
 	const dir = join(WORK, 'redis');
 	mkdirSync(dir, { recursive: true });
 	const port = 56390;
-	const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], { stdio: 'ignore' });
+	const redis = spawn(
+		'redis-server',
+		['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'],
+		{ stdio: 'ignore' },
+	);
 	try {
 		// PING answers LOADING (exit code 0) while a dump.rdb left in the folder is still loading.
 		for (let i = 0; i < 300; i++) {
@@ -133,7 +201,12 @@ if (only.has('redis')) {
 		buildRedis(port, Number(values['redis-mib']));
 		results.push(
 			...(await compare('Redis snapshot', [
-				{ name: 'redis-cli --rdb', reference: true, argv: (o) => ['redis-cli', '-p', String(port), '--rdb', `${o}/dump.rdb`], output: (o) => `${o}/dump.rdb` },
+				{
+					name: 'redis-cli --rdb',
+					reference: true,
+					argv: (o) => ['redis-cli', '-p', String(port), '--rdb', `${o}/dump.rdb`],
+					output: (o) => `${o}/dump.rdb`,
+				},
 				{ name: 'ours (core, SYNC)', argv: (o) => [NODE, 'bench/ours.mjs', 'redis', o, String(port)], output: (o) => o },
 			])),
 		);
@@ -142,7 +215,11 @@ if (only.has('redis')) {
 	}
 }
 if (only.has('retention')) {
-	const sets = Array.from({ length: 10_000 }, (_, i) => ({ id: String(i), time: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000), complete: true }));
+	const sets = Array.from({ length: 10_000 }, (_, i) => ({
+		id: String(i),
+		time: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000),
+		complete: true,
+	}));
 	const policy = { keepLast: 5, keepHourly: 24, keepDaily: 7, keepWeekly: 4, keepMonthly: 12, keepYearly: 3, keepWithin: '30d' };
 	const times = [];
 	for (let rep = 0; rep < Math.max(reps, 5); rep++) {
@@ -150,7 +227,14 @@ if (only.has('retention')) {
 		core.planRetention(sets, policy, { timeZone: 'Europe/Berlin' });
 		times.push(Number(process.hrtime.bigint() - t) / 1e9);
 	}
-	results.push({ group: 'Retention plan', name: 'ours, 10,000 sets, every rule, Europe/Berlin', reference: false, seconds: median(times), peakRssMiB: null, outputMiB: null });
+	results.push({
+		group: 'Retention plan',
+		name: 'ours, 10,000 sets, every rule, Europe/Berlin',
+		reference: false,
+		seconds: median(times),
+		peakRssMiB: null,
+		outputMiB: null,
+	});
 }
 if (only.has('restore')) {
 	const sets = join(WORK, 'restore-sets');
@@ -158,16 +242,44 @@ if (only.has('restore')) {
 	log('making a plain and a custom set to restore');
 	await measure([NODE, 'bench/ours.mjs', 'postgres', join(sets, 'plain'), 'bench_n8n'], { env: pgEnv });
 	await measure([NODE, 'bench/ours.mjs', 'postgres-custom', join(sets, 'custom'), 'bench_n8n'], { env: pgEnv });
-	const run = (kind) => join(sets, kind, 'pg', readdirSync(join(sets, kind, 'pg')).find((n) => /^\d{4}/.test(n)));
-	const file = (kind) => join(run(kind), readdirSync(run(kind)).find((n) => n !== 'manifest.json'));
-	const drop = () => execFileSync('psql', ['-X', '-q', '-d', 'postgres', '-c', 'DROP DATABASE IF EXISTS bench_restore WITH (FORCE)'], { env: pgEnv });
+	const run = (kind) =>
+		join(
+			sets,
+			kind,
+			'pg',
+			readdirSync(join(sets, kind, 'pg')).find((n) => /^\d{4}/.test(n)),
+		);
+	const file = (kind) =>
+		join(
+			run(kind),
+			readdirSync(run(kind)).find((n) => n !== 'manifest.json'),
+		);
+	const drop = () =>
+		execFileSync('psql', ['-X', '-q', '-d', 'postgres', '-c', 'DROP DATABASE IF EXISTS bench_restore WITH (FORCE)'], { env: pgEnv });
 	const create = () => execFileSync('psql', ['-X', '-q', '-d', 'postgres', '-c', 'CREATE DATABASE bench_restore'], { env: pgEnv });
 	results.push(
 		...(await compare('Restore', [
-			{ name: 'zstd -d | psql (plain, by hand)', reference: true, before: () => (drop(), create()), argv: () => sh(`zstd -dc ${file('plain')} | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d bench_restore -o /dev/null`) },
+			{
+				name: 'zstd -d | psql (plain, by hand)',
+				reference: true,
+				before: () => (drop(), create()),
+				argv: () => sh(`zstd -dc ${file('plain')} | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -d bench_restore -o /dev/null`),
+			},
 			{ name: 'ours (plain via psql)', before: drop, argv: () => [NODE, 'bench/ours.mjs', 'restore', run('plain'), 'bench_restore'] },
-			{ name: 'zstd -d; pg_restore -j2 (custom, by hand)', reference: true, before: () => (drop(), create()), argv: (o) => sh(`zstd -dq ${file('custom')} -o ${o}/d.pgdump && pg_restore --no-password --exit-on-error --jobs=2 -d bench_restore ${o}/d.pgdump`) },
-			{ name: 'ours (custom via pg_restore -j2)', before: drop, argv: () => [NODE, 'bench/ours.mjs', 'restore', run('custom'), 'bench_restore'] },
+			{
+				name: 'zstd -d; pg_restore -j2 (custom, by hand)',
+				reference: true,
+				before: () => (drop(), create()),
+				argv: (o) =>
+					sh(
+						`zstd -dq ${file('custom')} -o ${o}/d.pgdump && pg_restore --no-password --exit-on-error --jobs=2 -d bench_restore ${o}/d.pgdump`,
+					),
+			},
+			{
+				name: 'ours (custom via pg_restore -j2)',
+				before: drop,
+				argv: () => [NODE, 'bench/ours.mjs', 'restore', run('custom'), 'bench_restore'],
+			},
 		])),
 	);
 	drop();
@@ -179,14 +291,24 @@ const ratio = (a, b) => (a && b ? a.seconds / b.seconds : null);
 const ours = find('Postgres dump', 'ours (core, plain)');
 const verdicts = [];
 if (ours) {
-	verdicts.push(['Postgres: ours vs pg_dump | gzip -6 (speed-up, target >= 3x)', 1 / ratio(ours, find('Postgres dump', 'pg_dump | gzip -6'))]);
+	verdicts.push([
+		'Postgres: ours vs pg_dump | gzip -6 (speed-up, target >= 3x)',
+		1 / ratio(ours, find('Postgres dump', 'pg_dump | gzip -6')),
+	]);
 	verdicts.push(['Postgres: ours / pg_dump > /dev/null (target <= 1.5x)', ratio(ours, find('Postgres dump', 'pg_dump > /dev/null'))]);
-	verdicts.push(['Postgres: ours output / gzip -6 output (target <= 1)', ours.outputMiB / find('Postgres dump', 'pg_dump | gzip -6').outputMiB]);
+	verdicts.push([
+		'Postgres: ours output / gzip -6 output (target <= 1)',
+		ours.outputMiB / find('Postgres dump', 'pg_dump | gzip -6').outputMiB,
+	]);
 	verdicts.push(['Postgres: ours peak RSS growth over idle, MiB (target < 64)', ours.peakRssMiB - idle.peakRssMiB]);
 }
 const flat = results.filter((r) => r.group === 'Flat memory');
 if (flat.length >= 2) {
-	verdicts.push([`Flat memory: peak RSS growth over idle, ${flat[0].name.split(', ')[1]} / ${flat.at(-1).name.split(', ')[1]}, MiB (< 64 each)`, null, `${(flat[0].peakRssMiB - idle.peakRssMiB).toFixed(0)} / ${(flat.at(-1).peakRssMiB - idle.peakRssMiB).toFixed(0)}`]);
+	verdicts.push([
+		`Flat memory: peak RSS growth over idle, ${flat[0].name.split(', ')[1]} / ${flat.at(-1).name.split(', ')[1]}, MiB (< 64 each)`,
+		null,
+		`${(flat[0].peakRssMiB - idle.peakRssMiB).toFixed(0)} / ${(flat.at(-1).peakRssMiB - idle.peakRssMiB).toFixed(0)}`,
+	]);
 }
 const vol = find('Volume archive', 'ours (core)');
 if (vol) {
@@ -199,18 +321,30 @@ if (red) verdicts.push(['Redis: ours / redis-cli --rdb (target <= 1.2x)', ratio(
 const ret = results.find((r) => r.group === 'Retention plan');
 if (ret) verdicts.push(['Retention: 10,000 sets, seconds (target < 1)', ret.seconds]);
 
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+const machine = {
+	cpus: cpus().length,
+	cpuModel: cpus()[0]?.model,
+	memoryGiB: Math.round(totalmem() / 2 ** 30),
+	node: process.version,
+	date: new Date().toISOString(),
+};
 const fmt = (n, d = 2) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 const lines = [
 	`Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; dump ${values['dump-mib']} MiB, tree ${values['tree-mib']} MiB, Redis ${values['redis-mib']} MiB; medians of ${reps}`,
 	'',
 	`${'case'.padEnd(48)} ${'seconds'.padStart(8)} ${'output MiB'.padStart(11)} ${'peak RSS MiB'.padStart(13)}`,
-	...results.map((r) => `${`${r.group}: ${r.name}`.padEnd(48)} ${fmt(r.seconds).padStart(8)} ${fmt(r.outputMiB, 1).padStart(11)} ${fmt(r.peakRssMiB, 0).padStart(13)}`),
+	...results.map(
+		(r) =>
+			`${`${r.group}: ${r.name}`.padEnd(48)} ${fmt(r.seconds).padStart(8)} ${fmt(r.outputMiB, 1).padStart(11)} ${fmt(r.peakRssMiB, 0).padStart(13)}`,
+	),
 	'',
 	...verdicts.map(([what, value, text]) => `${what.padEnd(66)} ${text ?? fmt(value)}`),
 	`(idle node process with the core loaded: ${fmt(idle.peakRssMiB, 0)} MiB)`,
 ];
 console.log(lines.join('\n'));
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/latest.json', `${JSON.stringify({ machine, flags: values, idleRssMiB: idle.peakRssMiB, results, verdicts: Object.fromEntries(verdicts.map(([what, value, text]) => [what, text ?? value])) }, null, 2)}\n`);
+writeFileSync(
+	'bench-results/latest.json',
+	`${JSON.stringify({ machine, flags: values, idleRssMiB: idle.peakRssMiB, results, verdicts: Object.fromEntries(verdicts.map(([what, value, text]) => [what, text ?? value])) }, null, 2)}\n`,
+);
 writeFileSync('bench-results/latest.txt', `${lines.join('\n')}\n`);

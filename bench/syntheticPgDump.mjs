@@ -17,7 +17,11 @@ const buffers = Array.from({ length: 8 }, (_, b) => {
 	let size = 0;
 	for (let i = 0; size < 1024 * 1024; i++) {
 		const id = b * 100000 + i;
-		const items = Array.from({ length: 8 }, (_, j) => `{"json":{"id":${id * 10 + j},"customer":"${randomBytes(16).toString('hex')}","amount":${(id * 7 + j) % 9973},"status":"${['paid', 'open', 'late'][(id + j) % 3]}"},"pairedItem":{"item":${j}}}`);
+		const items = Array.from(
+			{ length: 8 },
+			(_, j) =>
+				`{"json":{"id":${id * 10 + j},"customer":"${randomBytes(16).toString('hex')}","amount":${(id * 7 + j) % 9973},"status":"${['paid', 'open', 'late'][(id + j) % 3]}"},"pairedItem":{"item":${j}}}`,
+		);
 		const row = `${id}\t{"id":"gen","name":"Generated"}\t[${items.join(',')}]\n`;
 		rows.push(row);
 		size += row.length;

@@ -40,7 +40,8 @@ export class StackBackupEncryptionApi implements ICredentialType {
 			typeOptions: { password: true, rows: 2 },
 			default: '',
 			placeholder: 'AGE-SECRET-KEY-1…',
-			description: 'The secret key that opens the sets, needed by Stack Restore only. Leave empty on the machine that makes the backups: a set is then safe even if this n8n is compromised.',
+			description:
+				'The secret key that opens the sets, needed by Stack Restore only. Leave empty on the machine that makes the backups: a set is then safe even if this n8n is compromised.',
 			displayOptions: { show: { mode: ['recipients'] } },
 		},
 		{

@@ -22,7 +22,8 @@ export class StackBackupPostgresApi implements ICredentialType {
 			name: 'host',
 			type: 'string',
 			default: 'postgres',
-			description: 'In Docker Compose, the service name of the database (often "postgres"). With the "Docker Container" method, only the credential test uses it.',
+			description:
+				'In Docker Compose, the service name of the database (often "postgres"). With the "Docker Container" method, only the credential test uses it.',
 		},
 		{ displayName: 'Database', name: 'database', type: 'string', default: 'n8n' },
 		{ displayName: 'User', name: 'user', type: 'string', default: 'n8n' },

@@ -18,7 +18,8 @@ export class StackBackupRedisApi implements ICredentialType {
 			name: 'host',
 			type: 'string',
 			default: 'redis',
-			description: 'In Docker Compose, the service name of Redis. With the "Docker Container" method only the port, user and password are used (inside the container).',
+			description:
+				'In Docker Compose, the service name of Redis. With the "Docker Container" method only the port, user and password are used (inside the container).',
 		},
 		{ displayName: 'Port', name: 'port', type: 'number', default: 6379 },
 		{ displayName: 'User', name: 'user', type: 'string', default: '', description: 'Leave empty unless Redis uses ACL users' },

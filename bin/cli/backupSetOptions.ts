@@ -1,4 +1,12 @@
-import { DEFAULT_DOCKER_SOCKET, parseCompression, parseDockerHost, type Compression, type DockerConnection, type EncryptionOptions, type Logger } from '../../core';
+import {
+	DEFAULT_DOCKER_SOCKET,
+	parseCompression,
+	parseDockerHost,
+	type Compression,
+	type DockerConnection,
+	type EncryptionOptions,
+	type Logger,
+} from '../../core';
 import { AGE_ENCRYPT_USAGE, ageEncryptOptionSpec, readEncryption } from './ageOptions';
 import type { OptionSpec, ParsedValues } from './Command';
 import { optionalNumber, optionalString, requiredString } from './optionValues';

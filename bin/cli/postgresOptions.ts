@@ -23,7 +23,11 @@ export interface PostgresTarget {
  * --url (local client programs over TCP) or --container (the server's own
  * programs through Docker exec); the password only from PGPASSWORD or the URL.
  */
-export function readPostgresTarget(values: ParsedValues, env: NodeJS.ProcessEnv, options: { databaseRequired: boolean }): PostgresTarget | undefined {
+export function readPostgresTarget(
+	values: ParsedValues,
+	env: NodeJS.ProcessEnv,
+	options: { databaseRequired: boolean },
+): PostgresTarget | undefined {
 	const url = optionalString(values, 'url');
 	const container = optionalString(values, 'container');
 	if (!url && !container) return undefined;

@@ -23,7 +23,7 @@ function render(result: unknown): string {
 
 export const listCommand: Command = {
 	path: ['list'],
-	summary: 'list the sets under a backup root, or one set\'s runs',
+	summary: "list the sets under a backup root, or one set's runs",
 	usage: USAGE,
 	options: { root: { type: 'string' }, set: { type: 'string' }, json: { type: 'boolean' } },
 	run: ({ values }) => listSets(requiredString(values, 'root'), optionalString(values, 'set')),

@@ -17,7 +17,8 @@ once older than --grace-hours. --dry-run lists every set and why, deleting nothi
 function render(result: unknown): string {
 	const r = result as PruneResult;
 	const lines = [`${r.dryRun ? 'Dry run: ' : ''}${r.set} (${r.policy}, ${r.timeZone})`];
-	for (const s of [...r.sets, ...r.incomplete]) lines.push(`  ${s.action.padEnd(14)} ${s.run}${s.complete ? '' : ' (incomplete)'}  ${s.reasons.join('; ')}`);
+	for (const s of [...r.sets, ...r.incomplete])
+		lines.push(`  ${s.action.padEnd(14)} ${s.run}${s.complete ? '' : ' (incomplete)'}  ${s.reasons.join('; ')}`);
 	for (const i of r.ignored) lines.push(`  not ours       ${i.name}  ${i.why}`);
 	lines.push(`${r.kept} kept, ${r.deleted} ${r.dryRun ? 'would be deleted' : 'deleted'} (${formatBytes(r.freedBytes)})`);
 	return `${lines.join('\n')}\n`;

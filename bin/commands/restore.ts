@@ -58,15 +58,28 @@ export const restoreCommand: Command = {
 			setPath: positionals[0],
 			keys: readDecryptionKeys(values),
 			log,
-			postgres: pg && { ...pg, confirmReplace: optionalString(values, 'replace'), jobs: optionalNumber(values, 'jobs'), noOwner: Boolean(values['no-owner']) },
+			postgres: pg && {
+				...pg,
+				confirmReplace: optionalString(values, 'replace'),
+				jobs: optionalNumber(values, 'jobs'),
+				noOwner: Boolean(values['no-owner']),
+			},
 			redis: redisContainer
 				? {
 						docker: { connection: readDockerHost(values, env), container: redisContainer },
-						connection: { port: optionalNumber(values, 'redis-port'), user: optionalString(values, 'redis-user'), password: env.REDISCLI_AUTH || undefined },
+						connection: {
+							port: optionalNumber(values, 'redis-port'),
+							user: optionalString(values, 'redis-user'),
+							password: env.REDISCLI_AUTH || undefined,
+						},
 					}
 				: undefined,
 			volume: volume
-				? { target: { type: 'volume', volume, image: optionalString(values, 'helper-image') }, overwrite, docker: readDockerHost(values, env) }
+				? {
+						target: { type: 'volume', volume, image: optionalString(values, 'helper-image') },
+						overwrite,
+						docker: readDockerHost(values, env),
+					}
 				: dir
 					? { target: { type: 'dir', path: dir }, overwrite }
 					: undefined,
@@ -77,11 +90,16 @@ export const restoreCommand: Command = {
 	render(result) {
 		const r = result as RestoreSetResult;
 		const lines = [`Restored ${r.set}`];
-		if (r.postgres) lines.push(`  postgres: database "${r.postgres.database}"${r.postgres.replaced ? ` (replaced; safety backup ${r.postgres.safetyBackup})` : ''}`);
+		if (r.postgres)
+			lines.push(
+				`  postgres: database "${r.postgres.database}"${r.postgres.replaced ? ` (replaced; safety backup ${r.postgres.safetyBackup})` : ''}`,
+			);
 		if (r.redis) lines.push(`  redis: ${r.redis.container}:${r.redis.path}`);
 		if (r.volume) lines.push(`  volume: ${r.volume.archive.files} files (${r.volume.mode})`);
 		for (const f of r.files?.files ?? []) lines.push(`  file: ${f.original} -> ${f.restoredTo} (${f.action})`);
-		lines.push(r.differences.length ? `DIFFERS from the manifest:\n${r.differences.map((d) => `  - ${d}`).join('\n')}` : 'Matches the manifest.');
+		lines.push(
+			r.differences.length ? `DIFFERS from the manifest:\n${r.differences.map((d) => `  - ${d}`).join('\n')}` : 'Matches the manifest.',
+		);
 		return `${lines.join('\n')}\n`;
 	},
 	failed: (result) => (result as RestoreSetResult).differences.length > 0,

@@ -26,7 +26,7 @@ Exit code 1 when the verdict is "fail".`;
 
 export const verifyCommand: Command = {
 	path: ['verify'],
-	summary: 'check a set\'s checksums, or drill a full restore into scratch targets',
+	summary: "check a set's checksums, or drill a full restore into scratch targets",
 	usage: USAGE,
 	options: {
 		...ageDecryptOptionSpec,
@@ -45,7 +45,12 @@ export const verifyCommand: Command = {
 		if (!values.drill) {
 			const keys = readDecryptionKeys(values);
 			const set = keys ? await verifySetForRestore(setPath, log, keys) : await verifySet(setPath, log);
-			return { set: set.manifest.set, path: set.dir, verdict: 'pass', checked: set.manifest.artifacts.map((a) => ({ file: a.file, size: a.size, sha256: a.sha256 })) };
+			return {
+				set: set.manifest.set,
+				path: set.dir,
+				verdict: 'pass',
+				checked: set.manifest.artifacts.map((a) => ({ file: a.file, size: a.size, sha256: a.sha256 })),
+			};
 		}
 		const pg = readPostgresTarget(values, env, { databaseRequired: false });
 		const redisContainer = optionalString(values, 'redis-container');
@@ -53,7 +58,10 @@ export const verifyCommand: Command = {
 		const redis: ScratchRedis = redisContainer
 			? { type: 'container', docker: readDockerHost(values, env), likeContainer: redisContainer }
 			: redisUrl
-				? { type: 'url', connection: { ...parseRedisUrl(redisUrl), password: parseRedisUrl(redisUrl).password ?? (env.REDISCLI_AUTH || undefined) } }
+				? {
+						type: 'url',
+						connection: { ...parseRedisUrl(redisUrl), password: parseRedisUrl(redisUrl).password ?? (env.REDISCLI_AUTH || undefined) },
+					}
 				: { type: 'local', redisServerPath: optionalString(values, 'redis-server') };
 		return runRestoreDrill({
 			setPath,

@@ -17,9 +17,7 @@ export class MeasuringStream extends Transform {
 	private count = 0;
 	private nextProgressAt: number;
 
-	constructor(
-		options: { hash?: boolean; progressEveryBytes?: number; onProgress?: (bytes: number) => void } = {},
-	) {
+	constructor(options: { hash?: boolean; progressEveryBytes?: number; onProgress?: (bytes: number) => void } = {}) {
 		super({ highWaterMark: STAGE_BUFFER_BYTES });
 		this.hash = options.hash ? createHash('sha256') : undefined;
 		this.progressEvery = options.progressEveryBytes ?? 64 * 1024 * 1024;

@@ -19,7 +19,10 @@ export interface BodyWritten {
 }
 
 /** The fields of an entry's header that this stream writes (no user or group names, no atime or ctime). */
-export type TarEntryHeader = Required<Pick<HeaderData, 'path' | 'type' | 'mode' | 'uid' | 'gid' | 'mtime'>> & { size?: number; linkpath?: string };
+export type TarEntryHeader = Required<Pick<HeaderData, 'path' | 'type' | 'mode' | 'uid' | 'gid' | 'mtime'>> & {
+	size?: number;
+	linkpath?: string;
+};
 
 /**
  * A tar stream written straight into large chunks: headers are encoded in

@@ -42,7 +42,10 @@ export function normalizeEncryption(options: EncryptionOptions | undefined): Enc
 	const passphrase = options?.passphrase ?? '';
 	if (!recipients.length && !passphrase) return null;
 	if (recipients.length && passphrase) {
-		throw invalidInput('Both age recipients and a passphrase were given', 'An age file is encrypted to recipients or to a passphrase, not both: choose one.');
+		throw invalidInput(
+			'Both age recipients and a passphrase were given',
+			'An age file is encrypted to recipients or to a passphrase, not both: choose one.',
+		);
 	}
 	for (const recipient of recipients) {
 		try {
@@ -65,7 +68,10 @@ export function parseIdentityFile(text: string): string[] {
 		.map((line) => line.trim())
 		.filter((line) => line && !line.startsWith('#'));
 	if (!identities.length || identities.some((line) => !/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(line))) {
-		throw invalidInput('The age identity file holds no valid identity', 'Give the file `age-keygen -o key.txt` wrote: lines starting with "AGE-SECRET-KEY-1" (comments with #).');
+		throw invalidInput(
+			'The age identity file holds no valid identity',
+			'Give the file `age-keygen -o key.txt` wrote: lines starting with "AGE-SECRET-KEY-1" (comments with #).',
+		);
 	}
 	return identities;
 }

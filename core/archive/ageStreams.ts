@@ -21,7 +21,9 @@ export async function createAgeEncryptor(options: EncryptionOptions): Promise<Du
 	if (options.passphrase) encrypter.setPassphrase(options.passphrase);
 	for (const recipient of options.recipients ?? []) encrypter.addRecipient(recipient);
 	const input = new PassThrough({ highWaterMark: CHUNK });
-	const output = Readable.fromWeb(await encrypter.encrypt(toWeb(input)) as import('node:stream/web').ReadableStream<Uint8Array>, { highWaterMark: CHUNK });
+	const output = Readable.fromWeb((await encrypter.encrypt(toWeb(input))) as import('node:stream/web').ReadableStream<Uint8Array>, {
+		highWaterMark: CHUNK,
+	});
 	return Duplex.from({ writable: input, readable: output });
 }
 
@@ -39,7 +41,7 @@ export async function openAgeDecrypted(open: () => Readable, keys: DecryptionKey
 	} catch (error) {
 		source.destroy();
 		throw new StackBackupError('DECRYPTION_FAILED', `${file} could not be decrypted: ${(error as Error).message}`, {
-			hint: 'None of the given age identities or passphrases opens it. Use the key the set was encrypted to (the manifest lists the recipients\' fingerprints). Nothing was restored.',
+			hint: "None of the given age identities or passphrases opens it. Use the key the set was encrypted to (the manifest lists the recipients' fingerprints). Nothing was restored.",
 			details: { file },
 		});
 	}

@@ -18,7 +18,8 @@ export async function checkAgeKeys(encryption: EncryptionOptions, keys: Decrypti
 	}
 	const what = normalized.passphrase ? 'the passphrase' : `${normalized.recipients!.length} recipient(s)`;
 	const hasKeys = Boolean(keys?.identities?.length || keys?.passphrases?.some(Boolean));
-	if (!hasKeys) return `Backups will be encrypted to ${what}. No identity is stored here, so restores need it given elsewhere (keep it off this machine).`;
+	if (!hasKeys)
+		return `Backups will be encrypted to ${what}. No identity is stored here, so restores need it given elsewhere (keep it off this machine).`;
 	const encrypter = new (ageLibrary().Encrypter)();
 	if (normalized.passphrase) {
 		encrypter.setPassphrase(normalized.passphrase);

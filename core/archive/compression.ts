@@ -83,7 +83,9 @@ const ZSTD_LEVEL = 2;
 export function createCompressor(compression: Compression): Duplex | null {
 	switch (compression) {
 		case 'zstd':
-			return new BlockFeeder(zstdZlib.createZstdCompress!({ chunkSize: CHUNK_SIZE, params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } }));
+			return new BlockFeeder(
+				zstdZlib.createZstdCompress!({ chunkSize: CHUNK_SIZE, params: { [zstdZlib.constants.ZSTD_c_compressionLevel!]: ZSTD_LEVEL } }),
+			);
 		case 'gzip':
 			return new ParallelFrameCompressor(gzipMembers, { blockSize: GZIP_BLOCK });
 		case 'none':

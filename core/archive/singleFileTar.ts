@@ -16,7 +16,15 @@ export interface SingleFileTarOptions {
 export function singleFileTar(name: string, size: number, source: Readable, options: SingleFileTarOptions = {}): Readable {
 	async function* blocks() {
 		const header = Buffer.alloc(512);
-		new Header({ path: name, mode: options.mode ?? 0o600, uid: options.uid ?? 0, gid: options.gid ?? 0, size, mtime: new Date(), type: 'File' }).encode(header, 0);
+		new Header({
+			path: name,
+			mode: options.mode ?? 0o600,
+			uid: options.uid ?? 0,
+			gid: options.gid ?? 0,
+			size,
+			mtime: new Date(),
+			type: 'File',
+		}).encode(header, 0);
 		yield header;
 		let written = 0;
 		for await (const chunk of source as AsyncIterable<Buffer>) {

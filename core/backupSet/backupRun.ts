@@ -113,10 +113,7 @@ export class BackupRun {
 		try {
 			const previous = (await latestCompleteSet(root, setName))?.manifest;
 			const previousSize = previous?.artifacts.reduce((sum, a) => sum + a.size, 0) ?? 0;
-			await assertFreeSpace(
-				setDir,
-				Math.max(options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES, previousSize * GROWTH_ALLOWANCE),
-			);
+			await assertFreeSpace(setDir, Math.max(options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES, previousSize * GROWTH_ALLOWANCE));
 			const startedAt = (options.clock ?? (() => new Date()))();
 			const dir = await createRunFolder(setDir, startedAt);
 			options.log?.info(`Writing set ${setName} into ${dir}`);
@@ -136,7 +133,14 @@ export class BackupRun {
 		const stored = new MeasuringStream({ hash: true });
 		const compressor = createCompressor(input.compression);
 		const encryptor = this.encryption ? await createAgeEncryptor(this.encryption) : null;
-		const stages = [input.source, ...(input.transforms ?? []), raw, ...(compressor ? [compressor] : []), ...(encryptor ? [encryptor] : []), stored];
+		const stages = [
+			input.source,
+			...(input.transforms ?? []),
+			raw,
+			...(compressor ? [compressor] : []),
+			...(encryptor ? [encryptor] : []),
+			stored,
+		];
 		try {
 			await writeStreamAtomically(this.dir, file, stages);
 		} catch (error) {
@@ -213,18 +217,13 @@ async function createRunFolder(setDir: string, startedAt: Date): Promise<string>
  * throws leaves no folder behind, and the lock is always released. A cleanup
  * error never hides the error of the body.
  */
-export async function withBackupRun<T>(
-	options: BackupRunOptions,
-	body: (run: BackupRun) => Promise<T>,
-): Promise<T> {
+export async function withBackupRun<T>(options: BackupRunOptions, body: (run: BackupRun) => Promise<T>): Promise<T> {
 	const run = await BackupRun.start(options);
 	let result: T;
 	try {
 		result = await body(run);
 	} catch (error) {
-		await run.finish().catch((cleanupError: Error) =>
-			run.log.warn(`Cleanup after the failed run also failed: ${cleanupError.message}`),
-		);
+		await run.finish().catch((cleanupError: Error) => run.log.warn(`Cleanup after the failed run also failed: ${cleanupError.message}`));
 		throw error;
 	}
 	await run.finish();

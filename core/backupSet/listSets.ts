@@ -32,7 +32,16 @@ async function listOne(root: string, setName: string, withRuns: boolean): Promis
 		.flatMap((s): RunListing[] => {
 			if (s.state !== 'complete') return [];
 			const m = s.manifest;
-			return [{ run: s.name, path: s.dir, startedAt: s.time.toISOString(), kinds: [...new Set(m.artifacts.map((a) => a.kind))], bytes: m.artifacts.reduce((n, a) => n + a.size, 0), warnings: m.warnings?.length ?? 0 }];
+			return [
+				{
+					run: s.name,
+					path: s.dir,
+					startedAt: s.time.toISOString(),
+					kinds: [...new Set(m.artifacts.map((a) => a.kind))],
+					bytes: m.artifacts.reduce((n, a) => n + a.size, 0),
+					warnings: m.warnings?.length ?? 0,
+				},
+			];
 		})
 		.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 	return {
@@ -49,11 +58,17 @@ async function listOne(root: string, setName: string, withRuns: boolean): Promis
 /** The sets under a backup root (or one set with its runs), read from folders and manifests only. */
 export async function listSets(root: string, setName?: string): Promise<SetListing[]> {
 	const stat = await fs.stat(root).catch(() => null);
-	if (!stat?.isDirectory()) throw new StackBackupError('SET_NOT_FOUND', `The backup root ${root} is not a folder`, { hint: 'Give the folder the backups were written to (--root).' });
+	if (!stat?.isDirectory())
+		throw new StackBackupError('SET_NOT_FOUND', `The backup root ${root} is not a folder`, {
+			hint: 'Give the folder the backups were written to (--root).',
+		});
 	if (setName) {
 		validateSetName(setName);
 		const set = await fs.lstat(join(root, setName)).catch(() => null);
-		if (!set?.isDirectory()) throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, { hint: 'Run without --set to see the sets there.' });
+		if (!set?.isDirectory())
+			throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, {
+				hint: 'Run without --set to see the sets there.',
+			});
 		return [await listOne(root, setName, true)];
 	}
 	const out: SetListing[] = [];

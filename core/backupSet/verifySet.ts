@@ -21,9 +21,14 @@ export interface VerifiedSet {
  */
 export async function resolveRunFolder(path: string): Promise<string> {
 	const stat = await fs.lstat(path).catch(() => null);
-	if (!stat) throw new StackBackupError('SET_NOT_FOUND', `${path} does not exist`, { hint: 'Give a run folder (`n8n-stack-backup list --root DIR` shows them) or a set folder for its newest set.' });
+	if (!stat)
+		throw new StackBackupError('SET_NOT_FOUND', `${path} does not exist`, {
+			hint: 'Give a run folder (`n8n-stack-backup list --root DIR` shows them) or a set folder for its newest set.',
+		});
 	if (!stat.isDirectory()) {
-		throw new StackBackupError('SET_NOT_FOUND', `${path} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}`, { hint: 'Give the real run folder, not a link to it.' });
+		throw new StackBackupError('SET_NOT_FOUND', `${path} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}`, {
+			hint: 'Give the real run folder, not a link to it.',
+		});
 	}
 	if (await fs.lstat(join(path, MANIFEST_FILE)).catch(() => null)) return path;
 	const parent = join(path, '..');
@@ -89,7 +94,11 @@ export function artifactOfKind(set: VerifiedSet, kind: string): ArtifactRecord {
 	const found = set.manifest.artifacts.filter((a) => a.kind === kind);
 	if (found.length === 1) return found[0];
 	const holds = [...new Set(set.manifest.artifacts.map((a) => a.kind))].join(', ') || 'nothing';
-	throw new StackBackupError('ARTIFACT_NOT_FOUND', `${set.dir} holds ${found.length ? 'several' : 'no'} ${kind} artifact${found.length ? 's' : ''} (it holds: ${holds})`, {
-		hint: `Pick a set made by the ${kind} backup.`,
-	});
+	throw new StackBackupError(
+		'ARTIFACT_NOT_FOUND',
+		`${set.dir} holds ${found.length ? 'several' : 'no'} ${kind} artifact${found.length ? 's' : ''} (it holds: ${holds})`,
+		{
+			hint: `Pick a set made by the ${kind} backup.`,
+		},
+	);
 }

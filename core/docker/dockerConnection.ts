@@ -21,16 +21,11 @@ export function parseDockerHost(value: string): DockerConnection {
 	if (value.startsWith('/')) return { socketPath: value };
 	const match = /^(?:tcp|https?):\/\/([^:/]+)(?::(\d+))?\/?$/.exec(value);
 	if (match) return { host: match[1], port: match[2] ? Number(match[2]) : 2375 };
-	throw invalidInput(
-		`Cannot read the Docker address "${value}"`,
-		'Use unix:///var/run/docker.sock or tcp://host:2376.',
-	);
+	throw invalidInput(`Cannot read the Docker address "${value}"`, 'Use unix:///var/run/docker.sock or tcp://host:2376.');
 }
 
 export function describeDocker(connection: DockerConnection): string {
-	return connection.socketPath
-		? `unix://${connection.socketPath}`
-		: `tcp://${connection.host}:${connection.port ?? 2375}`;
+	return connection.socketPath ? `unix://${connection.socketPath}` : `tcp://${connection.host}:${connection.port ?? 2375}`;
 }
 
 // Loaded on first use: dockerode (with its HTTP and SSH stack) takes about a quarter

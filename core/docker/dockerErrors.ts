@@ -52,7 +52,11 @@ export function mapDockerError(error: unknown, connection: DockerConnection, con
 export function engineStreamBroke(error: unknown, connection: DockerConnection, doing: string): StackBackupError {
 	if (error instanceof StackBackupError) return error;
 	const cause = (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
-	return new StackBackupError('DOCKER_UNREACHABLE', `The connection to the Docker Engine at ${describeDocker(connection)} broke while ${doing} (${cause})`, {
-		hint: 'The Engine stopped or restarted during the backup. Nothing of this run was kept; run it again once Docker is up.',
-	});
+	return new StackBackupError(
+		'DOCKER_UNREACHABLE',
+		`The connection to the Docker Engine at ${describeDocker(connection)} broke while ${doing} (${cause})`,
+		{
+			hint: 'The Engine stopped or restarted during the backup. Nothing of this run was kept; run it again once Docker is up.',
+		},
+	);
 }

@@ -15,11 +15,7 @@ export function validateContainerName(name: string): string {
 }
 
 /** The container, checked to exist and to be running. */
-export async function getRunningContainer(
-	docker: Docker,
-	connection: DockerConnection,
-	name: string,
-): Promise<Docker.Container> {
+export async function getRunningContainer(docker: Docker, connection: DockerConnection, name: string): Promise<Docker.Container> {
 	const container = docker.getContainer(validateContainerName(name));
 	let info: Docker.ContainerInspectInfo;
 	try {

@@ -25,7 +25,8 @@ export function parsePostgresUrl(url: string, options: { databaseRequired?: bool
 		throw invalidInput(`The URL scheme "${parsed.protocol}" is not postgres:`, 'Use postgres://user@host:5432/database.');
 	}
 	const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-	if (!database && options.databaseRequired !== false) throw invalidInput('The Postgres URL names no database', 'Add it after the host: postgres://user@host:5432/n8n.');
+	if (!database && options.databaseRequired !== false)
+		throw invalidInput('The Postgres URL names no database', 'Add it after the host: postgres://user@host:5432/n8n.');
 	const sslmode = parsed.searchParams.get('sslmode');
 	return {
 		host: parsed.hostname || undefined,

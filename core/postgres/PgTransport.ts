@@ -79,7 +79,8 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump')
 	});
 	return {
 		errorContext,
-		openSession: (database) => openPgSession({ ...connection, database: database ?? connection.database }, errorContext('Reading the database catalog')),
+		openSession: (database) =>
+			openPgSession({ ...connection, database: database ?? connection.database }, errorContext('Reading the database catalog')),
 		pgDumpVersion: () =>
 			versionFrom(spawnPgProgram(pgDumpPath, ['--version'], connection, errorContext('pg_dump')), errorContext('pg_dump')),
 		startDump: async (args) => spawnPgProgram(pgDumpPath, args, connection, errorContext('pg_dump')),
@@ -90,11 +91,7 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump')
 	};
 }
 
-export async function containerTransport(
-	docker: DockerConnection,
-	containerName: string,
-	connection: PgConnection,
-): Promise<PgTransport> {
+export async function containerTransport(docker: DockerConnection, containerName: string, connection: PgConnection): Promise<PgTransport> {
 	const client = createDockerClient(docker);
 	const container = await getRunningContainer(client, docker, containerName);
 	// Inside the container pg_dump reaches the server on its own socket:
@@ -112,17 +109,28 @@ export async function containerTransport(
 	return {
 		errorContext,
 		openSession: (database) =>
-			openContainerPsqlSession(container, docker, { ...inside, database: database ?? inside.database }, errorContext('Reading the database catalog')),
+			openContainerPsqlSession(
+				container,
+				docker,
+				{ ...inside, database: database ?? inside.database },
+				errorContext('Reading the database catalog'),
+			),
 		pgDumpVersion: async () => versionFrom(await run(['pg_dump', '--version']), errorContext('pg_dump')),
 		startDump: (args) => run(['pg_dump', ...args]),
 		runProgram: async (program, args, { database, stdin }) => {
-			const proc = await execInContainer(container, docker, { cmd: [program, ...args], env: libpqEnv({ ...inside, database }), stdin: Boolean(stdin) });
+			const proc = await execInContainer(container, docker, {
+				cmd: [program, ...args],
+				env: libpqEnv({ ...inside, database }),
+				stdin: Boolean(stdin),
+			});
 			if (!stdin) return proc;
 			const fed = feedInput(stdin, proc.stdin!, () => proc.abort());
 			return {
 				...proc,
 				done: Promise.all([proc.done, fed]).then(([result, inputError]) =>
-					inputError ? { exitCode: result.exitCode || 1, stderr: `reading the input failed: ${inputError.message}\n${result.stderr}` } : result,
+					inputError
+						? { exitCode: result.exitCode || 1, stderr: `reading the input failed: ${inputError.message}\n${result.stderr}` }
+						: result,
 				),
 			};
 		},

@@ -90,5 +90,7 @@ export function databaseExistsSql(database: string): string {
 
 /** Ends other sessions on a database, for servers before 13 (no DROP ... WITH (FORCE)). */
 export function terminateSessionsSql(database: string): string {
-	return oneJsonRow(`SELECT to_json(count(pg_terminate_backend(pid))) FROM pg_stat_activity WHERE datname = ${quoteLiteral(database)} AND pid <> pg_backend_pid()`);
+	return oneJsonRow(
+		`SELECT to_json(count(pg_terminate_backend(pid))) FROM pg_stat_activity WHERE datname = ${quoteLiteral(database)} AND pid <> pg_backend_pid()`,
+	);
 }

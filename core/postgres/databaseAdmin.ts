@@ -23,7 +23,7 @@ export async function createDatabase(session: QuerySession, database: string, wh
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		throw new StackBackupError('PG_RESTORE_FAILED', `Could not create database "${database}" on ${where}: ${message}`, {
-			hint: 'The user needs the CREATEDB privilege (n8n\'s POSTGRES_USER in Docker Compose has it), or create the database yourself and restore over it with the replace confirmation.',
+			hint: "The user needs the CREATEDB privilege (n8n's POSTGRES_USER in Docker Compose has it), or create the database yourself and restore over it with the replace confirmation.",
 		});
 	}
 }

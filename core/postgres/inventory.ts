@@ -1,10 +1,4 @@
-import {
-	columnsSql,
-	n8nCredentialsSql,
-	n8nLastMigrationSql,
-	n8nWorkflowsSql,
-	rowCountsSql,
-} from './catalogQueries';
+import { columnsSql, n8nCredentialsSql, n8nLastMigrationSql, n8nWorkflowsSql, rowCountsSql } from './catalogQueries';
 import type { ScopedTable } from './dumpScope';
 import type { N8nTables } from './n8nTables';
 import type { QuerySession } from './QuerySession';

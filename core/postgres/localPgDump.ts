@@ -38,9 +38,7 @@ export function spawnPgProgram(
 	});
 	const fed = stdin ? feedInput(stdin, child.stdin, () => child.kill('SIGKILL')) : Promise.resolve(undefined);
 	const exited = new Promise<{ exitCode: number; stderr: string }>((resolve, reject) => {
-		child.once('error', (error: NodeJS.ErrnoException) =>
-			reject(error.code === 'ENOENT' ? pgToolMissing(ctx) : error),
-		);
+		child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? pgToolMissing(ctx) : error));
 		child.once('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), stderr }));
 	});
 	const done = Promise.all([exited, fed]).then(([result, inputError]) =>

@@ -2,13 +2,7 @@ import type { TableRef } from './dumpScope';
 
 // n8n's execution history: usually most of the database, and not needed to
 // bring an instance back (workflows, credentials and settings live elsewhere).
-const EXECUTION_TABLES = [
-	'execution_entity',
-	'execution_data',
-	'execution_metadata',
-	'execution_annotations',
-	'execution_annotation_tags',
-];
+const EXECUTION_TABLES = ['execution_entity', 'execution_data', 'execution_metadata', 'execution_annotations', 'execution_annotation_tags'];
 
 export interface N8nTables {
 	prefix: string;
@@ -24,8 +18,7 @@ export interface N8nTables {
  */
 export function findN8nTables(tables: readonly TableRef[]): N8nTables | undefined {
 	const workflows =
-		tables.find((t) => t.name === 'workflow_entity' && t.schema === 'public') ??
-		tables.find((t) => t.name.endsWith('workflow_entity'));
+		tables.find((t) => t.name === 'workflow_entity' && t.schema === 'public') ?? tables.find((t) => t.name.endsWith('workflow_entity'));
 	if (!workflows) return undefined;
 	const prefix = workflows.name.slice(0, -'workflow_entity'.length);
 	const sibling = (name: string) => tables.find((t) => t.schema === workflows.schema && t.name === prefix + name);

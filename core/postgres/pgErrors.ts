@@ -21,7 +21,11 @@ interface Classification {
  * codes) and picks the cause a user can act on.
  */
 function classify(text: string, sqlState: string | undefined, ctx: PgErrorContext): Classification | undefined {
-	if (sqlState === '28P01' || sqlState === '28000' || /password authentication failed|no password supplied|authentication failed/i.test(text)) {
+	if (
+		sqlState === '28P01' ||
+		sqlState === '28000' ||
+		/password authentication failed|no password supplied|authentication failed/i.test(text)
+	) {
 		return {
 			code: 'PG_AUTH_FAILED',
 			hint: `Check the user${ctx.user ? ` "${ctx.user}"` : ''} and password in the Postgres credential (CLI: PGPASSWORD or the URL).`,

@@ -4,12 +4,7 @@ import { checkShrink } from '../backupSet/shrinkGuard';
 import type { Compression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
-import {
-	EXPORT_SNAPSHOT_SQL,
-	FOREIGN_KEYS_SQL,
-	SERVER_VERSION_SQL,
-	USER_TABLES_SQL,
-} from './catalogQueries';
+import { EXPORT_SNAPSHOT_SQL, FOREIGN_KEYS_SQL, SERVER_VERSION_SQL, USER_TABLES_SQL } from './catalogQueries';
 import { scopeTables, type DumpFilters, type TableRef } from './dumpScope';
 import { CopyRowCounter } from './CopyRowCounter';
 import { collectInventory, summarizeInventory, withRowCounts, type PostgresInventory } from './inventory';
@@ -84,7 +79,9 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 					const foreignKeys = (await session.queryJson<Array<{ from: TableRef; to: TableRef }> | null>(FOREIGN_KEYS_SQL)) ?? [];
 					skippedData = executionHistoryTables(n8n, tables, foreignKeys);
 				} else {
-					warnings.push('"Leave out execution history" was set, but this is not an n8n database (no workflow_entity table): everything was dumped.');
+					warnings.push(
+						'"Leave out execution history" was set, but this is not an n8n database (no workflow_entity table): everything was dumped.',
+					);
 				}
 			}
 			const filters: DumpFilters = {
@@ -102,7 +99,9 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 				snapshot,
 				filters,
 			});
-			run.log.info(`pg_dump ${pgDumpVersion} (${options.format}) of "${options.connection.database}", ${scoped.length} tables, server ${serverVersion}`);
+			run.log.info(
+				`pg_dump ${pgDumpVersion} (${options.format}) of "${options.connection.database}", ${scoped.length} tables, server ${serverVersion}`,
+			);
 			const dump = await transport.startDump(args);
 			// A plain dump's rows are counted as it streams; only custom format needs count(*), a second scan.
 			const rowCounter = options.format === 'plain' ? new CopyRowCounter() : undefined;
@@ -129,7 +128,10 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			if (exitCode !== 0) {
 				// A failed inventory query ends the transaction that exported the snapshot, and pg_dump
 				// then only reports that the snapshot is gone: the query's own error is the cause.
-				const inventoryError = await inventoryPromise.then(() => undefined, (e: unknown) => e);
+				const inventoryError = await inventoryPromise.then(
+					() => undefined,
+					(e: unknown) => e,
+				);
 				if (inventoryError && /could not import the requested snapshot/.test(stderr)) throw inventoryError;
 				throw pgProcessError(exitCode, stderr, transport.errorContext('pg_dump'));
 			}

@@ -47,7 +47,8 @@ export class RdbValidator extends Transform {
 			this.head = [];
 			const magic = all.subarray(0, 5).toString('latin1');
 			const digits = all.subarray(5, 9).toString('latin1');
-			if (magic !== 'REDIS' || !/^\d{4}$/.test(digits)) return callback(invalid(`it starts with ${JSON.stringify(all.subarray(0, 9).toString('latin1'))}, not REDIS and a version`));
+			if (magic !== 'REDIS' || !/^\d{4}$/.test(digits))
+				return callback(invalid(`it starts with ${JSON.stringify(all.subarray(0, 9).toString('latin1'))}, not REDIS and a version`));
 			this.version = Number(digits);
 			chunk = all;
 		}

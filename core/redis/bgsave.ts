@@ -34,7 +34,7 @@ export async function bgsaveAndWait(redis: RedisCommands, log: Logger, timeoutMs
 		if (last > before && info.rdb_bgsave_in_progress === '0') return;
 		if (info.rdb_bgsave_in_progress === '0' && info.rdb_last_bgsave_status === 'err') {
 			throw new StackBackupError('REDIS_BGSAVE_FAILED', `BGSAVE failed on ${redis.where}`, {
-				hint: "Redis could not write its dump file: check free space and permissions of its data folder (CONFIG GET dir) and the Redis log. With stop-writes-on-bgsave-error on, Redis refuses writes until a save succeeds.",
+				hint: 'Redis could not write its dump file: check free space and permissions of its data folder (CONFIG GET dir) and the Redis log. With stop-writes-on-bgsave-error on, Redis refuses writes until a save succeeds.',
 			});
 		}
 		if (Date.now() > deadline) {

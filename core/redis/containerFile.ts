@@ -10,11 +10,7 @@ import { StackBackupError } from '../errors/StackBackupError';
  * One regular file out of a container, streamed: the Docker archive API
  * sends a tar, node-tar's parser yields its single entry.
  */
-export async function readFileFromContainer(
-	container: Docker.Container,
-	docker: DockerConnection,
-	path: string,
-): Promise<Readable> {
+export async function readFileFromContainer(container: Docker.Container, docker: DockerConnection, path: string): Promise<Readable> {
 	let archive: NodeJS.ReadableStream;
 	try {
 		archive = await container.getArchive({ path });
@@ -38,7 +34,12 @@ export async function readFileFromContainer(
 	});
 	parser.on('error', (e: Error) => out.destroy(e));
 	parser.on('end', () => {
-		if (!found) out.destroy(new StackBackupError('REDIS_FAILED', `${path} in the container is not a regular file`, { hint: 'Check CONFIG GET dir and dbfilename.' }));
+		if (!found)
+			out.destroy(
+				new StackBackupError('REDIS_FAILED', `${path} in the container is not a regular file`, {
+					hint: 'Check CONFIG GET dir and dbfilename.',
+				}),
+			);
 	});
 	(archive as Readable).on('error', (e: Error) => out.destroy(e));
 	(archive as Readable).pipe(parser as unknown as NodeJS.WritableStream);

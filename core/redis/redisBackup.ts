@@ -55,7 +55,8 @@ interface Source {
 async function openSource(options: RedisBackupOptions): Promise<Source> {
 	const log = options.log ?? { info: () => undefined, warn: () => undefined };
 	if (options.method === 'docker') {
-		if (!options.docker?.container) throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
+		if (!options.docker?.container)
+			throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
 		const { connection: docker, container: name } = options.docker;
 		const container = await getRunningContainer(createDockerClient(docker), docker, name);
 		const commands = containerRedisCommands(container, docker, name, {
@@ -83,7 +84,8 @@ async function openSource(options: RedisBackupOptions): Promise<Source> {
 		open: async () => {
 			await bgsaveAndWait(commands, log, options.bgsaveTimeoutMs);
 			const path = options.filePath || (await dumpPath(commands));
-			if (!isAbsolute(path)) throw invalidInput(`The dump file path "${path}" is not absolute`, 'Give the full path of dump.rdb on this machine.');
+			if (!isAbsolute(path))
+				throw invalidInput(`The dump file path "${path}" is not absolute`, 'Give the full path of dump.rdb on this machine.');
 			try {
 				await fs.access(path, fs.constants.R_OK);
 			} catch (error) {
@@ -120,9 +122,18 @@ export async function backupRedis(options: RedisBackupOptions): Promise<RedisBac
 				transforms: [validator],
 			});
 			const check = validator.result();
-			run.log.info(`RDB version ${check.rdbVersion}, checksum ${check.checksumVerified ? 'verified' : 'not written by the server (rdbchecksum no)'}`);
+			run.log.info(
+				`RDB version ${check.rdbVersion}, checksum ${check.checksumVerified ? 'verified' : 'not written by the server (rdbchecksum no)'}`,
+			);
 			const manifest = await run.seal({
-				sources: { [REDIS_ARTIFACT_KIND]: { ...source.describe, redisVersion: inventory.redisVersion, rdbVersion: check.rdbVersion, checksumVerified: check.checksumVerified } },
+				sources: {
+					[REDIS_ARTIFACT_KIND]: {
+						...source.describe,
+						redisVersion: inventory.redisVersion,
+						rdbVersion: check.rdbVersion,
+						checksumVerified: check.checksumVerified,
+					},
+				},
 				inventory: { [REDIS_ARTIFACT_KIND]: inventory },
 				warnings: [],
 			});

@@ -18,9 +18,13 @@ export async function waitForLoadedRedis(redis: RedisCommands, timeoutMs = 60_00
 		}
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
-	throw new StackBackupError('REDIS_TIMEOUT', `${redis.where} did not finish loading the RDB within ${Math.round(timeoutMs / 1000)} s${last ? ` (${last})` : ''}`, {
-		hint: 'Check the Redis log (docker logs NAME): a damaged or newer-version RDB stops Redis at start.',
-	});
+	throw new StackBackupError(
+		'REDIS_TIMEOUT',
+		`${redis.where} did not finish loading the RDB within ${Math.round(timeoutMs / 1000)} s${last ? ` (${last})` : ''}`,
+		{
+			hint: 'Check the Redis log (docker logs NAME): a damaged or newer-version RDB stops Redis at start.',
+		},
+	);
 }
 
 /** Key counts per database against the manifest's, in words. */
@@ -28,7 +32,8 @@ export function compareKeyCounts(actual: Record<string, number>, expected: Recor
 	if (!expected) return ['the manifest has no Redis key counts to compare with'];
 	const differences: string[] = [];
 	for (const db of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-		if ((actual[db] ?? 0) !== (expected[db] ?? 0)) differences.push(`${db} has ${actual[db] ?? 0} keys, the manifest says ${expected[db] ?? 0}`);
+		if ((actual[db] ?? 0) !== (expected[db] ?? 0))
+			differences.push(`${db} has ${actual[db] ?? 0} keys, the manifest says ${expected[db] ?? 0}`);
 	}
 	return differences;
 }

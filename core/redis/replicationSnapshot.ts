@@ -43,7 +43,14 @@ export async function openReplicationSnapshot(connection: RedisConnection, timeo
 	};
 	socket.on('data', onData);
 	socket.on('error', (e) => ((failure = redisError(e, where, connection.password)), wake()));
-	socket.on('timeout', () => ((failure = new StackBackupError('REDIS_TIMEOUT', `Redis at ${where} sent no snapshot in time`, { hint: 'Check the Redis log.' })), socket.destroy(), wake()));
+	socket.on(
+		'timeout',
+		() => (
+			(failure = new StackBackupError('REDIS_TIMEOUT', `Redis at ${where} sent no snapshot in time`, { hint: 'Check the Redis log.' })),
+			socket.destroy(),
+			wake()
+		),
+	);
 	socket.on('close', () => ((failure ??= syncRefused(where, 'the connection was closed')), wake()));
 
 	const readLine = async (): Promise<string> => {
@@ -64,7 +71,9 @@ export async function openReplicationSnapshot(connection: RedisConnection, timeo
 		const line = await readLine();
 		if (line.startsWith('-')) {
 			if (optional) return;
-			throw /NOAUTH|WRONGPASS|invalid/i.test(line) ? redisError(new Error(line.slice(1)), where, connection.password) : syncRefused(where, `${what}: ${line.slice(1)}`);
+			throw /NOAUTH|WRONGPASS|invalid/i.test(line)
+				? redisError(new Error(line.slice(1)), where, connection.password)
+				: syncRefused(where, `${what}: ${line.slice(1)}`);
 		}
 	};
 
@@ -82,7 +91,10 @@ export async function openReplicationSnapshot(connection: RedisConnection, timeo
 		socket.write(resp('SYNC'));
 		let header = await readLine();
 		while (header === '') header = await readLine();
-		if (header.startsWith('-')) throw /NOAUTH|WRONGPASS/i.test(header) ? redisError(new Error(header.slice(1)), where, connection.password) : syncRefused(where, header.slice(1));
+		if (header.startsWith('-'))
+			throw /NOAUTH|WRONGPASS/i.test(header)
+				? redisError(new Error(header.slice(1)), where, connection.password)
+				: syncRefused(where, header.slice(1));
 		if (!header.startsWith('$')) throw syncRefused(where, `unexpected reply ${JSON.stringify(header.slice(0, 40))}`);
 		socket.off('data', onData);
 		return payloadStream(socket, buffered, header.slice(1));
@@ -136,7 +148,12 @@ function payloadStream(socket: Socket, initial: Buffer, announced: string): Read
 	};
 	socket.on('data', take);
 	socket.on('close', () => {
-		if (!done) out.destroy(new StackBackupError('RDB_INVALID', 'The Redis connection closed before the whole snapshot arrived', { hint: 'Run the backup again; check that Redis was not restarted meanwhile.' }));
+		if (!done)
+			out.destroy(
+				new StackBackupError('RDB_INVALID', 'The Redis connection closed before the whole snapshot arrived', {
+					hint: 'Run the backup again; check that Redis was not restarted meanwhile.',
+				}),
+			);
 	});
 	if (initial.length) take(initial);
 	else if (remaining === 0) finish();

@@ -26,7 +26,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 				hourCycle: 'h23',
 			});
 		} catch {
-			throw invalidInput(`Unknown time zone "${timeZone}"`, 'Use an IANA time zone name such as "UTC", "Europe/Berlin" or "America/New_York".');
+			throw invalidInput(
+				`Unknown time zone "${timeZone}"`,
+				'Use an IANA time zone name such as "UTC", "Europe/Berlin" or "America/New_York".',
+			);
 		}
 		formatters.set(timeZone, formatter);
 	}

@@ -1,6 +1,13 @@
 import { StackBackupError } from '../errors/StackBackupError';
 import { calendarPeriods } from './calendarPeriod';
-import { CALENDAR_RULES, CALENDAR_RULE_FIELDS, parseKeepWithin, validatePolicy, type CalendarSpan, type RetentionPolicy } from './retentionPolicy';
+import {
+	CALENDAR_RULES,
+	CALENDAR_RULE_FIELDS,
+	parseKeepWithin,
+	validatePolicy,
+	type CalendarSpan,
+	type RetentionPolicy,
+} from './retentionPolicy';
 
 export interface RetentionCandidate {
 	id: string;
@@ -49,15 +56,28 @@ function subtractSpan(from: Date, span: CalendarSpan): Date {
  * set, not than now, so a machine that was off keeps its history. The
  * newest complete set is always kept. Pure: no clock, no disk.
  */
-export function planRetention(candidates: readonly RetentionCandidate[], policy: RetentionPolicy, options: PlanOptions = {}): RetentionPlan {
+export function planRetention(
+	candidates: readonly RetentionCandidate[],
+	policy: RetentionPolicy,
+	options: PlanOptions = {},
+): RetentionPlan {
 	const checked = validatePolicy(policy);
 	const timeZone = options.timeZone ?? 'UTC';
 	const byNewest = [...candidates].sort((a, b) => b.time.getTime() - a.time.getTime());
 	const complete = byNewest.filter((c) => c.complete);
 
-	const rules = CALENDAR_RULES.map((rule) => ({ rule, left: (checked[CALENDAR_RULE_FIELDS[rule]] as number | undefined) ?? 0, last: undefined as string | undefined }));
+	const rules = CALENDAR_RULES.map((rule) => ({
+		rule,
+		left: (checked[CALENDAR_RULE_FIELDS[rule]] as number | undefined) ?? 0,
+		last: undefined as string | undefined,
+	}));
 	const activeRules = rules.filter((r) => r.left > 0);
-	const within = checked.keepWithin ? { text: checked.keepWithin, cutoff: complete.length ? subtractSpan(complete[0].time, parseKeepWithin(checked.keepWithin)) : undefined } : undefined;
+	const within = checked.keepWithin
+		? {
+				text: checked.keepWithin,
+				cutoff: complete.length ? subtractSpan(complete[0].time, parseKeepWithin(checked.keepWithin)) : undefined,
+			}
+		: undefined;
 
 	const sets = complete.map((set, index): RetentionDecision => {
 		const reasons: string[] = [];
@@ -91,7 +111,11 @@ export function planRetention(candidates: readonly RetentionCandidate[], policy:
 			return {
 				...set,
 				verdict: old ? 'delete' : 'keep',
-				reasons: [old ? `incomplete (no manifest), older than the ${graceHours} h grace period` : `incomplete, but within the ${graceHours} h grace period: a run may still be writing it`],
+				reasons: [
+					old
+						? `incomplete (no manifest), older than the ${graceHours} h grace period`
+						: `incomplete, but within the ${graceHours} h grace period: a run may still be writing it`,
+				],
 			};
 		});
 	return { sets, incomplete };

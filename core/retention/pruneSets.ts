@@ -63,9 +63,13 @@ async function setFolderOf(root: string, setName: string): Promise<string> {
 	}
 	if (!stat.isDirectory()) {
 		// A symlinked set folder could lead deletions out of the backup root.
-		throw new StackBackupError('PRUNE_REFUSED', `${setDir} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}: pruning never follows it`, {
-			hint: 'Point the backup root at the real folder that holds the set.',
-		});
+		throw new StackBackupError(
+			'PRUNE_REFUSED',
+			`${setDir} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}: pruning never follows it`,
+			{
+				hint: 'Point the backup root at the real folder that holds the set.',
+			},
+		);
 	}
 	return setDir;
 }
@@ -101,7 +105,9 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 			policy,
 			{ timeZone, now: options.now, incompleteGraceMs: options.incompleteGraceMs },
 		);
-		log.info(`Retention for "${options.setName}" (${describePolicy(policy)}, ${timeZone}): ${plan.sets.length} complete sets, ${plan.incomplete.length} incomplete`);
+		log.info(
+			`Retention for "${options.setName}" (${describePolicy(policy)}, ${timeZone}): ${plan.sets.length} complete sets, ${plan.incomplete.length} incomplete`,
+		);
 
 		const warnings: string[] = [];
 		const apply = async (decision: RetentionDecision): Promise<PrunedSetReport> => {
@@ -132,7 +138,9 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 		const incomplete = (await sequential([...plan.incomplete].reverse(), apply)).reverse();
 		const ignored = states.flatMap((s) => (s.state === 'foreign' ? [{ name: s.name, why: s.why }] : []));
 		for (const w of warnings) log.warn(w);
-		const gone = [...sets, ...incomplete].filter((r) => r.action === 'deleted' || r.action === 'partly deleted' || r.action === 'would delete');
+		const gone = [...sets, ...incomplete].filter(
+			(r) => r.action === 'deleted' || r.action === 'partly deleted' || r.action === 'would delete',
+		);
 		return {
 			set: options.setName,
 			root: options.root,

@@ -56,7 +56,10 @@ export function parseKeepWithin(text: string): CalendarSpan {
 function checkCount(name: string, value: number | undefined): void {
 	if (value === undefined) return;
 	if (!Number.isInteger(value) || value < 0) {
-		throw invalidInput(`${name} must be a whole number of 0 or more, got ${String(value)}`, `Set ${name} to a count such as 7, or 0 to turn the rule off.`);
+		throw invalidInput(
+			`${name} must be a whole number of 0 or more, got ${String(value)}`,
+			`Set ${name} to a count such as 7, or 0 to turn the rule off.`,
+		);
 	}
 }
 
@@ -66,7 +69,9 @@ export function validatePolicy(policy: RetentionPolicy): RetentionPolicy {
 	for (const rule of CALENDAR_RULES) checkCount(`keep-${rule}`, policy[CALENDAR_RULE_FIELDS[rule]] as number | undefined);
 	const within = policy.keepWithin?.trim() ? policy.keepWithin : undefined;
 	if (within) parseKeepWithin(within);
-	const anyCount = [policy.keepLast, ...CALENDAR_RULES.map((r) => policy[CALENDAR_RULE_FIELDS[r]] as number | undefined)].some((v) => (v ?? 0) > 0);
+	const anyCount = [policy.keepLast, ...CALENDAR_RULES.map((r) => policy[CALENDAR_RULE_FIELDS[r]] as number | undefined)].some(
+		(v) => (v ?? 0) > 0,
+	);
 	if (!anyCount && !within) {
 		throw invalidInput(
 			'The retention policy is empty: no keep rule is set',

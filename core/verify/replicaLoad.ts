@@ -90,7 +90,12 @@ async function assertEmpty(redis: RedisCommands): Promise<void> {
  * returns the key counts it then holds, and empties it again. The Redis
  * must reach 127.0.0.1 (same host or host network).
  */
-export async function loadRdbIntoEmptyRedis(connection: RedisConnection, rdb: Readable, size: number, timeoutMs = 120_000): Promise<Record<string, number>> {
+export async function loadRdbIntoEmptyRedis(
+	connection: RedisConnection,
+	rdb: Readable,
+	size: number,
+	timeoutMs = 120_000,
+): Promise<Record<string, number>> {
 	const redis = await openIoredisCommands(connection);
 	try {
 		await assertEmpty(redis);
@@ -102,9 +107,13 @@ export async function loadRdbIntoEmptyRedis(connection: RedisConnection, rdb: Re
 				const info = parseInfo(await redis.call('INFO', 'replication'));
 				if (info.master_link_status === 'up' && info.master_sync_in_progress === '0') break;
 				if (Date.now() > deadline) {
-					throw new StackBackupError('REDIS_TIMEOUT', `${redis.where} did not load the RDB through replication within ${Math.round(timeoutMs / 1000)} s`, {
-						hint: 'The scratch Redis must reach 127.0.0.1 (same machine), and accept REPLICAOF.',
-					});
+					throw new StackBackupError(
+						'REDIS_TIMEOUT',
+						`${redis.where} did not load the RDB through replication within ${Math.round(timeoutMs / 1000)} s`,
+						{
+							hint: 'The scratch Redis must reach 127.0.0.1 (same machine), and accept REPLICAOF.',
+						},
+					);
 				}
 				await new Promise((resolve) => setTimeout(resolve, 100));
 			}

@@ -29,12 +29,22 @@ export type ScratchRedis =
 const SCRATCH_ARGS = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--protected-mode', 'yes'];
 
 /** Loads an RDB into a throwaway Redis, returns its key counts, and always removes it. */
-export async function loadRdbInScratchRedis(target: ScratchRedis, rdb: Readable, size: number, timeoutMs = 120_000): Promise<Record<string, number>> {
+export async function loadRdbInScratchRedis(
+	target: ScratchRedis,
+	rdb: Readable,
+	size: number,
+	timeoutMs = 120_000,
+): Promise<Record<string, number>> {
 	if (target.type === 'url') return loadRdbIntoEmptyRedis(target.connection, rdb, size, timeoutMs);
 	return target.type === 'container' ? inContainer(target, rdb, size, timeoutMs) : locally(target, rdb, timeoutMs);
 }
 
-async function inContainer(target: Extract<ScratchRedis, { type: 'container' }>, rdb: Readable, size: number, timeoutMs: number): Promise<Record<string, number>> {
+async function inContainer(
+	target: Extract<ScratchRedis, { type: 'container' }>,
+	rdb: Readable,
+	size: number,
+	timeoutMs: number,
+): Promise<Record<string, number>> {
 	const docker = createDockerClient(target.docker);
 	const live = await docker
 		.getContainer(target.likeContainer)
@@ -70,12 +80,20 @@ async function inContainer(target: Extract<ScratchRedis, { type: 'container' }>,
 	}
 }
 
-async function locally(target: Extract<ScratchRedis, { type: 'local' }>, rdb: Readable, timeoutMs: number): Promise<Record<string, number>> {
+async function locally(
+	target: Extract<ScratchRedis, { type: 'local' }>,
+	rdb: Readable,
+	timeoutMs: number,
+): Promise<Record<string, number>> {
 	const dir = await fs.mkdtemp(join(tmpdir(), 'n8n-stack-drill-redis-'));
 	try {
 		await pipeline(rdb, createWriteStream(join(dir, 'drill.rdb'), { mode: 0o600 }));
 		const port = await freeLoopbackPort();
-		const server = spawn(target.redisServerPath ?? 'redis-server', ['--port', String(port), '--dir', dir, '--dbfilename', 'drill.rdb', ...SCRATCH_ARGS], { stdio: 'ignore' });
+		const server = spawn(
+			target.redisServerPath ?? 'redis-server',
+			['--port', String(port), '--dir', dir, '--dbfilename', 'drill.rdb', ...SCRATCH_ARGS],
+			{ stdio: 'ignore' },
+		);
 		const failed = new Promise<never>((_, reject) =>
 			server.once('error', (error: NodeJS.ErrnoException) =>
 				reject(

@@ -15,7 +15,10 @@ const ALLOWED_TYPES = new Set([...FILE_TYPES, 'Directory', 'SymbolicLink', 'Link
 
 /** "./a/b/" -> "a/b"; the root entry "./" -> "". */
 export function entryPath(path: string): string {
-	return path.replace(/^(\.\/)+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
+	return path
+		.replace(/^(\.\/)+/, '')
+		.replace(/\/+$/, '')
+		.replace(/^\.$/, '');
 }
 
 function escapes(relative: string): boolean {

@@ -24,11 +24,20 @@ const SMALL_FILE = 256 * 1024;
 const SYNC_SLICE_MS = 10;
 const readAsync = promisify(read);
 
-const readOnThread = (fd: number): BodySource => async (buffer, offset, length) => (await readAsync(fd, buffer, offset, length, null)).bytesRead;
-const readInline = (fd: number): BodySource => (buffer, offset, length) => readSync(fd, buffer, offset, length, null);
+const readOnThread =
+	(fd: number): BodySource =>
+	async (buffer, offset, length) =>
+		(await readAsync(fd, buffer, offset, length, null)).bytesRead;
+const readInline =
+	(fd: number): BodySource =>
+	(buffer, offset, length) =>
+		readSync(fd, buffer, offset, length, null);
 
 async function exists(path: string): Promise<boolean> {
-	return fs.access(path).then(() => true, () => false);
+	return fs.access(path).then(
+		() => true,
+		() => false,
+	);
 }
 
 /** The live n8n SQLite database in the folder, if one is being written (it has a -wal file). */
@@ -39,7 +48,12 @@ async function liveSqlite(dir: string): Promise<string | undefined> {
 	return undefined;
 }
 
-const ownerOf = (info: Stats): Pick<TarEntryHeader, 'mode' | 'uid' | 'gid' | 'mtime'> => ({ mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, mtime: info.mtime });
+const ownerOf = (info: Stats): Pick<TarEntryHeader, 'mode' | 'uid' | 'gid' | 'mtime'> => ({
+	mode: info.mode & 0o7777,
+	uid: info.uid,
+	gid: info.gid,
+	mtime: info.mtime,
+});
 const errno = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
 
 /**
@@ -54,7 +68,9 @@ const errno = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
  * SQLite database goes in as a consistent snapshot taken with SQLite's backup
  * API, in place of its raw files.
  */
-export async function openDirectoryArchive(options: DirectorySourceOptions): Promise<{ stream: Readable; cleanup: () => Promise<void>; sqliteSnapshot: string | null }> {
+export async function openDirectoryArchive(
+	options: DirectorySourceOptions,
+): Promise<{ stream: Readable; cleanup: () => Promise<void>; sqliteSnapshot: string | null }> {
 	const { dir, warn } = options;
 	const stat = await fs.stat(dir).catch(() => null);
 	if (!stat?.isDirectory()) {

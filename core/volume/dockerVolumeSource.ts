@@ -54,7 +54,6 @@ export async function helperImageFor(docker: Docker, connection: DockerConnectio
 	return chosen;
 }
 
-
 /**
  * The volume's content as a tar stream, read through a helper container
  * that mounts the volume read-only and is never started (the Engine's
@@ -70,7 +69,11 @@ export async function openDockerVolumeArchive(
 	log?: Logger,
 ): Promise<{ stream: Readable; cleanup: () => Promise<void> }> {
 	const helper = await createHelperContainer(docker, connection, image, `${volume}:/volume:ro`, log);
-	const cleanup = () => helper.remove({ force: true, v: false }).then(() => undefined, () => undefined);
+	const cleanup = () =>
+		helper.remove({ force: true, v: false }).then(
+			() => undefined,
+			() => undefined,
+		);
 	try {
 		const response = (await helper.getArchive({ path: '/volume/.' })) as unknown as Readable;
 		const archive = new PassThrough({ highWaterMark: 1024 * 1024 });

@@ -42,11 +42,13 @@ export async function backupFiles(options: FilesBackupOptions): Promise<FilesBac
 	const began = Date.now();
 	const optional = new Set(options.optional ?? []);
 	const all = [...options.files, ...[...optional].filter((p) => !options.files.includes(p))];
-	if (all.length === 0) throw invalidInput('No files were given', 'List the files to keep, e.g. /opt/n8n/.env and /opt/n8n/docker-compose.yml.');
+	if (all.length === 0)
+		throw invalidInput('No files were given', 'List the files to keep, e.g. /opt/n8n/.env and /opt/n8n/docker-compose.yml.');
 	const present: string[] = [];
 	const missingOptional: string[] = [];
 	for (const path of all) {
-		if (!isAbsolute(path) || path.includes('\0')) throw invalidInput(`"${path}" is not an absolute path`, 'Give each file as an absolute path.');
+		if (!isAbsolute(path) || path.includes('\0'))
+			throw invalidInput(`"${path}" is not an absolute path`, 'Give each file as an absolute path.');
 		const stat = await fs.stat(path).catch(() => null);
 		if (stat?.isFile()) present.push(path);
 		else if (optional.has(path)) missingOptional.push(path);
@@ -61,7 +63,10 @@ export async function backupFiles(options: FilesBackupOptions): Promise<FilesBac
 		let fingerprint: string | null = null;
 		const used = new Set<string>();
 		for (const [index, path] of present.entries()) {
-			let name = basename(path).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '') || 'file';
+			let name =
+				basename(path)
+					.replace(/[^A-Za-z0-9._-]/g, '_')
+					.replace(/^[._-]+/, '') || 'file';
 			if (used.has(name)) name = `${index + 1}-${name}`;
 			used.add(name);
 			const hash = new MeasuringStream({ hash: true });
@@ -82,7 +87,11 @@ export async function backupFiles(options: FilesBackupOptions): Promise<FilesBac
 		}
 		const inventory: FilesInventory = { files: records, missingOptional, n8nEncryptionKeyFingerprint: fingerprint };
 		const warnings = missingOptional.map((p) => `${p} is missing (optional)`);
-		const manifest = await run.seal({ sources: { [FILES_ARTIFACT_KIND]: { paths: all } }, inventory: { [FILES_ARTIFACT_KIND]: inventory }, warnings });
+		const manifest = await run.seal({
+			sources: { [FILES_ARTIFACT_KIND]: { paths: all } },
+			inventory: { [FILES_ARTIFACT_KIND]: inventory },
+			warnings,
+		});
 		return { set: run.setName, path: run.dir, artifacts: run.artifacts, inventory, warnings, durationMs: Date.now() - began, manifest };
 	});
 }

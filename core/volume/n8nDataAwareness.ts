@@ -36,7 +36,10 @@ export function encryptionKeyFromConfig(text: string | undefined): string | null
  * What the manifest says about n8n data in an archive, and the loud warning
  * when credentials could not be decrypted after a restore.
  */
-export function n8nDataFacts(captured: Record<string, string>, paths: readonly string[]): { facts: N8nDataFacts | null; warning: string | null } {
+export function n8nDataFacts(
+	captured: Record<string, string>,
+	paths: readonly string[],
+): { facts: N8nDataFacts | null; warning: string | null } {
 	const configPath = Object.keys(captured).find(isN8nConfigPath) ?? null;
 	const sqlite = paths.some((p) => posix.basename(p) === 'database.sqlite');
 	if (!configPath && !sqlite) return { facts: null, warning: null };

@@ -18,9 +18,13 @@ export async function snapshotSqlite(source: string, destination: string): Promi
 		sqlite = { DatabaseSync: undefined as never };
 	}
 	if (!sqlite.DatabaseSync || typeof sqlite.backup !== 'function') {
-		throw new StackBackupError('LIVE_SQLITE', `${source} is in use (it has a -wal file) and Node.js ${process.version} has no SQLite backup API`, {
-			hint: 'Run on Node.js 22.16 or newer (n8n 2.x always is), or stop n8n during the archive. A raw copy of a live database is never taken.',
-		});
+		throw new StackBackupError(
+			'LIVE_SQLITE',
+			`${source} is in use (it has a -wal file) and Node.js ${process.version} has no SQLite backup API`,
+			{
+				hint: 'Run on Node.js 22.16 or newer (n8n 2.x always is), or stop n8n during the archive. A raw copy of a live database is never taken.',
+			},
+		);
 	}
 	const db = new sqlite.DatabaseSync(source, { readOnly: true });
 	try {

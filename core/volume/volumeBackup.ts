@@ -41,7 +41,11 @@ export interface VolumeInventory {
 export type VolumeBackupResult = BackupResult<VolumeInventory>;
 
 function dockerOf(options: VolumeBackupOptions): Docker {
-	if (!options.docker) throw invalidInput('A Docker connection is needed for volumes and for stopping containers', 'Set the Docker Engine credential (CLI: --docker-host).');
+	if (!options.docker)
+		throw invalidInput(
+			'A Docker connection is needed for volumes and for stopping containers',
+			'Set the Docker Engine credential (CLI: --docker-host).',
+		);
 	return createDockerClient(options.docker);
 }
 
@@ -65,7 +69,8 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 	for (const name of selector?.names ?? []) validateContainerName(name);
 	const stopsContainers = Boolean(selector?.names?.length || selector?.label);
 	const docker = source.type === 'volume' || stopsContainers ? dockerOf(options) : undefined;
-	const image = source.type === 'volume' ? await helperImageFor(docker!, options.docker!, validateVolumeName(source.volume), source.image) : undefined;
+	const image =
+		source.type === 'volume' ? await helperImageFor(docker!, options.docker!, validateVolumeName(source.volume), source.image) : undefined;
 	const stop = async () =>
 		stopsContainers
 			? stopContainers(docker!, options.docker!, selector!, options.log ?? { info: () => undefined, warn: () => undefined })
@@ -80,13 +85,22 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 			if (source.type === 'volume') {
 				opened = await openDockerVolumeArchive(docker!, options.docker!, source.volume, image!, excluded, run.log);
 			} else {
-				const dir = await openDirectoryArchive({ dir: source.path, excluded, skipUnreadable: options.skipUnreadable, stagingDir: run.dir, warn: (m) => warnings.push(m) });
+				const dir = await openDirectoryArchive({
+					dir: source.path,
+					excluded,
+					skipUnreadable: options.skipUnreadable,
+					stagingDir: run.dir,
+					warn: (m) => warnings.push(m),
+				});
 				sqliteSnapshot = dir.sqliteSnapshot !== null;
 				opened = dir;
 			}
 			try {
 				await run.writeArtifact({
-					baseName: source.type === 'volume' ? `volume-${source.volume}.tar` : `dir-${basename(source.path).replace(/[^A-Za-z0-9._-]/g, '_') || 'root'}.tar`,
+					baseName:
+						source.type === 'volume'
+							? `volume-${source.volume}.tar`
+							: `dir-${basename(source.path).replace(/[^A-Za-z0-9._-]/g, '_') || 'root'}.tar`,
 					kind: VOLUME_ARTIFACT_KIND,
 					format: 'tar',
 					compression: options.compression,
@@ -99,9 +113,13 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 			if (source.type === 'volume' && inspector.contents.noted.some((p) => /database\.sqlite-wal$/.test(p))) {
 				const users = await runningUsers(docker!, source.volume, stopped);
 				if (users.length) {
-					throw new StackBackupError('LIVE_SQLITE', `Volume "${source.volume}" holds a SQLite database that ${users.join(', ')} is writing`, {
-						hint: `A raw copy of a live database is not a backup. Stop ${users.join(', ')} during the archive ("Stop Containers"), or archive the folder on the host, where SQLite's backup API takes a consistent copy.`,
-					});
+					throw new StackBackupError(
+						'LIVE_SQLITE',
+						`Volume "${source.volume}" holds a SQLite database that ${users.join(', ')} is writing`,
+						{
+							hint: `A raw copy of a live database is not a backup. Stop ${users.join(', ')} during the archive ("Stop Containers"), or archive the folder on the host, where SQLite's backup API takes a consistent copy.`,
+						},
+					);
 				}
 			}
 			return stopped;

@@ -29,7 +29,12 @@ export class PostgresDump implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { encrypt: [true] } } },
+			{
+				name: 'stackBackupEncryptionApi',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { encrypt: [true] } },
+			},
 			{ name: 'stackBackupPostgresApi', required: true, testedBy: 'stackBackupPostgresConnectionTest' },
 			{
 				name: 'stackBackupDockerApi',

@@ -28,7 +28,12 @@ export class RedisSnapshot implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { encrypt: [true] } } },
+			{
+				name: 'stackBackupEncryptionApi',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { encrypt: [true] } },
+			},
 			{ name: 'stackBackupRedisApi', required: true, testedBy: 'stackBackupRedisConnectionTest' },
 			{
 				name: 'stackBackupDockerApi',
@@ -69,7 +74,7 @@ export class RedisSnapshot implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: '/var/lib/redis/dump.rdb',
-				description: "Leave empty to ask Redis (CONFIG GET dir and dbfilename)",
+				description: 'Leave empty to ask Redis (CONFIG GET dir and dbfilename)',
 				displayOptions: { show: { method: ['file'] } },
 			},
 			...backupSetFields('n8n-redis'),

@@ -1,6 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
+import {
+	stackBackupDockerConnectionTest,
+	stackBackupPostgresConnectionTest,
+	stackBackupRedisConnectionTest,
+	stackBackupEncryptionTest,
+} from '../shared/credentialTests';
 import { decryptField } from '../shared/encryptionFields';
 import { runForEachItem } from '../shared/runForEachItem';
 import * as drill from './operations/drill.operation';
@@ -32,14 +37,24 @@ export class Restore implements INodeType {
 		// n8n reads only the first entry of a credential type, so each is listed once: shown for the
 		// operations that may need it, hidden (hide rules are ORed) where a setting makes it unneeded.
 		credentials: [
-			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { decrypt: [true] } } },
+			{
+				name: 'stackBackupEncryptionApi',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { decrypt: [true] } },
+			},
 			{
 				name: 'stackBackupPostgresApi',
 				required: true,
 				testedBy: 'stackBackupPostgresConnectionTest',
 				displayOptions: { show: { operation: ['restorePostgres', 'drill'] }, hide: { scratchPostgres: ['none'] } },
 			},
-			{ name: 'stackBackupRedisApi', required: true, testedBy: 'stackBackupRedisConnectionTest', displayOptions: { show: { operation: ['restoreRedis'] } } },
+			{
+				name: 'stackBackupRedisApi',
+				required: true,
+				testedBy: 'stackBackupRedisConnectionTest',
+				displayOptions: { show: { operation: ['restoreRedis'] } },
+			},
 			{
 				name: 'stackBackupDockerApi',
 				required: true,
@@ -70,9 +85,24 @@ export class Restore implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['set'] } },
 				options: [
-					{ name: 'Restore Postgres', value: 'restorePostgres', description: 'Restore a dump into a new database, or replace one with confirmation', action: 'Restore a postgres dump' },
-					{ name: 'Restore Redis', value: 'restoreRedis', description: 'Put an RDB into the Redis container and check the keys', action: 'Restore a redis snapshot' },
-					{ name: 'Restore Volume or Folder', value: 'restoreVolume', description: 'Extract an archive into a Docker volume or a folder', action: 'Restore a volume or folder' },
+					{
+						name: 'Restore Postgres',
+						value: 'restorePostgres',
+						description: 'Restore a dump into a new database, or replace one with confirmation',
+						action: 'Restore a postgres dump',
+					},
+					{
+						name: 'Restore Redis',
+						value: 'restoreRedis',
+						description: 'Put an RDB into the Redis container and check the keys',
+						action: 'Restore a redis snapshot',
+					},
+					{
+						name: 'Restore Volume or Folder',
+						value: 'restoreVolume',
+						description: 'Extract an archive into a Docker volume or a folder',
+						action: 'Restore a volume or folder',
+					},
 				],
 				default: 'restorePostgres',
 			},
@@ -82,7 +112,14 @@ export class Restore implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['drill'] } },
-				options: [{ name: 'Run Drill', value: 'drill', description: 'Restore sets into scratch targets, compare with their manifests, clean up', action: 'Run a restore drill' }],
+				options: [
+					{
+						name: 'Run Drill',
+						value: 'drill',
+						description: 'Restore sets into scratch targets, compare with their manifests, clean up',
+						action: 'Run a restore drill',
+					},
+				],
 				default: 'drill',
 			},
 			{
@@ -92,8 +129,18 @@ export class Restore implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['workflow'] } },
 				options: [
-					{ name: 'Extract', value: 'extractWorkflow', description: 'Output one workflow from a set, ready for the n8n node\'s "Create a workflow"', action: 'Extract a workflow' },
-					{ name: 'List', value: 'listWorkflows', description: 'One item per n8n workflow in a set, from its manifest', action: 'List workflows in a set' },
+					{
+						name: 'Extract',
+						value: 'extractWorkflow',
+						description: 'Output one workflow from a set, ready for the n8n node\'s "Create a workflow"',
+						action: 'Extract a workflow',
+					},
+					{
+						name: 'List',
+						value: 'listWorkflows',
+						description: 'One item per n8n workflow in a set, from its manifest',
+						action: 'List workflows in a set',
+					},
 				],
 				default: 'listWorkflows',
 			},
@@ -118,7 +165,10 @@ export class Restore implements INodeType {
 				description: 'Name of the Postgres container, as `docker ps` shows it',
 				displayOptions: { show: { operation: USES_PG_TOOLS, method: ['docker'] } },
 			},
-			{ ...decryptField, displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } } },
+			{
+				...decryptField,
+				displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } },
+			},
 			...restorePostgres.fields,
 			...restoreRedis.fields,
 			...restoreVolume.fields,
@@ -129,7 +179,12 @@ export class Restore implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { stackBackupPostgresConnectionTest, stackBackupRedisConnectionTest, stackBackupDockerConnectionTest, stackBackupEncryptionTest },
+		credentialTest: {
+			stackBackupPostgresConnectionTest,
+			stackBackupRedisConnectionTest,
+			stackBackupDockerConnectionTest,
+			stackBackupEncryptionTest,
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

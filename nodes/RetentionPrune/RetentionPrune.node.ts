@@ -23,7 +23,12 @@ function setItems(result: PruneResult): IDataObject[] {
 
 function summaryItem(result: PruneResult): IDataObject {
 	const { sets, incomplete, ...summary } = result;
-	return { ...summary, complete: sets.length, incompleteSets: incomplete.length, deletedRuns: [...sets, ...incomplete].filter((s) => s.action !== 'kept').map((s) => s.run) };
+	return {
+		...summary,
+		complete: sets.length,
+		incompleteSets: incomplete.length,
+		deletedRuns: [...sets, ...incomplete].filter((s) => s.action !== 'kept').map((s) => s.run),
+	};
 }
 
 export class RetentionPrune implements INodeType {
@@ -104,7 +109,8 @@ export class RetentionPrune implements INodeType {
 			if (failed) {
 				throw new NodeOperationError(this.getNode(), `Not pruning: the step before failed (${failed})`, {
 					itemIndex: i,
-					description: 'Retention only runs after a successful backup, so a failing backup never costs the sets you still have. Fix the failing step first.',
+					description:
+						'Retention only runs after a successful backup, so a failing backup never costs the sets you still have. Fix the failing step first.',
 				});
 			}
 			const n = (name: string) => this.getNodeParameter(name, i, 0) as number;

@@ -31,7 +31,12 @@ export class VolumeArchive implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'stackBackupEncryptionApi', required: true, testedBy: 'stackBackupEncryptionTest', displayOptions: { show: { encrypt: [true] } } },
+			{
+				name: 'stackBackupEncryptionApi',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { encrypt: [true] } },
+			},
 			{
 				name: 'stackBackupDockerApi',
 				required: false,
@@ -46,22 +51,41 @@ export class VolumeArchive implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Docker Volume', value: 'volume', description: 'A named volume, read through the Docker API (needs the Docker credential)' },
+					{
+						name: 'Docker Volume',
+						value: 'volume',
+						description: 'A named volume, read through the Docker API (needs the Docker credential)',
+					},
 					{ name: 'Host Folder', value: 'dir', description: 'A folder this n8n can read' },
 					{ name: 'Config Files', value: 'files', description: '.env, docker-compose.yml and similar, stored 0600' },
 				],
 				default: 'volume',
 			},
-			{ displayName: 'Volume Name', name: 'volumeName', type: 'string', default: 'n8n_data', required: true, displayOptions: { show: { mode: ['volume'] } } },
+			{
+				displayName: 'Volume Name',
+				name: 'volumeName',
+				type: 'string',
+				default: 'n8n_data',
+				required: true,
+				displayOptions: { show: { mode: ['volume'] } },
+			},
 			{
 				displayName: 'Helper Image',
 				name: 'helperImage',
 				type: 'string',
 				default: '',
-				description: 'Image for the helper container that reads the volume (never started, never pulled). Empty: the image of a container that uses the volume.',
+				description:
+					'Image for the helper container that reads the volume (never started, never pulled). Empty: the image of a container that uses the volume.',
 				displayOptions: { show: { mode: ['volume'] } },
 			},
-			{ displayName: 'Folder', name: 'folderPath', type: 'string', default: '', required: true, displayOptions: { show: { mode: ['dir'] } } },
+			{
+				displayName: 'Folder',
+				name: 'folderPath',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { mode: ['dir'] } },
+			},
 			{
 				displayName: 'Files',
 				name: 'files',
@@ -129,7 +153,8 @@ export class VolumeArchive implements INodeType {
 				const files = [];
 				for (const f of list(this.getNodeParameter('files', i))) files.push(await resolveAllowedPath(this, f, i, 'file', 'read'));
 				const optional = [];
-				for (const f of list(this.getNodeParameter('optionalFiles', i, ''))) optional.push(await resolveAllowedPath(this, f, i, 'file', 'read'));
+				for (const f of list(this.getNodeParameter('optionalFiles', i, '')))
+					optional.push(await resolveAllowedPath(this, f, i, 'file', 'read'));
 				return backupReport(await backupFiles({ ...common, files, optional }));
 			}
 			const stopNames = list(this.getNodeParameter('stopContainers', i, ''));
@@ -140,8 +165,15 @@ export class VolumeArchive implements INodeType {
 			}
 			const source =
 				mode === 'volume'
-					? { type: 'volume' as const, volume: this.getNodeParameter('volumeName', i) as string, image: (this.getNodeParameter('helperImage', i, '') as string) || undefined }
-					: { type: 'dir' as const, path: await resolveAllowedPath(this, this.getNodeParameter('folderPath', i) as string, i, 'folder', 'read') };
+					? {
+							type: 'volume' as const,
+							volume: this.getNodeParameter('volumeName', i) as string,
+							image: (this.getNodeParameter('helperImage', i, '') as string) || undefined,
+						}
+					: {
+							type: 'dir' as const,
+							path: await resolveAllowedPath(this, this.getNodeParameter('folderPath', i) as string, i, 'folder', 'read'),
+						};
 			const result = await backupVolume({
 				...common,
 				source,

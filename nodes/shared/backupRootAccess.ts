@@ -14,7 +14,13 @@ function expandHome(path: string): string {
  * their own reads and writes, so the check is made here, before anything is
  * written, and the error says which variable opens the folder.
  */
-export async function resolveAllowedPath(ctx: IExecuteFunctions, raw: string, itemIndex: number, what: string, access: 'write to' | 'read'): Promise<string> {
+export async function resolveAllowedPath(
+	ctx: IExecuteFunctions,
+	raw: string,
+	itemIndex: number,
+	what: string,
+	access: 'write to' | 'read',
+): Promise<string> {
 	if (!raw?.trim()) {
 		throw new NodeOperationError(ctx.getNode(), `No ${what} was given`, { itemIndex, description: `Set the ${what}.` });
 	}
@@ -32,7 +38,7 @@ export async function resolveAllowedPath(ctx: IExecuteFunctions, raw: string, it
 			description:
 				`n8n only lets nodes use files under N8N_RESTRICT_FILE_ACCESS_TO (now: ${allowed}) and never inside its own ~/.n8n folder. ` +
 				`Choose a ${what} under an allowed folder, or add this folder to N8N_RESTRICT_FILE_ACCESS_TO (separate folders with ";") and restart n8n. ` +
-				'For a folder inside ~/.n8n (n8n\'s own data), also set N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES=false, or archive its Docker volume instead.',
+				"For a folder inside ~/.n8n (n8n's own data), also set N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES=false, or archive its Docker volume instead.",
 		});
 	}
 	return resolved;

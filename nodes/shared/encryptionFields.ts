@@ -10,7 +10,8 @@ export const encryptField: INodeProperties = {
 	name: 'encrypt',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to encrypt every artifact with age after compression, to the public keys (or the passphrase) of a Stack Backup Encryption credential. The standard `age` tool can decrypt the files.',
+	description:
+		'Whether to encrypt every artifact with age after compression, to the public keys (or the passphrase) of a Stack Backup Encryption credential. The standard `age` tool can decrypt the files.',
 };
 
 export const decryptField: INodeProperties = {
@@ -23,12 +24,20 @@ export const decryptField: INodeProperties = {
 
 export function encryptionFromCredential(data: ICredentialDataDecryptedObject): EncryptionOptions {
 	if (data.mode === 'passphrase') return { passphrase: (data.passphrase as string) || undefined };
-	return { recipients: String(data.recipients ?? '').split(/[\s,]+/).filter(Boolean) };
+	return {
+		recipients: String(data.recipients ?? '')
+			.split(/[\s,]+/)
+			.filter(Boolean),
+	};
 }
 
 export function keysFromCredential(data: ICredentialDataDecryptedObject): DecryptionKeys {
 	if (data.mode === 'passphrase') return { passphrases: [(data.passphrase as string) ?? ''].filter(Boolean) };
-	return { identities: String(data.secretKey ?? '').split(/\s+/).filter((line) => line.startsWith('AGE-SECRET-KEY-')) };
+	return {
+		identities: String(data.secretKey ?? '')
+			.split(/\s+/)
+			.filter((line) => line.startsWith('AGE-SECRET-KEY-')),
+	};
 }
 
 export async function readEncryption(ctx: IExecuteFunctions, itemIndex: number): Promise<EncryptionOptions | undefined> {

@@ -17,14 +17,29 @@ describe('n8n-stack-backup backup postgres', () => {
 	const pgEnv = { PGPASSWORD: env.hostPostgres.password };
 
 	it('--url: exit 0, progress on stderr, one JSON line on stdout in the documented shape', async () => {
-		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'cli', '--url', url(), '--n8n-skip-executions'], { env: pgEnv });
+		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'cli', '--url', url(), '--n8n-skip-executions'], {
+			env: pgEnv,
+		});
 		expect(run.code).toBe(0);
 		expect(run.stdout.trim().split('\n')).toHaveLength(1);
 		expect(run.json).toEqual({
 			set: 'cli',
 			path: expect.stringContaining(join(tmp.path(), 'cli') + '/'),
-			artifacts: [{ file: `${scratch.db().name}.sql.zst`, size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), compression: 'zstd', format: 'plain' }],
-			inventory: { database: scratch.db().name, tables: 8, rows: 71, n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' } },
+			artifacts: [
+				{
+					file: `${scratch.db().name}.sql.zst`,
+					size: expect.any(Number),
+					sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+					compression: 'zstd',
+					format: 'plain',
+				},
+			],
+			inventory: {
+				database: scratch.db().name,
+				tables: 8,
+				rows: 71,
+				n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' },
+			},
 			warnings: [],
 			durationMs: expect.any(Number),
 		});
@@ -35,10 +50,26 @@ describe('n8n-stack-backup backup postgres', () => {
 	it('--container: runs pg_dump in the container, custom format', async () => {
 		const inContainer = await createScratchDatabase(env.containerPostgres, { n8nFixture: true });
 		try {
-			const run = await runCli(
-				['backup', 'postgres', '--root', tmp.path(), '--set', 'ct', '--container', 'postgres', '--database', inContainer.name,
-					'--user', 'postgres', '--docker-host', `unix://${env.dockerSocket}`, '--format', 'custom', '--compression', 'gzip'],
-			);
+			const run = await runCli([
+				'backup',
+				'postgres',
+				'--root',
+				tmp.path(),
+				'--set',
+				'ct',
+				'--container',
+				'postgres',
+				'--database',
+				inContainer.name,
+				'--user',
+				'postgres',
+				'--docker-host',
+				`unix://${env.dockerSocket}`,
+				'--format',
+				'custom',
+				'--compression',
+				'gzip',
+			]);
 			expect(run.code).toBe(0);
 			expect(run.json.artifacts[0]).toMatchObject({ format: 'custom', compression: 'gzip', file: `${inContainer.name}.pgdump.gz` });
 			expect(run.json.inventory.rows).toBe(801);
@@ -51,7 +82,10 @@ describe('n8n-stack-backup backup postgres', () => {
 		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n20', '--url', url()], { env: pgEnv, node: NODE20 });
 		expect(run.code).toBe(0);
 		expect(run.json.artifacts[0].compression).toBe('gzip');
-		const zstd = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n20', '--url', url(), '--compression', 'zstd'], { env: pgEnv, node: NODE20 });
+		const zstd = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n20', '--url', url(), '--compression', 'zstd'], {
+			env: pgEnv,
+			node: NODE20,
+		});
 		expect(zstd.code).toBe(2);
 		expect(zstd.stderr).toMatch(/zstd compression needs Node\.js 22\.15/);
 	});
@@ -59,12 +93,25 @@ describe('n8n-stack-backup backup postgres', () => {
 	it('runs on Node 22 too, with zstd, and round-trips an age-encrypted set there', async () => {
 		expect(existsSync(NODE22)).toBe(true);
 		const key = ageKeygen(tmp.path(), 'n22');
-		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n22', '--url', url(), '--age-recipient', key.recipient], { env: pgEnv, node: NODE22 });
+		const run = await runCli(
+			['backup', 'postgres', '--root', tmp.path(), '--set', 'n22', '--url', url(), '--age-recipient', key.recipient],
+			{ env: pgEnv, node: NODE22 },
+		);
 		expect(run.code).toBe(0);
 		expect(run.json.artifacts[0]).toMatchObject({ compression: 'zstd', file: expect.stringMatching(/\.sql\.zst\.age$/) });
 		const target = uniqueName('n22');
 		try {
-			const restore = await runCli(['restore', run.json.path, '--url', `postgres://${env.hostPostgres.user}@127.0.0.1:${env.hostPostgres.port}/${target}`, '--age-identity', key.identityFile], { env: pgEnv, node: NODE22 });
+			const restore = await runCli(
+				[
+					'restore',
+					run.json.path,
+					'--url',
+					`postgres://${env.hostPostgres.user}@127.0.0.1:${env.hostPostgres.port}/${target}`,
+					'--age-identity',
+					key.identityFile,
+				],
+				{ env: pgEnv, node: NODE22 },
+			);
 			expect(restore.code).toBe(0);
 			expect(await fingerprint(env.hostPostgres, target)).toEqual(await fingerprint(env.hostPostgres, scratch.db().name));
 		} finally {
@@ -76,7 +123,10 @@ describe('n8n-stack-backup backup postgres', () => {
 		[['backup', 'postgres', '--root', '/tmp/x', '--url', 'postgres://u@h/db'], /--set is required/],
 		[['backup', 'postgres', '--root', '/tmp/x', '--set', 's'], /give --url .* or --container/],
 		[['backup', 'postgres', '--bogus'], /Unknown option '--bogus'/],
-		[['backup', 'postgres', '--root', '/tmp/x', '--set', 's', '--url', 'postgres://u@h/db', '--format', 'tar'], /--format must be one of plain, custom/],
+		[
+			['backup', 'postgres', '--root', '/tmp/x', '--set', 's', '--url', 'postgres://u@h/db', '--format', 'tar'],
+			/--format must be one of plain, custom/,
+		],
 		[['backup', 'postgres', '--root', '/tmp/x', '--set', '../up', '--url', 'postgres://u@h/db'], /Invalid set name/],
 		[['backup', 'nothing'], /Unknown command/],
 	])('usage error %j: exit 2 with the reason', async (args, reason) => {
@@ -86,9 +136,18 @@ describe('n8n-stack-backup backup postgres', () => {
 	});
 
 	it('a failure: exit 1, the coded error as the JSON line, the hint on stderr, no password anywhere', async () => {
-		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'bad', '--url', url()], { env: { PGPASSWORD: 'Wr0ng-Secret' } });
+		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'bad', '--url', url()], {
+			env: { PGPASSWORD: 'Wr0ng-Secret' },
+		});
 		expect(run.code).toBe(1);
-		expect(run.json).toEqual({ error: { code: 'PG_AUTH_FAILED', message: expect.stringMatching(/password authentication failed/), hint: expect.any(String), details: {} } });
+		expect(run.json).toEqual({
+			error: {
+				code: 'PG_AUTH_FAILED',
+				message: expect.stringMatching(/password authentication failed/),
+				hint: expect.any(String),
+				details: {},
+			},
+		});
 		expect(run.stderr).toMatch(/Hint: Check the user/);
 		expect(run.stdout + run.stderr).not.toContain('Wr0ng-Secret');
 	});
@@ -98,7 +157,20 @@ describe('n8n-stack-backup backup postgres', () => {
 		chmodSync(root, 0o777);
 		try {
 			const run = await runCli(
-				['backup', 'postgres', '--root', root, '--set', 'x', '--container', 'postgres', '--database', 'postgres', '--docker-host', `unix://${env.dockerSocket}`],
+				[
+					'backup',
+					'postgres',
+					'--root',
+					root,
+					'--set',
+					'x',
+					'--container',
+					'postgres',
+					'--database',
+					'postgres',
+					'--docker-host',
+					`unix://${env.dockerSocket}`,
+				],
 				{ unprivileged: true, node: NODE20 },
 			);
 			expect(run.code).toBe(1);

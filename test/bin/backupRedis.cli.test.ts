@@ -18,9 +18,12 @@ describe('n8n-stack-backup backup redis', () => {
 
 	it('--url with the password from REDISCLI_AUTH: exit 0 and the documented JSON line, no password in output', async () => {
 		await seedRedis(env.hostRedis.port);
-		const run = await runCli(['backup', 'redis', '--root', tmp.path(), '--set', 'r', '--url', `redis://clibackup@127.0.0.1:${env.hostRedis.port}`], {
-			env: { REDISCLI_AUTH: SECRET },
-		});
+		const run = await runCli(
+			['backup', 'redis', '--root', tmp.path(), '--set', 'r', '--url', `redis://clibackup@127.0.0.1:${env.hostRedis.port}`],
+			{
+				env: { REDISCLI_AUTH: SECRET },
+			},
+		);
 		expect(run.code).toBe(0);
 		expect(run.json).toMatchObject({
 			set: 'r',
@@ -32,7 +35,20 @@ describe('n8n-stack-backup backup redis', () => {
 
 	it('--container with --port: BGSAVE in the container', async () => {
 		await seedRedis(env.containerRedis.port);
-		const run = await runCli(['backup', 'redis', '--root', tmp.path(), '--set', 'rc', '--container', 'redis', '--port', String(env.containerRedis.port), '--docker-host', `unix://${env.dockerSocket}`]);
+		const run = await runCli([
+			'backup',
+			'redis',
+			'--root',
+			tmp.path(),
+			'--set',
+			'rc',
+			'--container',
+			'redis',
+			'--port',
+			String(env.containerRedis.port),
+			'--docker-host',
+			`unix://${env.dockerSocket}`,
+		]);
 		expect(run.code).toBe(0);
 		expect(run.json.inventory.totalKeys).toBe(157);
 		expect(run.stderr).toMatch(/BGSAVE started/);
@@ -40,10 +56,15 @@ describe('n8n-stack-backup backup redis', () => {
 
 	it('usage errors exit 2; a refused login exits 1 with REDIS_AUTH_FAILED', async () => {
 		expect((await runCli(['backup', 'redis', '--root', tmp.path(), '--set', 'r'])).code).toBe(2);
-		expect((await runCli(['backup', 'redis', '--root', tmp.path(), '--set', 'r', '--url', 'redis://h:1', '--method', 'magic'])).code).toBe(2);
-		const run = await runCli(['backup', 'redis', '--root', tmp.path(), '--set', 'r', '--url', `redis://clibackup@127.0.0.1:${env.hostRedis.port}`], {
-			env: { REDISCLI_AUTH: 'wrong-one' },
-		});
+		expect((await runCli(['backup', 'redis', '--root', tmp.path(), '--set', 'r', '--url', 'redis://h:1', '--method', 'magic'])).code).toBe(
+			2,
+		);
+		const run = await runCli(
+			['backup', 'redis', '--root', tmp.path(), '--set', 'r', '--url', `redis://clibackup@127.0.0.1:${env.hostRedis.port}`],
+			{
+				env: { REDISCLI_AUTH: 'wrong-one' },
+			},
+		);
 		expect(run.code).toBe(1);
 		expect(run.json.error.code).toBe('REDIS_AUTH_FAILED');
 	});

@@ -18,7 +18,22 @@ describe('n8n-stack-backup backup volume / files', () => {
 
 	it('--volume: the archive comes back whole with GNU tar', async () => {
 		await seedVolume('stack_cli_vol', tree);
-		const run = await runCli(['backup', 'volume', '--root', tmp.path(), '--set', 'v', '--volume', 'stack_cli_vol', '--image', env.helperImage, '--docker-host', `unix://${env.dockerSocket}`, '--compression', 'gzip']);
+		const run = await runCli([
+			'backup',
+			'volume',
+			'--root',
+			tmp.path(),
+			'--set',
+			'v',
+			'--volume',
+			'stack_cli_vol',
+			'--image',
+			env.helperImage,
+			'--docker-host',
+			`unix://${env.dockerSocket}`,
+			'--compression',
+			'gzip',
+		]);
 		expect(run.code).toBe(0);
 		expect(run.json.artifacts[0]).toMatchObject({ file: 'volume-stack_cli_vol.tar.gz', format: 'tar' });
 		expect(extractWithGnuTar(run.json.path, run.json.artifacts[0]).tree).toEqual(describeTree(tree));
@@ -31,10 +46,16 @@ describe('n8n-stack-backup backup volume / files', () => {
 		writeFileSync(join(tree, 'locked.txt'), 'no');
 		chmodSync(join(tree, 'locked.txt'), 0o000);
 		try {
-			const failed = await runCli(['backup', 'volume', '--root', root, '--set', 'd', '--dir', tree], { unprivileged: true, node: process.execPath });
+			const failed = await runCli(['backup', 'volume', '--root', root, '--set', 'd', '--dir', tree], {
+				unprivileged: true,
+				node: process.execPath,
+			});
 			expect(failed.code).toBe(1);
 			expect(failed.json.error).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringContaining('locked.txt') });
-			const skipped = await runCli(['backup', 'volume', '--root', root, '--set', 'd', '--dir', tree, '--skip-unreadable'], { unprivileged: true, node: process.execPath });
+			const skipped = await runCli(['backup', 'volume', '--root', root, '--set', 'd', '--dir', tree, '--skip-unreadable'], {
+				unprivileged: true,
+				node: process.execPath,
+			});
 			expect(skipped.code).toBe(0);
 			expect(skipped.json.warnings.join(' ')).toMatch(/locked\.txt/);
 		} finally {
@@ -43,9 +64,23 @@ describe('n8n-stack-backup backup volume / files', () => {
 	});
 
 	it('files: --file and --optional; usage errors exit 2', async () => {
-		const run = await runCli(['backup', 'files', '--root', tmp.path(), '--set', 'cfg', '--file', join(tree, 'hello.txt'), '--optional', join(tree, 'missing.env')]);
+		const run = await runCli([
+			'backup',
+			'files',
+			'--root',
+			tmp.path(),
+			'--set',
+			'cfg',
+			'--file',
+			join(tree, 'hello.txt'),
+			'--optional',
+			join(tree, 'missing.env'),
+		]);
 		expect(run.code).toBe(0);
-		expect(run.json).toMatchObject({ artifacts: [{ file: 'hello.txt.zst' }], warnings: [expect.stringMatching(/missing\.env is missing/)] });
+		expect(run.json).toMatchObject({
+			artifacts: [{ file: 'hello.txt.zst' }],
+			warnings: [expect.stringMatching(/missing\.env is missing/)],
+		});
 		expect((await runCli(['backup', 'files', '--root', tmp.path(), '--set', 'cfg'])).code).toBe(2);
 		expect((await runCli(['backup', 'volume', '--root', tmp.path(), '--set', 'v', '--volume', 'a', '--dir', '/b'])).code).toBe(2);
 		const missing = await runCli(['backup', 'files', '--root', tmp.path(), '--set', 'cfg', '--file', join(tree, 'nope')]);

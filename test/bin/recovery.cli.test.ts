@@ -16,11 +16,14 @@ const server = `postgres://${pg.user}@127.0.0.1:${pg.port}`;
 describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 	const tmp = useTempDir();
 
-	it('disaster recovery: n8n\'s database is gone; restore last night\'s set and every workflow comes back', async () => {
+	it("disaster recovery: n8n's database is gone; restore last night's set and every workflow comes back", async () => {
 		const source = await createScratchDatabase(pg, { n8nFixture: true });
 		const name = source.name;
 		try {
-			const backup = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n8n-db', '--url', `${server}/${name}`, '--format', 'custom'], { env: pgEnv });
+			const backup = await runCli(
+				['backup', 'postgres', '--root', tmp.path(), '--set', 'n8n-db', '--url', `${server}/${name}`, '--format', 'custom'],
+				{ env: pgEnv },
+			);
 			expect(backup.code).toBe(0);
 			const before = await fingerprint(pg, name);
 
@@ -41,7 +44,10 @@ describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 			const restore = await runCli(['restore', join(tmp.path(), 'n8n-db'), '--url', `${server}/${name}`, '--jobs', '2'], { env: pgEnv });
 			expect(restore.code).toBe(0);
 			expect(restore.stdout).toMatch(/Matches the manifest\./);
-			expect(restore.json).toMatchObject({ set: backup.json.path, postgres: { database: name, replaced: false, comparison: { differences: [], workflowsChecked: 42 } } });
+			expect(restore.json).toMatchObject({
+				set: backup.json.path,
+				postgres: { database: name, replaced: false, comparison: { differences: [], workflowsChecked: 42 } },
+			});
 			expect(await fingerprint(pg, name)).toEqual(before);
 			expect(restore.stderr + restore.stdout).not.toContain(pg.password);
 
@@ -51,7 +57,10 @@ describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 
 			const replaced = await runCli(['restore', backup.json.path, '--url', `${server}/${name}`, '--replace', name], { env: pgEnv });
 			expect(replaced.code).toBe(0);
-			expect(replaced.json.postgres).toMatchObject({ replaced: true, safetyBackup: expect.stringContaining(join(tmp.path(), `pre-restore-${name}`)) });
+			expect(replaced.json.postgres).toMatchObject({
+				replaced: true,
+				safetyBackup: expect.stringContaining(join(tmp.path(), `pre-restore-${name}`)),
+			});
 		} finally {
 			await source.drop();
 		}
@@ -95,14 +104,23 @@ describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 		const missingTarget = await runCli(['restore', snap.json.path]);
 		expect(missingTarget.code).toBe(2);
 		expect(missingTarget.stderr).toMatch(/no target was given for redis[\s\S]*--redis-container/);
-		const redis = await runCli(['restore', snap.json.path, '--redis-container', env.containerRedis.container, '--redis-port', String(port), ...docker]);
+		const redis = await runCli([
+			'restore',
+			snap.json.path,
+			'--redis-container',
+			env.containerRedis.container,
+			'--redis-port',
+			String(port),
+			...docker,
+		]);
 		expect(redis.code).toBe(0);
 		expect(redis.json.redis).toMatchObject({ keys: { db0: 150, db2: 7 }, differences: [] });
 	});
 
 	it('prune: dry run lists every set with its reasons; the real run deletes what no rule keeps', async () => {
 		const dir = makeTree();
-		for (let i = 0; i < 3; i++) expect((await runCli(['backup', 'volume', '--root', tmp.path(), '--set', 'data', '--dir', dir])).code).toBe(0);
+		for (let i = 0; i < 3; i++)
+			expect((await runCli(['backup', 'volume', '--root', tmp.path(), '--set', 'data', '--dir', dir])).code).toBe(0);
 		const dry = await runCli(['prune', '--root', tmp.path(), '--set', 'data', '--keep-last', '1', '--dry-run']);
 		expect(dry.code).toBe(0);
 		expect(dry.stdout).toMatch(/^Dry run: data \(keep-last 1, UTC\)/m);
@@ -115,17 +133,23 @@ describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 		expect(empty.stderr).toMatch(/retention policy is empty/);
 	});
 
-	it('lists a set\'s workflows and extracts one as JSON for n8n', async () => {
+	it("lists a set's workflows and extracts one as JSON for n8n", async () => {
 		const source = await createScratchDatabase(pg, { n8nFixture: true });
 		try {
-			const backup = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n8n-db', '--url', `${server}/${source.name}`], { env: pgEnv });
+			const backup = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n8n-db', '--url', `${server}/${source.name}`], {
+				env: pgEnv,
+			});
 			const workflows = await runCli(['list', 'workflows', backup.json.path]);
 			expect(workflows.json).toHaveLength(42);
 			expect(workflows.stdout).toMatch(/^wf1AAAAAAAAAAAAA {2}active/m);
 			const extracted = await runCli(['extract', 'workflow', backup.json.path, '--id', 'wf1AAAAAAAAAAAAA']);
 			expect(extracted.code).toBe(0);
 			expect(extracted.json.workflow.name).toMatch(/^Nightly report \(restored \d{4}-\d{2}-\d{2}\)$/);
-			const stored = await withClient(pg, source.name, async (c) => (await c.query(`SELECT nodes FROM workflow_entity WHERE id = 'wf1AAAAAAAAAAAAA'`)).rows[0].nodes);
+			const stored = await withClient(
+				pg,
+				source.name,
+				async (c) => (await c.query(`SELECT nodes FROM workflow_entity WHERE id = 'wf1AAAAAAAAAAAAA'`)).rows[0].nodes,
+			);
 			expect(extracted.json.workflow.nodes).toEqual(stored);
 		} finally {
 			await source.drop();

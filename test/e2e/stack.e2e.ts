@@ -26,7 +26,12 @@ async function containerPg<T>(body: (c: Client) => Promise<T>): Promise<T> {
 	}
 }
 
-const runFolders = (root: string, set: string) => (existsSync(join(root, set)) ? readdirSync(join(root, set)).filter((n) => /^\d{4}-/.test(n)).sort() : []);
+const runFolders = (root: string, set: string) =>
+	existsSync(join(root, set))
+		? readdirSync(join(root, set))
+				.filter((n) => /^\d{4}-/.test(n))
+				.sort()
+		: [];
 
 async function waitUntil<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -39,7 +44,12 @@ async function waitUntil<T>(what: string, check: () => T | undefined | Promise<T
 }
 
 /** What the editor sends when a workflow is saved: the public API's workflow shape. */
-const editable = (w: Template) => ({ name: w.name, nodes: w.nodes, connections: w.connections, settings: { executionOrder: 'v1', errorWorkflow: w.settings.errorWorkflow } });
+const editable = (w: Template) => ({
+	name: w.name,
+	nodes: w.nodes,
+	connections: w.connections,
+	settings: { executionOrder: 'v1', errorWorkflow: w.settings.errorWorkflow },
+});
 
 describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack templates)', () => {
 	let n8n: N8nInstance;
@@ -49,29 +59,52 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	let apiWorkflowId = '';
 
 	beforeAll(async () => {
-		await containerPg((c) => c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).then(() => c.query(`CREATE DATABASE ${DATABASE}`)));
+		await containerPg((c) =>
+			c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).then(() => c.query(`CREATE DATABASE ${DATABASE}`)),
+		);
 		// The compose stack's n8n data volume, used by a (stopped) n8n container as in a real stack.
 		const docker = testDocker();
-		await docker.getContainer('n8n-e2e').remove({ force: true }).catch(() => undefined);
-		await docker.getVolume('n8n_data').remove({ force: true }).catch(() => undefined);
+		await docker
+			.getContainer('n8n-e2e')
+			.remove({ force: true })
+			.catch(() => undefined);
+		await docker
+			.getVolume('n8n_data')
+			.remove({ force: true })
+			.catch(() => undefined);
 		await docker.createVolume({ Name: 'n8n_data', Labels: { 'io.stack-backup-testenv': '1' } });
-		const n8nContainer = await docker.createContainer({ name: 'n8n-e2e', Image: env.helperImage, Cmd: ['true'], Labels: { 'io.stack-backup-testenv': '1' }, HostConfig: { Binds: ['n8n_data:/home/node/.n8n'], NetworkMode: 'none' } });
-		await n8nContainer.putArchive(
-			execFileSync('tar', ['-C', makeN8nFolder(), '-c', '.']),
-			{ path: '/home/node/.n8n' },
-		);
+		const n8nContainer = await docker.createContainer({
+			name: 'n8n-e2e',
+			Image: env.helperImage,
+			Cmd: ['true'],
+			Labels: { 'io.stack-backup-testenv': '1' },
+			HostConfig: { Binds: ['n8n_data:/home/node/.n8n'], NetworkMode: 'none' },
+		});
+		await n8nContainer.putArchive(execFileSync('tar', ['-C', makeN8nFolder(), '-c', '.']), { path: '/home/node/.n8n' });
 		await seedRedis(env.containerRedis.port);
 
-		n8n = new N8nInstance({ name: 'compose', port: 5691, postgres: { host: '127.0.0.1', port: pg.port, database: DATABASE, user: pg.user, password: pg.password } });
+		n8n = new N8nInstance({
+			name: 'compose',
+			port: 5691,
+			postgres: { host: '127.0.0.1', port: pg.port, database: DATABASE, user: pg.user, password: pg.password },
+		});
 		root = join(n8n.userFolder, '.n8n-files', 'backups');
 		mkdirSync(join(n8n.userFolder, '.n8n-files', 'stack'), { recursive: true });
-		writeFileSync(join(n8n.userFolder, '.n8n-files', 'stack', '.env'), 'N8N_ENCRYPTION_KEY=stack-backup-e2e-encryption-key-0001\nPOSTGRES_PASSWORD=secret\n');
+		writeFileSync(
+			join(n8n.userFolder, '.n8n-files', 'stack', '.env'),
+			'N8N_ENCRYPTION_KEY=stack-backup-e2e-encryption-key-0001\nPOSTGRES_PASSWORD=secret\n',
+		);
 		writeFileSync(join(n8n.userFolder, '.n8n-files', 'stack', 'docker-compose.yml'), 'services:\n  n8n:\n    image: n8nio/n8n\n');
 
 		const alertUrl = await alerts.start();
 		await n8n.importJson('credentials', [
 			...testCredentials(DATABASE),
-			{ id: 'sbBrokenDocker01', name: 'Broken Docker Engine', type: 'stackBackupDockerApi', data: { connection: 'socket', socketPath: '/tmp/stack-backup-e2e/no-such-docker.sock' } },
+			{
+				id: 'sbBrokenDocker01',
+				name: 'Broken Docker Engine',
+				type: 'stackBackupDockerApi',
+				data: { connection: 'socket', socketPath: '/tmp/stack-backup-e2e/no-such-docker.sock' },
+			},
 		]);
 		for (const file of templateFiles()) {
 			const template = loadTemplate(file);
@@ -92,7 +125,13 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		await n8n.start();
 		await n8n.signIn();
 		// A real credential and workflow, made through the public API, that the disaster recovery must bring back.
-		apiCredentialId = (await n8n.api('POST', '/credentials', { name: 'Made through the API', type: 'stackBackupPostgresApi', data: testCredentials(DATABASE)[0].data })).id;
+		apiCredentialId = (
+			await n8n.api('POST', '/credentials', {
+				name: 'Made through the API',
+				type: 'stackBackupPostgresApi',
+				data: testCredentials(DATABASE)[0].data,
+			})
+		).id;
 		apiWorkflowId = (
 			await n8n.api('POST', '/workflows', {
 				name: 'Made through the API',
@@ -106,7 +145,10 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	afterAll(async () => {
 		await n8n?.stop();
 		await alerts.stop();
-		await testDocker().getContainer('n8n-e2e').remove({ force: true }).catch(() => undefined);
+		await testDocker()
+			.getContainer('n8n-e2e')
+			.remove({ force: true })
+			.catch(() => undefined);
 	});
 
 	it('loads the package: every node type is served by n8n', async () => {
@@ -142,7 +184,11 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	});
 
 	it('the restore-one-workflow template creates the chosen workflow in n8n', async () => {
-		const { id: apiKeyCredential } = await n8n.api('POST', '/credentials', { name: 'This n8n (API key)', type: 'n8nApi', data: { apiKey: n8n.apiKey, baseUrl: `${n8n.url}/api/v1` } });
+		const { id: apiKeyCredential } = await n8n.api('POST', '/credentials', {
+			name: 'This n8n (API key)',
+			type: 'n8nApi',
+			data: { apiKey: n8n.apiKey, baseUrl: `${n8n.url}/api/v1` },
+		});
 		const template = loadTemplate('restore-one-workflow.json');
 		const choose = nodeNamed(template, 'Choose').parameters.assignments.assignments;
 		choose.find((a: { name: string }) => a.name === 'workflow').value = 'Made through the API';
@@ -167,7 +213,10 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		// It was the schedule: a finished execution in trigger mode (the other backup steps finish after the dump).
 		const triggered = await waitUntil(
 			'the scheduled execution to finish',
-			async () => (await n8n.api<{ data: Array<{ mode: string; status: string }> }>('GET', '/executions?workflowId=sbNightlyCompose')).data.find((e) => e.mode === 'trigger'),
+			async () =>
+				(await n8n.api<{ data: Array<{ mode: string; status: string }> }>('GET', '/executions?workflowId=sbNightlyCompose')).data.find(
+					(e) => e.mode === 'trigger',
+				),
 			120_000,
 		);
 		expect(triggered.status).toBe('success');
@@ -190,7 +239,12 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	it('the watchdog passes while sets are fresh, and alerts under n8n start once the newest set is made old', async () => {
 		expect((await n8n.cli(['execute', '--id=sbWatchdog000001'])).code).toBe(0);
 		const old = new Date(Date.now() - 3 * 24 * 3_600_000);
-		runFolders(root, 'n8n-redis').forEach((name, i) => renameSync(join(root, 'n8n-redis', name), join(root, 'n8n-redis', new Date(old.getTime() + i * 1000).toISOString().replace(/:/g, '-'))));
+		runFolders(root, 'n8n-redis').forEach((name, i) =>
+			renameSync(
+				join(root, 'n8n-redis', name),
+				join(root, 'n8n-redis', new Date(old.getTime() + i * 1000).toISOString().replace(/:/g, '-')),
+			),
+		);
 		const run = await n8n.cli(['execute', '--id=sbWatchdog000001']);
 		expect(run.code).not.toBe(0);
 		expect(run.stdout + run.stderr).toMatch(/NO_RECENT_BACKUP/);
@@ -206,19 +260,44 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		expect(alert.hint).toMatch(/published/);
 	});
 
-	it('disaster recovery: n8n\'s database is dropped, restored with the CLI, and n8n comes back with its workflows and working credentials', async () => {
+	it("disaster recovery: n8n's database is dropped, restored with the CLI, and n8n comes back with its workflows and working credentials", async () => {
 		await n8n.stop();
 		await containerPg((c) => c.query(`DROP DATABASE ${DATABASE} WITH (FORCE)`));
 		const restore = execFileSync(
 			process.execPath,
-			[CLI, 'restore', join(root, 'n8n-postgres'), '--container', 'postgres', '--database', DATABASE, '--user', pg.user, '--docker-host', `unix://${env.dockerSocket}`],
+			[
+				CLI,
+				'restore',
+				join(root, 'n8n-postgres'),
+				'--container',
+				'postgres',
+				'--database',
+				DATABASE,
+				'--user',
+				pg.user,
+				'--docker-host',
+				`unix://${env.dockerSocket}`,
+			],
 			{ encoding: 'utf8' },
 		);
-		expect(JSON.parse(restore.trim().split('\n').pop()!)).toMatchObject({ postgres: { database: DATABASE, comparison: { differences: [] } }, differences: [] });
+		expect(JSON.parse(restore.trim().split('\n').pop()!)).toMatchObject({
+			postgres: { database: DATABASE, comparison: { differences: [] } },
+			differences: [],
+		});
 		await n8n.start();
 		await n8n.signIn();
 		const workflows = (await n8n.api<{ data: Array<{ id: string }> }>('GET', '/workflows?limit=250')).data.map((w) => w.id);
-		expect(workflows).toEqual(expect.arrayContaining([apiWorkflowId, 'sbNightlyCompose', 'sbBackupAlert001', 'sbWeeklyDrill001', 'sbWatchdog000001', 'sbRestoreOneWf01', 'sbNightlySingle1']));
+		expect(workflows).toEqual(
+			expect.arrayContaining([
+				apiWorkflowId,
+				'sbNightlyCompose',
+				'sbBackupAlert001',
+				'sbWeeklyDrill001',
+				'sbWatchdog000001',
+				'sbRestoreOneWf01',
+				'sbNightlySingle1',
+			]),
+		);
 		// The credential decrypts (with the same N8N_ENCRYPTION_KEY) and works: n8n runs its test.
 		const tested = await n8n.api('POST', `/credentials/${apiCredentialId}/test`, {});
 		expect(tested).toMatchObject({ status: 'OK' });

@@ -44,28 +44,41 @@ describe('a full disk, two runs at once, and containers stopped for a backup tha
 		{ kind: 'postgres', args: () => ['backup', 'postgres', ...full, '--set', 'disk', '--url', pgUrl(db.name)], env: pgEnv },
 		{ kind: 'redis', args: () => ['backup', 'redis', ...full, '--set', 'disk', '--url', `redis://127.0.0.1:${env.hostRedis.port}`] },
 		{ kind: 'folder', args: () => ['backup', 'volume', ...full, '--set', 'disk', '--dir', tree] },
-		{ kind: 'files', args: () => ['backup', 'files', ...full, '--set', 'disk', '--file', join(tree, 'large-0.bin'), '--file', join(tree, 'large-1.bin')] },
+		{
+			kind: 'files',
+			args: () => ['backup', 'files', ...full, '--set', 'disk', '--file', join(tree, 'large-0.bin'), '--file', join(tree, 'large-1.bin')],
+		},
 	];
 
-	it.each(cases.map((c) => [c.kind, c] as const))('disk full during a %s backup: DISK_FULL (ENOSPC) with a hint, nothing left behind, earlier sets intact', async (_kind, c) => {
-		const earlierFile = join(work, 'earlier.env');
-		writeFileSync(earlierFile, 'N8N_HOST=example\n');
-		if (runFolders(small, 'disk').complete.length === 0) expect((await runCli(['backup', 'files', '--root', small, '--set', 'disk', '--min-free-mb', '0', '--file', earlierFile])).code).toBe(0);
-		const before = runFolders(small, 'disk').complete;
-		let outcome: Awaited<ReturnType<typeof runCli>> | undefined;
-		await injectFault(
-			`disk full during a ${c.kind} backup`,
-			async () => {
-				outcome = await runCli(c.args(), { env: c.env });
-			},
-			async () => {
-				expect(outcome!.code).toBe(1);
-				expect(outcome!.json.error).toMatchObject({ code: 'DISK_FULL', hint: expect.stringMatching(/Free some space/), details: { errno: 'ENOSPC' } });
-				expectNothingLeftBehind(small, 'disk', before);
-				await expectEverySetVerifies(small, 'disk');
-			},
-		);
-	});
+	it.each(cases.map((c) => [c.kind, c] as const))(
+		'disk full during a %s backup: DISK_FULL (ENOSPC) with a hint, nothing left behind, earlier sets intact',
+		async (_kind, c) => {
+			const earlierFile = join(work, 'earlier.env');
+			writeFileSync(earlierFile, 'N8N_HOST=example\n');
+			if (runFolders(small, 'disk').complete.length === 0)
+				expect(
+					(await runCli(['backup', 'files', '--root', small, '--set', 'disk', '--min-free-mb', '0', '--file', earlierFile])).code,
+				).toBe(0);
+			const before = runFolders(small, 'disk').complete;
+			let outcome: Awaited<ReturnType<typeof runCli>> | undefined;
+			await injectFault(
+				`disk full during a ${c.kind} backup`,
+				async () => {
+					outcome = await runCli(c.args(), { env: c.env });
+				},
+				async () => {
+					expect(outcome!.code).toBe(1);
+					expect(outcome!.json.error).toMatchObject({
+						code: 'DISK_FULL',
+						hint: expect.stringMatching(/Free some space/),
+						details: { errno: 'ENOSPC' },
+					});
+					expectNothingLeftBehind(small, 'disk', before);
+					await expectEverySetVerifies(small, 'disk');
+				},
+			);
+		},
+	);
 
 	it('stop-during-backup: when the archive fails on a full disk, the stopped containers run again afterwards', async () => {
 		const names = ['fault-stop-a', 'fault-stop-b'];
@@ -75,7 +88,18 @@ describe('a full disk, two runs at once, and containers stopped for a backup tha
 			await injectFault(
 				'archive fails on a full disk while two containers are stopped for it',
 				async () => {
-					outcome = await runCli(['backup', 'volume', ...full, '--set', 'stopped', '--dir', tree, ...names.flatMap((n) => ['--stop-container', n]), '--docker-host', `unix://${env.dockerSocket}`]);
+					outcome = await runCli([
+						'backup',
+						'volume',
+						...full,
+						'--set',
+						'stopped',
+						'--dir',
+						tree,
+						...names.flatMap((n) => ['--stop-container', n]),
+						'--docker-host',
+						`unix://${env.dockerSocket}`,
+					]);
 				},
 				async () => {
 					expect(outcome!.code).toBe(1);
@@ -102,9 +126,13 @@ describe('a full disk, two runs at once, and containers stopped for a backup tha
 					await blocker.query('BEGIN');
 					await blocker.query('LOCK TABLE bulk IN ACCESS EXCLUSIVE MODE');
 					const first = spawnCli(args, { env: pgEnv });
-					await until('the first run taking the lock', () => {
-						if (!existsSync(join(root, 'twice', '.lock'))) throw new Error('no lock yet');
-					}, 30_000);
+					await until(
+						'the first run taking the lock',
+						() => {
+							if (!existsSync(join(root, 'twice', '.lock'))) throw new Error('no lock yet');
+						},
+						30_000,
+					);
 					const second = await runCli(args, { env: pgEnv });
 					await blocker.query('COMMIT');
 					return [await first.done, second];

@@ -1,4 +1,15 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	truncateSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { validateCronExpression } from 'cron';
@@ -34,18 +45,44 @@ describe('hostile and bad input: refused, with nothing written outside and nothi
 		const hostile: Array<[string, RawEntry[], RegExp]> = [
 			['a ../ path', [{ path: 'a/../../escaped.txt', type: 'File', body: 'x' }], /climbs out/],
 			['an absolute path', [{ path: '<work>/escaped-abs.txt', type: 'File', body: 'x' }], /absolute path/],
-			['a symlink pointing out (absolute)', [{ path: 'etc', type: 'SymbolicLink', linkpath: '/etc' }, { path: 'etc/cron.d/evil', type: 'File', body: 'x' }], /symlink/],
-			['a symlink pointing out (relative)', [{ path: 'up', type: 'SymbolicLink', linkpath: '../..' }, { path: 'up/escaped-rel.txt', type: 'File', body: 'x' }], /symlink/],
+			[
+				'a symlink pointing out (absolute)',
+				[
+					{ path: 'etc', type: 'SymbolicLink', linkpath: '/etc' },
+					{ path: 'etc/cron.d/evil', type: 'File', body: 'x' },
+				],
+				/symlink/,
+			],
+			[
+				'a symlink pointing out (relative)',
+				[
+					{ path: 'up', type: 'SymbolicLink', linkpath: '../..' },
+					{ path: 'up/escaped-rel.txt', type: 'File', body: 'x' },
+				],
+				/symlink/,
+			],
 			['a hardlink pointing out (absolute)', [{ path: 'passwd', type: 'Link', linkpath: '/etc/passwd' }], /hardlink/],
 			['a hardlink pointing out (relative)', [{ path: 'outside', type: 'Link', linkpath: '../outside.txt' }], /hardlink/],
-			['a write through its own symlink', [{ path: 'inside', type: 'SymbolicLink', linkpath: 'ok.txt' }, { path: 'inside/x', type: 'File', body: 'x' }], /symlink/],
+			[
+				'a write through its own symlink',
+				[
+					{ path: 'inside', type: 'SymbolicLink', linkpath: 'ok.txt' },
+					{ path: 'inside/x', type: 'File', body: 'x' },
+				],
+				/symlink/,
+			],
 			['a device file', [{ path: 'null', type: 'CharacterDevice' }], /CharacterDevice/],
 		];
 
 		it.each(hostile)('a tar with %s: refused, 0 files written outside the target', async (what, entries, reason) => {
 			const withWork = entries.map((e) => ({ ...e, path: e.path.replace('<work>', work) }));
 			const set = writeSyntheticSet(join(work, 'root'), 'hostile', new Date('2026-01-01T02:00:00Z'), {
-				artifact: { file: 'volume-x.tar', kind: 'volume', format: 'tar', content: rawTar([{ path: 'ok.txt', type: 'File', body: 'fine' }, ...withWork]) },
+				artifact: {
+					file: 'volume-x.tar',
+					kind: 'volume',
+					format: 'tar',
+					content: rawTar([{ path: 'ok.txt', type: 'File', body: 'fine' }, ...withWork]),
+				},
 			});
 			writeFileSync(join(work, 'outside.txt'), 'a file beside the target\n');
 			const target = join(work, 'target');
@@ -53,7 +90,11 @@ describe('hostile and bad input: refused, with nothing written outside and nothi
 			await tryBadInput(`tar with ${what}`, async () => {
 				const run = await runCli(['restore', set, '--dir', target]);
 				expect(run.code).toBe(1);
-				expect(run.json.error).toMatchObject({ code: 'UNSAFE_ARCHIVE_ENTRY', message: expect.stringMatching(reason), hint: expect.stringMatching(/Nothing was extracted/) });
+				expect(run.json.error).toMatchObject({
+					code: 'UNSAFE_ARCHIVE_ENTRY',
+					message: expect.stringMatching(reason),
+					hint: expect.stringMatching(/Nothing was extracted/),
+				});
 				const writtenOutside = inventory(work, [target]).filter((p) => !before.includes(p));
 				recordDataLost(`files written outside the target by a tar with ${what}`, writtenOutside.length);
 				expect(writtenOutside).toEqual([]);
@@ -84,11 +125,36 @@ describe('hostile and bad input: refused, with nothing written outside and nothi
 		};
 
 		const damages: Array<[string, (set: string) => void, string, RegExp]> = [
-			['a manifest whose artifact points outside its folder (../)', (s) => editManifest(s, (m) => (m.artifacts[0].file = '../../outside.env')), 'MANIFEST_INVALID', /not a plain file name/],
-			['a manifest whose artifact is an absolute path', (s) => editManifest(s, (m) => (m.artifacts[0].file = '/etc/passwd')), 'MANIFEST_INVALID', /not a plain file name/],
-			['a malformed manifest', (s) => writeFileSync(manifestOf(s), '{"format": "n8n-stack-backup/manifest", oops'), 'MANIFEST_INVALID', /not valid JSON/],
-			['a truncated manifest', (s) => truncateSync(manifestOf(s), Math.floor(readFileSync(manifestOf(s)).length / 2)), 'MANIFEST_INVALID', /not valid JSON/],
-			['a manifest with a newer format version', (s) => editManifest(s, (m) => (m.formatVersion = 99)), 'MANIFEST_INVALID', /format version 99/],
+			[
+				'a manifest whose artifact points outside its folder (../)',
+				(s) => editManifest(s, (m) => (m.artifacts[0].file = '../../outside.env')),
+				'MANIFEST_INVALID',
+				/not a plain file name/,
+			],
+			[
+				'a manifest whose artifact is an absolute path',
+				(s) => editManifest(s, (m) => (m.artifacts[0].file = '/etc/passwd')),
+				'MANIFEST_INVALID',
+				/not a plain file name/,
+			],
+			[
+				'a malformed manifest',
+				(s) => writeFileSync(manifestOf(s), '{"format": "n8n-stack-backup/manifest", oops'),
+				'MANIFEST_INVALID',
+				/not valid JSON/,
+			],
+			[
+				'a truncated manifest',
+				(s) => truncateSync(manifestOf(s), Math.floor(readFileSync(manifestOf(s)).length / 2)),
+				'MANIFEST_INVALID',
+				/not valid JSON/,
+			],
+			[
+				'a manifest with a newer format version',
+				(s) => editManifest(s, (m) => (m.formatVersion = 99)),
+				'MANIFEST_INVALID',
+				/format version 99/,
+			],
 			// Every row has all four entries: jest.each takes a shorter row's missing argument for `done`.
 			['an artifact with one flipped byte', (s) => flipByte(artifactOf(s)), 'CHECKSUM_MISMATCH', /sha256/],
 			['a truncated artifact', (s) => truncateSync(artifactOf(s), 10), 'CHECKSUM_MISMATCH', /size 10/],
@@ -109,11 +175,42 @@ describe('hostile and bad input: refused, with nothing written outside and nothi
 			['set name "../../etc"', ['backup', 'files', '--set', '../../etc', '--file', '/etc/hostname']],
 			['set name with "/"', ['backup', 'files', '--set', 'a/b', '--file', '/etc/hostname']],
 			['set name ".hidden"', ['backup', 'files', '--set', '.hidden', '--file', '/etc/hostname']],
-			['container name with a shell metacharacter', ['backup', 'postgres', '--set', 'pg', '--container', 'pg;rm -rf /', '--database', 'n8n', '--docker-host', 'unix:///nonexistent.sock']],
-			['container name with a path', ['backup', 'redis', '--set', 'r', '--container', '../../redis', '--docker-host', 'unix:///nonexistent.sock']],
+			[
+				'container name with a shell metacharacter',
+				[
+					'backup',
+					'postgres',
+					'--set',
+					'pg',
+					'--container',
+					'pg;rm -rf /',
+					'--database',
+					'n8n',
+					'--docker-host',
+					'unix:///nonexistent.sock',
+				],
+			],
+			[
+				'container name with a path',
+				['backup', 'redis', '--set', 'r', '--container', '../../redis', '--docker-host', 'unix:///nonexistent.sock'],
+			],
 			['volume name with ".."', ['backup', 'volume', '--set', 'v', '--volume', '../../etc', '--docker-host', 'unix:///nonexistent.sock']],
 			['volume name with a space', ['backup', 'volume', '--set', 'v', '--volume', 'n8n data', '--docker-host', 'unix:///nonexistent.sock']],
-			['container to stop with a newline', ['backup', 'volume', '--set', 'v', '--dir', '/etc/hostname', '--stop-container', 'n8n\nrm', '--docker-host', 'unix:///nonexistent.sock']],
+			[
+				'container to stop with a newline',
+				[
+					'backup',
+					'volume',
+					'--set',
+					'v',
+					'--dir',
+					'/etc/hostname',
+					'--stop-container',
+					'n8n\nrm',
+					'--docker-host',
+					'unix:///nonexistent.sock',
+				],
+			],
 		];
 		it.each(cases)('%s', async (what, args) => {
 			await tryBadInput(what, async () => {
@@ -126,7 +223,9 @@ describe('hostile and bad input: refused, with nothing written outside and nothi
 
 		it('a set name with NUL (it cannot travel in argv, so through the core)', async () => {
 			await tryBadInput('set name with NUL', async () => {
-				await expect(backupFiles({ root: root(), setName: 'x\0y', files: ['/etc/hostname'], compression: 'none' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+				await expect(backupFiles({ root: root(), setName: 'x\0y', files: ['/etc/hostname'], compression: 'none' })).rejects.toMatchObject({
+					code: 'INVALID_INPUT',
+				});
 				expect(existsSync(root())).toBe(false);
 			});
 		});
@@ -142,18 +241,28 @@ describe('hostile and bad input: refused, with nothing written outside and nothi
 			writeFileSync(join(real, 'nightly', 'notes.txt'), 'mine\n');
 			mkdirSync(join(real, 'nightly', 'photos'));
 			writeFileSync(join(real, 'nightly', 'photos', 'cat.jpg'), 'jpeg');
-			symlinkSync(join(elsewhere, 'nightly', readdirSync(join(elsewhere, 'nightly'))[0]), join(real, 'nightly', '2025-01-01T02-00-00.000Z'));
+			symlinkSync(
+				join(elsewhere, 'nightly', readdirSync(join(elsewhere, 'nightly'))[0]),
+				join(real, 'nightly', '2025-01-01T02-00-00.000Z'),
+			);
 			writeFileSync(join(real, 'README'), 'a file in the root\n');
 			// The root given to prune is a symlink into the real root.
 			const linkedRoot = join(work, 'root-link');
 			symlinkSync(real, linkedRoot);
-			const foreignBefore = [...inventory(elsewhere).map((p) => join(elsewhere, p)), join(real, 'nightly', 'notes.txt'), join(real, 'nightly', 'photos', 'cat.jpg'), join(real, 'README')];
+			const foreignBefore = [
+				...inventory(elsewhere).map((p) => join(elsewhere, p)),
+				join(real, 'nightly', 'notes.txt'),
+				join(real, 'nightly', 'photos', 'cat.jpg'),
+				join(real, 'README'),
+			];
 
 			await tryBadInput('prune over symlinked sets, foreign files and a symlinked root', async () => {
 				const run = await runCli(['prune', '--root', linkedRoot, '--set', 'nightly', '--keep-last', '3', '--json']);
 				expect(run.code).toBe(0);
 				expect(run.json.kept).toBe(3);
-				expect(run.json.ignored.map((i: { name: string }) => i.name).sort()).toEqual(['2025-01-01T02-00-00.000Z', 'notes.txt', 'photos'].sort());
+				expect(run.json.ignored.map((i: { name: string }) => i.name).sort()).toEqual(
+					['2025-01-01T02-00-00.000Z', 'notes.txt', 'photos'].sort(),
+				);
 				const lost = foreignBefore.filter((p) => !existsSync(p));
 				recordDataLost('foreign files deleted by prune', lost.length);
 				expect(lost).toEqual([]);
@@ -198,12 +307,15 @@ describe('hostile and bad input: refused, with nothing written outside and nothi
 
 		it("every cron expression in the templates' notes and the README is one n8n's scheduler accepts; a wrong one is caught", async () => {
 			const docs = [
-				...readdirSync(join(__dirname, '..', '..', 'workflows')).map((f) => readFileSync(join(__dirname, '..', '..', 'workflows', f), 'utf8')),
+				...readdirSync(join(__dirname, '..', '..', 'workflows')).map((f) =>
+					readFileSync(join(__dirname, '..', '..', 'workflows', f), 'utf8'),
+				),
 				readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8'),
 			].join('\n');
 			const examples = [...docs.matchAll(/`((?:[\d*/,-]+ ){4}[\d*/,A-Za-z-]+)`/g)].map((m) => m[1]);
 			expect(examples.length).toBeGreaterThanOrEqual(3);
-			for (const expression of examples) expect({ expression, ...validateCronExpression(expression) }).toMatchObject({ expression, valid: true });
+			for (const expression of examples)
+				expect({ expression, ...validateCronExpression(expression) }).toMatchObject({ expression, valid: true });
 			await tryBadInput('an invalid cron expression', async () => {
 				expect(validateCronExpression('0 25 * * *').valid).toBe(false);
 			});

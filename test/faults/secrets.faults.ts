@@ -12,7 +12,8 @@ import { tryBadInput } from './support/ledger';
 
 const env = testEnv();
 const SECRET = 'Kn0wn-S3cret-for-the-fault-suite';
-const hostUrl = (db: string, password = '') => `postgres://${env.hostPostgres.user}${password ? `:${password}` : ''}@127.0.0.1:${env.hostPostgres.port}/${db}`;
+const hostUrl = (db: string, password = '') =>
+	`postgres://${env.hostPostgres.user}${password ? `:${password}` : ''}@127.0.0.1:${env.hostPostgres.port}/${db}`;
 
 /** Command lines of every process running `program` (the container's processes are visible from here too). */
 function commandLines(program: string): string[] {
@@ -46,7 +47,8 @@ describe('secrets: never in argv, output, errors, manifests or files', () => {
 		db = await bulkyDatabase(env.hostPostgres, 24);
 	});
 	afterAll(async () => {
-		for (const name of restored) await withClient(env.hostPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+		for (const name of restored)
+			await withClient(env.hostPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 		await db.drop();
 		rmSync(work, { recursive: true, force: true });
 	});
@@ -64,7 +66,10 @@ describe('secrets: never in argv, output, errors, manifests or files', () => {
 			const target = uniqueName('argv');
 			if (args[0] === 'restore') restored.push(target);
 			await tryBadInput(`password in the argv of ${program} (${format})`, async () => {
-				const run = spawnCli(args.map((a) => a.replace('<new>', target)), { env: pgEnv });
+				const run = spawnCli(
+					args.map((a) => a.replace('<new>', target)),
+					{ env: pgEnv },
+				);
 				const seen = new Set<string>();
 				let finished = false;
 				void run.done.then(() => (finished = true));
@@ -84,20 +89,73 @@ describe('secrets: never in argv, output, errors, manifests or files', () => {
 		const root = join(work, 'failures');
 		const docker = `unix://${env.dockerSocket}`;
 		const paths: Array<[string, string[], NodeJS.ProcessEnv]> = [
-			['wrong Postgres password (PGPASSWORD)', ['backup', 'postgres', '--root', root, '--set', 'p1', '--url', hostUrl(db.name)], { PGPASSWORD: SECRET }],
-			['wrong Postgres password (in the URL)', ['backup', 'postgres', '--root', root, '--set', 'p2', '--url', hostUrl(db.name, SECRET)], {}],
+			[
+				'wrong Postgres password (PGPASSWORD)',
+				['backup', 'postgres', '--root', root, '--set', 'p1', '--url', hostUrl(db.name)],
+				{ PGPASSWORD: SECRET },
+			],
+			[
+				'wrong Postgres password (in the URL)',
+				['backup', 'postgres', '--root', root, '--set', 'p2', '--url', hostUrl(db.name, SECRET)],
+				{},
+			],
 			['Postgres unreachable', ['backup', 'postgres', '--root', root, '--set', 'p3', '--url', `postgres://u:${SECRET}@127.0.0.1:1/db`], {}],
-			['database missing', ['backup', 'postgres', '--root', root, '--set', 'p4', '--url', hostUrl('no_such_db')], { PGPASSWORD: env.hostPostgres.password, SECRET_NEIGHBOUR: SECRET }],
-			['container missing', ['backup', 'postgres', '--root', root, '--set', 'p5', '--container', 'no-such-pg', '--database', 'n8n', '--docker-host', docker], { PGPASSWORD: SECRET }],
-			['Docker socket missing', ['backup', 'postgres', '--root', root, '--set', 'p6', '--container', 'postgres', '--database', 'n8n', '--docker-host', 'unix:///nonexistent.sock'], { PGPASSWORD: SECRET }],
+			[
+				'database missing',
+				['backup', 'postgres', '--root', root, '--set', 'p4', '--url', hostUrl('no_such_db')],
+				{ PGPASSWORD: env.hostPostgres.password, SECRET_NEIGHBOUR: SECRET },
+			],
+			[
+				'container missing',
+				['backup', 'postgres', '--root', root, '--set', 'p5', '--container', 'no-such-pg', '--database', 'n8n', '--docker-host', docker],
+				{ PGPASSWORD: SECRET },
+			],
+			[
+				'Docker socket missing',
+				[
+					'backup',
+					'postgres',
+					'--root',
+					root,
+					'--set',
+					'p6',
+					'--container',
+					'postgres',
+					'--database',
+					'n8n',
+					'--docker-host',
+					'unix:///nonexistent.sock',
+				],
+				{ PGPASSWORD: SECRET },
+			],
 			// An unknown user: the default user of a Redis without a password accepts any password.
-			['wrong Redis user and password (URL)', ['backup', 'redis', '--root', root, '--set', 'r1', '--url', `redis://nobody:${SECRET}@127.0.0.1:${env.hostRedis.port}`], {}],
-			['wrong Redis password (REDISCLI_AUTH)', ['backup', 'redis', '--root', root, '--set', 'r2', '--url', `redis://127.0.0.1:${env.hostRedis.port}`], { REDISCLI_AUTH: SECRET }],
+			[
+				'wrong Redis user and password (URL)',
+				['backup', 'redis', '--root', root, '--set', 'r1', '--url', `redis://nobody:${SECRET}@127.0.0.1:${env.hostRedis.port}`],
+				{},
+			],
+			[
+				'wrong Redis password (REDISCLI_AUTH)',
+				['backup', 'redis', '--root', root, '--set', 'r2', '--url', `redis://127.0.0.1:${env.hostRedis.port}`],
+				{ REDISCLI_AUTH: SECRET },
+			],
 			['Redis unreachable', ['backup', 'redis', '--root', root, '--set', 'r3', '--url', `redis://:${SECRET}@127.0.0.1:1`], {}],
 			['restore into an unreachable server', ['restore', join(work, 'argv', 'plain'), '--url', `postgres://u:${SECRET}@127.0.0.1:1/x`], {}],
-			['restore with a wrong password', ['restore', join(work, 'argv', 'plain'), '--url', hostUrl(uniqueName('never'))], { PGPASSWORD: SECRET }],
-			['drill against a wrong password', ['verify', join(work, 'argv', 'custom'), '--drill', '--url', hostUrl('postgres')], { PGPASSWORD: SECRET }],
-			['extract from an unreachable pg_restore target', ['extract', 'workflow', join(work, 'argv', 'custom'), '--id', 'x', '--url', `postgres://u:${SECRET}@127.0.0.1:1/x`], {}],
+			[
+				'restore with a wrong password',
+				['restore', join(work, 'argv', 'plain'), '--url', hostUrl(uniqueName('never'))],
+				{ PGPASSWORD: SECRET },
+			],
+			[
+				'drill against a wrong password',
+				['verify', join(work, 'argv', 'custom'), '--drill', '--url', hostUrl('postgres')],
+				{ PGPASSWORD: SECRET },
+			],
+			[
+				'extract from an unreachable pg_restore target',
+				['extract', 'workflow', join(work, 'argv', 'custom'), '--id', 'x', '--url', `postgres://u:${SECRET}@127.0.0.1:1/x`],
+				{},
+			],
 		];
 		for (const [what, args, extraEnv] of paths) {
 			await tryBadInput(`secret through the failure path: ${what}`, async () => {
@@ -113,7 +171,16 @@ describe('secrets: never in argv, output, errors, manifests or files', () => {
 		const root = join(work, 'success');
 		await tryBadInput('secret in the URL of a successful Redis backup', async () => {
 			// The default user of this Redis has no password and accepts any: the run succeeds.
-			const run = await runCli(['backup', 'redis', '--root', root, '--set', 'r', '--url', `redis://default:${SECRET}@127.0.0.1:${env.hostRedis.port}`]);
+			const run = await runCli([
+				'backup',
+				'redis',
+				'--root',
+				root,
+				'--set',
+				'r',
+				'--url',
+				`redis://default:${SECRET}@127.0.0.1:${env.hostRedis.port}`,
+			]);
 			expect(run.code).toBe(0);
 			expect(`${run.stdout}\n${run.stderr}`).not.toContain(SECRET);
 			expect(filesText(root)).not.toContain(SECRET);
@@ -123,8 +190,25 @@ describe('secrets: never in argv, output, errors, manifests or files', () => {
 	it("the n8n node's error (message, description, stack, serialised) does not carry the password", async () => {
 		await tryBadInput('secret through the n8n node error', async () => {
 			const error = await runNode(new PostgresDump(), {
-				parameters: { method: 'local', format: 'plain', compression: 'zstd', backupRoot: join(work, 'node'), setName: 'n', n8nSkipExecutions: false, options: {} },
-				credentials: { stackBackupPostgresApi: { host: '127.0.0.1', port: env.hostPostgres.port, database: db.name, user: env.hostPostgres.user, password: SECRET, ssl: 'disable' } },
+				parameters: {
+					method: 'local',
+					format: 'plain',
+					compression: 'zstd',
+					backupRoot: join(work, 'node'),
+					setName: 'n',
+					n8nSkipExecutions: false,
+					options: {},
+				},
+				credentials: {
+					stackBackupPostgresApi: {
+						host: '127.0.0.1',
+						port: env.hostPostgres.port,
+						database: db.name,
+						user: env.hostPostgres.user,
+						password: SECRET,
+						ssl: 'disable',
+					},
+				},
 			}).catch((e: unknown) => e);
 			expect(error).toBeInstanceOf(NodeOperationError);
 			const e = error as NodeOperationError;

@@ -20,7 +20,8 @@ const env = testEnv();
 const docker = `unix://${env.dockerSocket}`;
 const MIB = 1024 * 1024;
 
-const postgresAnswers = () => until('the Postgres container answering', () => withClient(env.containerPostgres, 'postgres', (c) => c.query('SELECT 1')));
+const postgresAnswers = () =>
+	until('the Postgres container answering', () => withClient(env.containerPostgres, 'postgres', (c) => c.query('SELECT 1')));
 const redisAnswers = () => until('the Redis container answering', () => withRedis(env.containerRedis.port, (r) => r.ping()));
 
 describe('a server or the Docker Engine stops or dies in the middle of a backup', () => {
@@ -34,11 +35,31 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 			db = await bulkyDatabase(env.containerPostgres, 120);
 		});
 		afterAll(async () => {
-			await testDocker().getContainer(env.containerPostgres.container).start().catch(() => undefined);
+			await testDocker()
+				.getContainer(env.containerPostgres.container)
+				.start()
+				.catch(() => undefined);
 			await postgresAnswers();
 			await db.drop();
 		});
-		const args = (set: string) => ['backup', 'postgres', '--root', root, '--set', set, '--container', env.containerPostgres.container, '--database', db.name, '--user', env.containerPostgres.user, '--compression', 'none', '--docker-host', docker];
+		const args = (set: string) => [
+			'backup',
+			'postgres',
+			'--root',
+			root,
+			'--set',
+			set,
+			'--container',
+			env.containerPostgres.container,
+			'--database',
+			db.name,
+			'--user',
+			env.containerPostgres.user,
+			'--compression',
+			'none',
+			'--docker-host',
+			docker,
+		];
 		const pgEnv = { PGPASSWORD: env.containerPostgres.password };
 
 		it('the CLI fails with a clear error, leaves nothing visible, and earlier sets still verify', async () => {
@@ -55,7 +76,10 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 				},
 				async () => {
 					expect(outcome!.code).toBe(1);
-					expect(outcome!.json.error).toMatchObject({ code: expect.stringMatching(/^(PG_DUMP_FAILED|DOCKER_EXEC_FAILED|CONTAINER_NOT_RUNNING|PG_UNREACHABLE)$/), hint: expect.any(String) });
+					expect(outcome!.json.error).toMatchObject({
+						code: expect.stringMatching(/^(PG_DUMP_FAILED|DOCKER_EXEC_FAILED|CONTAINER_NOT_RUNNING|PG_UNREACHABLE)$/),
+						hint: expect.any(String),
+					});
 					expect(outcome!.stderr).not.toContain(env.containerPostgres.password);
 					expectNothingLeftBehind(root, 'pg-stop', before);
 					await testDocker().getContainer(env.containerPostgres.container).start();
@@ -69,9 +93,25 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 		it('the Postgres Dump node fails (so the error workflow fires), and with continueOnFail gives an error item', async () => {
 			const node = new PostgresDump();
 			const options = (continueOnFail: boolean) => ({
-				parameters: { method: 'docker', containerName: env.containerPostgres.container, format: 'plain', compression: 'none', backupRoot: root, setName: 'pg-stop-node', n8nSkipExecutions: false, options: {} },
+				parameters: {
+					method: 'docker',
+					containerName: env.containerPostgres.container,
+					format: 'plain',
+					compression: 'none',
+					backupRoot: root,
+					setName: 'pg-stop-node',
+					n8nSkipExecutions: false,
+					options: {},
+				},
 				credentials: {
-					stackBackupPostgresApi: { host: '127.0.0.1', port: env.containerPostgres.port, database: db.name, user: env.containerPostgres.user, password: env.containerPostgres.password, ssl: 'disable' },
+					stackBackupPostgresApi: {
+						host: '127.0.0.1',
+						port: env.containerPostgres.port,
+						database: db.name,
+						user: env.containerPostgres.user,
+						password: env.containerPostgres.password,
+						ssl: 'disable',
+					},
 					stackBackupDockerApi: { connection: 'socket', socketPath: env.dockerSocket },
 				},
 				continueOnFail,
@@ -110,7 +150,10 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 			cleanup = await bulkyRedis(env.containerRedis.port, 40);
 		});
 		afterAll(async () => {
-			await testDocker().getContainer(env.containerRedis.container).start().catch(() => undefined);
+			await testDocker()
+				.getContainer(env.containerRedis.container)
+				.start()
+				.catch(() => undefined);
 			await redisAnswers();
 			await cleanup();
 		});
@@ -133,7 +176,11 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 				},
 				async () => {
 					expect(outcome!.code).toBe(1);
-					expect(outcome!.json.error).toMatchObject({ code: 'RDB_INVALID', message: expect.stringMatching(/closed before the whole snapshot arrived/), hint: expect.any(String) });
+					expect(outcome!.json.error).toMatchObject({
+						code: 'RDB_INVALID',
+						message: expect.stringMatching(/closed before the whole snapshot arrived/),
+						hint: expect.any(String),
+					});
 					expectNothingLeftBehind(root, 'redis-stop', before);
 					await testDocker().getContainer(env.containerRedis.container).start();
 					await redisAnswers();
@@ -155,7 +202,22 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 		});
 
 		it('the CLI fails with a clear error and leaves nothing visible; after the Engine is back, the next run succeeds and sweeps the orphaned helper', async () => {
-			const args = ['backup', 'volume', '--root', root, '--set', 'engine-stop', '--volume', 'stack_fault_engine', '--image', env.helperImage, '--compression', 'gzip', '--docker-host', docker];
+			const args = [
+				'backup',
+				'volume',
+				'--root',
+				root,
+				'--set',
+				'engine-stop',
+				'--volume',
+				'stack_fault_engine',
+				'--image',
+				env.helperImage,
+				'--compression',
+				'gzip',
+				'--docker-host',
+				docker,
+			];
 			expect((await runCli(args)).code).toBe(0);
 			const before = runFolders(root, 'engine-stop').complete;
 			let outcome: Awaited<ReturnType<typeof spawnCli>['done']> | undefined;
@@ -171,7 +233,10 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 				},
 				async () => {
 					expect(outcome!.code).toBe(1);
-					expect(outcome!.json.error).toMatchObject({ code: expect.stringMatching(/^(DOCKER_UNREACHABLE|DOCKER_EXEC_FAILED|VOLUME_NOT_FOUND)$/), hint: expect.any(String) });
+					expect(outcome!.json.error).toMatchObject({
+						code: expect.stringMatching(/^(DOCKER_UNREACHABLE|DOCKER_EXEC_FAILED|VOLUME_NOT_FOUND)$/),
+						hint: expect.any(String),
+					});
 					expectNothingLeftBehind(root, 'engine-stop', before);
 					execFileSync('bash', [join(__dirname, '..', '..', 'scripts', 'testenv.sh'), 'start'], { stdio: 'ignore' });
 					await expectEverySetVerifies(root, 'engine-stop');

@@ -22,9 +22,18 @@ describe("Backup Report node in n8n-core's execute context", () => {
 			items: [{ json: {} }, { json: {} }, { json: {} }],
 		});
 		expect(out).toHaveLength(1);
-		expect(out[0].json).toMatchObject({ sets: [{ set: 'n8n-postgres', path: newest, ageHours: 2 }, { set: 'n8n-data', ageHours: 3 }], stale: [] });
+		expect(out[0].json).toMatchObject({
+			sets: [
+				{ set: 'n8n-postgres', path: newest, ageHours: 2 },
+				{ set: 'n8n-data', ageHours: 3 },
+			],
+			stale: [],
+		});
 		const file = join(tmp.path(), 'backup_report.json');
-		expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ sets: [{ set: 'n8n-postgres' }, { set: 'n8n-data' }], totalBytes: expect.any(Number) });
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+			sets: [{ set: 'n8n-postgres' }, { set: 'n8n-data' }],
+			totalBytes: expect.any(Number),
+		});
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 	});
 
@@ -36,7 +45,9 @@ describe("Backup Report node in n8n-core's execute context", () => {
 			credentials: {},
 		}).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/No complete backup newer than 26 h: n8n-postgres \(newest 27 h old\), n8n-redis \(no complete set at all\) \[NO_RECENT_BACKUP\]/);
+		expect(error.message).toMatch(
+			/No complete backup newer than 26 h: n8n-postgres \(newest 27 h old\), n8n-redis \(no complete set at all\) \[NO_RECENT_BACKUP\]/,
+		);
 		expect(error.description).toMatch(/published/);
 	});
 });

@@ -10,7 +10,7 @@ import { testEnv } from '../support/testEnv';
 
 const env = testEnv();
 
-describe('Postgres Dump node in n8n-core\'s execute context', () => {
+describe("Postgres Dump node in n8n-core's execute context", () => {
 	const tmp = useTempDir();
 	const scratch = useScratchDatabase(env.containerPostgres, { n8nFixture: true });
 	const node = new PostgresDump();
@@ -40,11 +40,21 @@ describe('Postgres Dump node in n8n-core\'s execute context', () => {
 		});
 		expect(out).toHaveLength(2);
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		const first = out[0].json as { path: string; artifacts: Array<{ file: string; sha256: string; compression: string }>; durationMs: number; inventory: unknown };
+		const first = out[0].json as {
+			path: string;
+			artifacts: Array<{ file: string; sha256: string; compression: string }>;
+			durationMs: number;
+			inventory: unknown;
+		};
 		expect(first.artifacts[0].compression).toBe('zstd');
 		expect(await sha256File(join(first.path, first.artifacts[0].file))).toBe(first.artifacts[0].sha256);
 		expect(first.durationMs).toBeGreaterThan(0);
-		expect(first.inventory).toEqual({ database: scratch.db().name, tables: 8, rows: 42 + 2 + 2 + 25 /* workflows, credentials, migrations, audit log: execution rows left out */, n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' } });
+		expect(first.inventory).toEqual({
+			database: scratch.db().name,
+			tables: 8,
+			rows: 42 + 2 + 2 + 25 /* workflows, credentials, migrations, audit log: execution rows left out */,
+			n8n: { workflows: 42, credentials: 2, lastMigration: 'AddWorkflowPublishing1760000000000' },
+		});
 		expect((await readManifest(first.path)).runId).toBe('1234');
 	});
 
@@ -76,7 +86,7 @@ describe('Postgres Dump node in n8n-core\'s execute context', () => {
 		expect(existsSync(join(tmp.path(), '..', 'escape'))).toBe(false);
 	});
 
-	it('refuses a backup root that n8n\'s file-access restriction blocks, naming the variable to set', async () => {
+	it("refuses a backup root that n8n's file-access restriction blocks, naming the variable to set", async () => {
 		const error = await runNode(node, {
 			parameters: parameters({ backupRoot: '/var/lib/somewhere-else' }),
 			credentials: credentials(),

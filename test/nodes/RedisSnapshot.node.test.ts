@@ -49,7 +49,12 @@ describe("Redis Snapshot node in n8n-core's execute context", () => {
 	it('continueOnFail turns an unreachable Redis into an error item; without it the node throws with the hint', async () => {
 		const credentials = { stackBackupRedisApi: { host: '127.0.0.1', port: 1, database: 0 } };
 		const [out] = await runNode(node, { parameters: parameters(), credentials, continueOnFail: true });
-		expect(out).toEqual([{ json: { error: expect.stringMatching(/Nothing answers at 127\.0\.0\.1:1/), code: 'REDIS_UNREACHABLE', hint: expect.any(String) }, pairedItem: { item: 0 } }]);
+		expect(out).toEqual([
+			{
+				json: { error: expect.stringMatching(/Nothing answers at 127\.0\.0\.1:1/), code: 'REDIS_UNREACHABLE', hint: expect.any(String) },
+				pairedItem: { item: 0 },
+			},
+		]);
 		const error = await runNode(node, { parameters: parameters(), credentials }).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.description).toMatch(/service name/);

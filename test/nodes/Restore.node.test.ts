@@ -13,7 +13,13 @@ import { describeTree, makeTree } from '../support/volumeFixtures';
 
 const env = testEnv();
 const docker = { stackBackupDockerApi: { connection: 'socket', socketPath: env.dockerSocket } };
-const containerPg = { host: '127.0.0.1', port: env.containerPostgres.port, user: env.containerPostgres.user, password: env.containerPostgres.password, database: 'postgres' };
+const containerPg = {
+	host: '127.0.0.1',
+	port: env.containerPostgres.port,
+	user: env.containerPostgres.user,
+	password: env.containerPostgres.password,
+	database: 'postgres',
+};
 
 describe("Stack Restore node in n8n-core's execute context", () => {
 	const tmp = useTempDir();
@@ -28,13 +34,32 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 		const root = join(tmp.path(), 'backups');
 		await backupPostgres(dumpOptions(root, source, 'docker', { setName: 'n8n-postgres', format: 'custom' }));
 		await seedRedis(env.containerRedis.port);
-		await backupRedis({ root, setName: 'n8n-redis', compression: 'zstd', method: 'sync', connection: { host: '127.0.0.1', port: env.containerRedis.port } } as RedisBackupOptions);
+		await backupRedis({
+			root,
+			setName: 'n8n-redis',
+			compression: 'zstd',
+			method: 'sync',
+			connection: { host: '127.0.0.1', port: env.containerRedis.port },
+		} as RedisBackupOptions);
 		await backupVolume({ root, setName: 'n8n-data', source: { type: 'dir', path: makeTree() }, compression: 'zstd' });
 		const [out] = await runNode(node, {
-			parameters: { resource: 'drill', operation: 'drill', setFolders: ['n8n-postgres', 'n8n-redis', 'n8n-data'].map((s) => join(root, s)).join('\n'), scratchPostgres: 'docker', postgresContainer: 'postgres', scratchRedis: 'container', redisContainer: 'redis', errorOnFail: true },
+			parameters: {
+				resource: 'drill',
+				operation: 'drill',
+				setFolders: ['n8n-postgres', 'n8n-redis', 'n8n-data'].map((s) => join(root, s)).join('\n'),
+				scratchPostgres: 'docker',
+				postgresContainer: 'postgres',
+				scratchRedis: 'container',
+				redisContainer: 'redis',
+				errorOnFail: true,
+			},
 			credentials: { ...docker, stackBackupPostgresApi: containerPg },
 		});
-		expect(out.map((o) => [o.json.set, o.json.verdict])).toEqual([['n8n-postgres', 'pass'], ['n8n-redis', 'pass'], ['n8n-data', 'pass']]);
+		expect(out.map((o) => [o.json.set, o.json.verdict])).toEqual([
+			['n8n-postgres', 'pass'],
+			['n8n-redis', 'pass'],
+			['n8n-data', 'pass'],
+		]);
 	});
 
 	it('drill: a failed verdict stops the workflow with the differences (so the error workflow alerts), or is output as an item', async () => {
@@ -45,7 +70,14 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 		const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 		manifest.inventory.volume.bytes += 1;
 		writeFileSync(manifestPath, JSON.stringify(manifest));
-		const parameters = { resource: 'drill', operation: 'drill', setFolders: set.path, scratchPostgres: 'none', scratchRedis: 'local', errorOnFail: true };
+		const parameters = {
+			resource: 'drill',
+			operation: 'drill',
+			setFolders: set.path,
+			scratchPostgres: 'none',
+			scratchRedis: 'local',
+			errorOnFail: true,
+		};
 		const error = await runNode(node, { parameters, credentials: docker }).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/^Restore drill failed for .*\[DRILL_FAILED\]/);
@@ -58,7 +90,17 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 		const root = join(tmp.path(), 'backups');
 		const set = await backupPostgres(dumpOptions(root, source, 'docker', { setName: 'n8n-postgres' }));
 		const target = uniqueName('node_restored');
-		const parameters = { resource: 'set', operation: 'restorePostgres', method: 'docker', containerName: 'postgres', setFolder: set.path, targetDatabase: target, confirmReplace: '', jobs: 2, noOwner: false };
+		const parameters = {
+			resource: 'set',
+			operation: 'restorePostgres',
+			method: 'docker',
+			containerName: 'postgres',
+			setFolder: set.path,
+			targetDatabase: target,
+			confirmReplace: '',
+			jobs: 2,
+			noOwner: false,
+		};
 		try {
 			const [out] = await runNode(node, { parameters, credentials: { ...docker, stackBackupPostgresApi: containerPg } });
 			expect(out[0].json).toMatchObject({ database: target, verified: true, replaced: false });
@@ -74,7 +116,13 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 	it('restores Redis into its container, and a folder set into a folder', async () => {
 		const root = join(tmp.path(), 'backups');
 		await seedRedis(env.containerRedis.port);
-		const snap = await backupRedis({ root, setName: 'n8n-redis', compression: 'zstd', method: 'sync', connection: { host: '127.0.0.1', port: env.containerRedis.port } } as RedisBackupOptions);
+		const snap = await backupRedis({
+			root,
+			setName: 'n8n-redis',
+			compression: 'zstd',
+			method: 'sync',
+			connection: { host: '127.0.0.1', port: env.containerRedis.port },
+		} as RedisBackupOptions);
 		await withRedis(env.containerRedis.port, (r) => r.flushall());
 		const [redis] = await runNode(node, {
 			parameters: { resource: 'set', operation: 'restoreRedis', setFolder: snap.path, redisContainer: 'redis' },
@@ -85,25 +133,61 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 		const tree = makeTree();
 		const folderSet = await backupVolume({ root, setName: 'n8n-data', source: { type: 'dir', path: tree }, compression: 'gzip' });
 		const target = join(tmp.path(), 'restored');
-		const [dir] = await runNode(node, { parameters: { resource: 'set', operation: 'restoreVolume', setFolder: folderSet.path, targetType: 'dir', targetFolder: target, overwrite: false }, credentials: {} });
+		const [dir] = await runNode(node, {
+			parameters: {
+				resource: 'set',
+				operation: 'restoreVolume',
+				setFolder: folderSet.path,
+				targetType: 'dir',
+				targetFolder: target,
+				overwrite: false,
+			},
+			credentials: {},
+		});
 		expect(dir[0].json).toMatchObject({ verified: true, mode: 'keep existing' });
 		expect(describeTree(target)).toEqual(describeTree(tree));
 	});
 
 	it('lists a set\'s workflows, and extracts one for n8n\'s "Create a workflow"', async () => {
-		const set = await backupPostgres(dumpOptions(join(tmp.path(), 'backups'), source, 'docker', { setName: 'n8n-postgres', format: 'custom' }));
-		const [listed] = await runNode(node, { parameters: { resource: 'workflow', operation: 'listWorkflows', setFolder: join(tmp.path(), 'backups', 'n8n-postgres') }, credentials: {} });
+		const set = await backupPostgres(
+			dumpOptions(join(tmp.path(), 'backups'), source, 'docker', { setName: 'n8n-postgres', format: 'custom' }),
+		);
+		const [listed] = await runNode(node, {
+			parameters: { resource: 'workflow', operation: 'listWorkflows', setFolder: join(tmp.path(), 'backups', 'n8n-postgres') },
+			credentials: {},
+		});
 		expect(listed).toHaveLength(42);
-		expect(listed[0].json).toMatchObject({ id: expect.any(String), name: expect.any(String), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), path: set.path });
+		expect(listed[0].json).toMatchObject({
+			id: expect.any(String),
+			name: expect.any(String),
+			sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+			path: set.path,
+		});
 		const [extracted] = await runNode(node, {
-			parameters: { resource: 'workflow', operation: 'extractWorkflow', setFolder: set.path, workflowId: 'wf1AAAAAAAAAAAAA', method: 'docker', containerName: 'postgres' },
+			parameters: {
+				resource: 'workflow',
+				operation: 'extractWorkflow',
+				setFolder: set.path,
+				workflowId: 'wf1AAAAAAAAAAAAA',
+				method: 'docker',
+				containerName: 'postgres',
+			},
 			credentials: docker,
 		});
-		expect(extracted[0].json).toMatchObject({ checksumMatches: true, workflow: { name: expect.stringMatching(/^Nightly report \(restored \d{4}-\d{2}-\d{2}\)$/), connections: { Schedule: expect.any(Object) } } });
+		expect(extracted[0].json).toMatchObject({
+			checksumMatches: true,
+			workflow: {
+				name: expect.stringMatching(/^Nightly report \(restored \d{4}-\d{2}-\d{2}\)$/),
+				connections: { Schedule: expect.any(Object) },
+			},
+		});
 	});
 
 	it('refuses a set folder outside the folders n8n allows, naming the variable', async () => {
-		const error = await runNode(node, { parameters: { resource: 'workflow', operation: 'listWorkflows', setFolder: '/etc' }, credentials: {} }).catch((e) => e);
+		const error = await runNode(node, {
+			parameters: { resource: 'workflow', operation: 'listWorkflows', setFolder: '/etc' },
+			credentials: {},
+		}).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.description).toMatch(/N8N_RESTRICT_FILE_ACCESS_TO/);
 	});

@@ -22,7 +22,15 @@ describe("Volume Archive node in n8n-core's execute context", () => {
 	it('volume mode: one paired item per input item with counts', async () => {
 		await seedVolume('stack_node_vol', tree);
 		const [out] = await runNode(node, {
-			parameters: { ...base(), mode: 'volume', volumeName: 'stack_node_vol', helperImage: env.helperImage, excludes: '*.log', stopContainers: '', stopLabel: '' },
+			parameters: {
+				...base(),
+				mode: 'volume',
+				volumeName: 'stack_node_vol',
+				helperImage: env.helperImage,
+				excludes: '*.log',
+				stopContainers: '',
+				stopLabel: '',
+			},
 			credentials: { stackBackupDockerApi: { connection: 'socket', socketPath: env.dockerSocket } },
 			items: [{ json: {} }, { json: {} }],
 		});
@@ -31,7 +39,10 @@ describe("Volume Archive node in n8n-core's execute context", () => {
 	});
 
 	it('files mode, and a folder outside N8N_RESTRICT_FILE_ACCESS_TO is refused with the variable to set', async () => {
-		const [out] = await runNode(node, { parameters: { ...base(), mode: 'files', files: `${join(tree, 'hello.txt')}\n${join(tree, 'run.sh')}`, optionalFiles: '' }, credentials: {} });
+		const [out] = await runNode(node, {
+			parameters: { ...base(), mode: 'files', files: `${join(tree, 'hello.txt')}\n${join(tree, 'run.sh')}`, optionalFiles: '' },
+			credentials: {},
+		});
 		expect((out[0].json as { artifacts: unknown[] }).artifacts).toHaveLength(2);
 		const error = await runNode(node, {
 			parameters: { ...base(), mode: 'dir', folderPath: '/etc', excludes: '', stopContainers: '', stopLabel: '', skipUnreadable: false },

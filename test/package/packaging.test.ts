@@ -12,7 +12,11 @@ describe('the published package', () => {
 
 	beforeAll(() => {
 		const dir = mkdtempSync(join(tmpdir(), 'pack-'));
-		const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+		const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		});
 		const [info] = JSON.parse(out);
 		files = info.files.map((f: { path: string }) => f.path);
 		execFileSync('tar', ['-xzf', join(dir, info.filename), '-C', dir]);

@@ -40,7 +40,11 @@ export function ageWithPassphrase(args: string[], passphrase: string, prompts: n
 	requireAge();
 	const typing = Array.from({ length: prompts }, (_, i) => `sleep ${i === 0 ? 1 : 0.5}; printf '%s\\n' "$AGE_TEST_PASSPHRASE"`).join('; ');
 	const command = `(${typing}) | script -qec ${shellQuote(['age', ...args].map(shellQuote).join(' '))} /dev/null`;
-	const result = spawnSync('bash', ['-c', command], { env: { ...process.env, AGE_TEST_PASSPHRASE: passphrase }, encoding: 'utf8', timeout: 60_000 });
+	const result = spawnSync('bash', ['-c', command], {
+		env: { ...process.env, AGE_TEST_PASSPHRASE: passphrase },
+		encoding: 'utf8',
+		timeout: 60_000,
+	});
 	if (result.status !== 0) throw new Error(`age ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
 }
 

@@ -21,7 +21,10 @@ export async function withBusyboxContainer<T>(name: string, start: boolean, body
  */
 export async function busyboxContainer(name: string, start: boolean): Promise<() => Promise<void>> {
 	const docker = testDocker();
-	await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+	await docker
+		.getContainer(name)
+		.remove({ force: true })
+		.catch(() => undefined);
 	const container = await docker.createContainer({
 		name,
 		Image: testEnv().helperImage,

@@ -5,7 +5,14 @@ const { existsSync, readFileSync } = require('node:fs');
 class FaultReporter {
 	onRunComplete() {
 		const path = process.env.STACK_FAULT_LEDGER;
-		const entries = path && existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+		const entries =
+			path && existsSync(path)
+				? readFileSync(path, 'utf8')
+						.trim()
+						.split('\n')
+						.filter(Boolean)
+						.map((l) => JSON.parse(l))
+				: [];
 		const faults = entries.filter((e) => e.type === 'fault');
 		const bad = entries.filter((e) => e.type === 'badInput');
 		const lost = entries.filter((e) => e.type === 'dataLost').reduce((n, e) => n + e.count, 0);

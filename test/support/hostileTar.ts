@@ -16,7 +16,16 @@ export function rawTar(entries: RawEntry[]): Buffer {
 	for (const e of entries) {
 		const body = Buffer.from(e.body ?? '');
 		const header = Buffer.alloc(512);
-		new Header({ path: e.path, type: e.type, linkpath: e.linkpath, size: e.type === 'File' ? body.length : 0, mode: e.type === 'Directory' ? 0o755 : 0o644, mtime: new Date(0), uid: 0, gid: 0 }).encode(header, 0);
+		new Header({
+			path: e.path,
+			type: e.type,
+			linkpath: e.linkpath,
+			size: e.type === 'File' ? body.length : 0,
+			mode: e.type === 'Directory' ? 0o755 : 0o644,
+			mtime: new Date(0),
+			uid: 0,
+			gid: 0,
+		}).encode(header, 0);
 		blocks.push(header);
 		if (e.type === 'File' && body.length) blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
 	}

@@ -7,7 +7,11 @@ import type { ArtifactRecord } from '../../core';
 import { freeLoopbackPort } from '../../core/verify/freeLoopbackPort';
 import { decompressWithCli } from './restoreForTest';
 
-export async function withRedis<T>(port: number, body: (r: Redis) => Promise<T>, options: { username?: string; password?: string; db?: number } = {}): Promise<T> {
+export async function withRedis<T>(
+	port: number,
+	body: (r: Redis) => Promise<T>,
+	options: { username?: string; password?: string; db?: number } = {},
+): Promise<T> {
 	// No reconnects: a refused connect (server still starting) must not leave a retry timer behind.
 	const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, ...options });
 	await client.connect();
@@ -50,7 +54,24 @@ export async function loadRdbArtifact(setDir: string, artifact: ArtifactRecord):
 		const raw = await decompressWithCli(join(setDir, artifact.file), artifact, dir);
 		const check = spawnSync('redis-check-rdb', [raw], { encoding: 'utf8' });
 		const port = await freeLoopbackPort();
-		const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', join(raw, '..'), '--dbfilename', raw.split('/').pop()!, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+		const server = spawn(
+			'redis-server',
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				join(raw, '..'),
+				'--dbfilename',
+				raw.split('/').pop()!,
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+			],
+			{ stdio: 'ignore' },
+		);
 		try {
 			let keys: Record<string, number> = {};
 			for (let i = 0; i < 100; i++) {
@@ -81,7 +102,9 @@ export async function loadRdbArtifact(setDir: string, artifact: ArtifactRecord):
 export async function withThrowawayRedis<T>(body: (port: number) => Promise<T>): Promise<T> {
 	const dir = mkdtempSync(join(tmpdir(), 'throwaway-redis-'));
 	const port = await freeLoopbackPort();
-	const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+		stdio: 'ignore',
+	});
 	try {
 		for (let i = 0; i < 100; i++) {
 			if (await withRedis(port, (r) => r.ping()).catch(() => undefined)) break;

@@ -19,11 +19,22 @@ export function writeSyntheticSet(
 	root: string,
 	setName: string,
 	time: Date,
-	options: { complete?: boolean; manifestSet?: string; content?: string; artifact?: SyntheticArtifact; inventory?: Record<string, unknown> } = {},
+	options: {
+		complete?: boolean;
+		manifestSet?: string;
+		content?: string;
+		artifact?: SyntheticArtifact;
+		inventory?: Record<string, unknown>;
+	} = {},
 ): string {
 	const dir = join(root, setName, runFolderName(time));
 	mkdirSync(dir, { recursive: true, mode: 0o700 });
-	const artifact = options.artifact ?? { file: 'n8n.sql', kind: 'postgres', format: 'plain', content: options.content ?? `dump of ${time.toISOString()}\n` };
+	const artifact = options.artifact ?? {
+		file: 'n8n.sql',
+		kind: 'postgres',
+		format: 'plain',
+		content: options.content ?? `dump of ${time.toISOString()}\n`,
+	};
 	const content = artifact.content;
 	writeFileSync(join(dir, artifact.file), content, { mode: 0o600 });
 	if (options.complete === false) return dir;

@@ -1,5 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { ArtifactRecord } from '../../core';
@@ -46,9 +57,16 @@ export function describeTree(dir: string): Record<string, string> {
 /** (Re)creates a named volume and fills it from `dir` through the archive API, the way a restore will. */
 export async function seedVolume(name: string, dir: string): Promise<void> {
 	const docker = testDocker();
-	await docker.getVolume(name).remove({ force: true }).catch(() => undefined);
+	await docker
+		.getVolume(name)
+		.remove({ force: true })
+		.catch(() => undefined);
 	await docker.createVolume({ Name: name, Labels: { 'io.stack-backup-testenv': '1' } });
-	const helper = await docker.createContainer({ Image: testEnv().helperImage, Cmd: ['true'], HostConfig: { Binds: [`${name}:/v`], NetworkMode: 'none' } });
+	const helper = await docker.createContainer({
+		Image: testEnv().helperImage,
+		Cmd: ['true'],
+		HostConfig: { Binds: [`${name}:/v`], NetworkMode: 'none' },
+	});
 	try {
 		const tarball = execFileSync('tar', ['-C', dir, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
 		await helper.putArchive(tarball, { path: '/v' });
@@ -61,7 +79,9 @@ export async function seedVolume(name: string, dir: string): Promise<void> {
 export function extractWithGnuTar(setDir: string, artifact: ArtifactRecord): { listing: string[]; tree: Record<string, string> } {
 	const file = join(setDir, artifact.file);
 	const flag = artifact.compression === 'zstd' ? ['--zstd'] : artifact.compression === 'gzip' ? ['-z'] : [];
-	const listing = execFileSync('tar', [...flag, '-tf', file], { encoding: 'utf8' }).trim().split('\n');
+	const listing = execFileSync('tar', [...flag, '-tf', file], { encoding: 'utf8' })
+		.trim()
+		.split('\n');
 	const out = mkdtempSync(join(tmpdir(), 'extract-'));
 	try {
 		execFileSync('tar', [...flag, '-xpf', file, '-C', out]);

@@ -18,7 +18,8 @@ export const fields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '~/.n8n-files/backups/n8n-postgres\n~/.n8n-files/backups/n8n-redis\n~/.n8n-files/backups/n8n-data',
-		description: 'One per line (or comma-separated): set folders (their newest complete run is drilled) or run folders. One verdict item per set.',
+		description:
+			'One per line (or comma-separated): set folders (their newest complete run is drilled) or run folders. One verdict item per set.',
 		displayOptions: { show },
 	},
 	{
@@ -26,8 +27,16 @@ export const fields: INodeProperties[] = [
 		name: 'scratchPostgres',
 		type: 'options',
 		options: [
-			{ name: 'In the Postgres Container', value: 'docker', description: 'A scratch database on the server of the container, restored with its own tools' },
-			{ name: 'Local Client Programs', value: 'local', description: 'A scratch database on the credential\'s server, restored with psql/pg_restore on this machine' },
+			{
+				name: 'In the Postgres Container',
+				value: 'docker',
+				description: 'A scratch database on the server of the container, restored with its own tools',
+			},
+			{
+				name: 'Local Client Programs',
+				value: 'local',
+				description: "A scratch database on the credential's server, restored with psql/pg_restore on this machine",
+			},
 			{ name: 'None', value: 'none', description: 'Sets with a dump then fail: an unrestored dump is not proven' },
 		],
 		default: 'docker',
@@ -46,8 +55,16 @@ export const fields: INodeProperties[] = [
 		name: 'scratchRedis',
 		type: 'options',
 		options: [
-			{ name: 'Container Like the Live One', value: 'container', description: 'A throwaway container from the live Redis container\'s image, without network' },
-			{ name: 'Local Redis-Server', value: 'local', description: 'A throwaway redis-server on a free loopback port (needs redis-server on this machine)' },
+			{
+				name: 'Container Like the Live One',
+				value: 'container',
+				description: "A throwaway container from the live Redis container's image, without network",
+			},
+			{
+				name: 'Local Redis-Server',
+				value: 'local',
+				description: 'A throwaway redis-server on a free loopback port (needs redis-server on this machine)',
+			},
 		],
 		default: 'container',
 		displayOptions: { show },
@@ -73,7 +90,8 @@ export const fields: INodeProperties[] = [
 		name: 'errorOnFail',
 		type: 'boolean',
 		default: true,
-		description: 'Whether a failed verdict stops the workflow, so its error workflow sends the alert. Off: failed verdicts are output as items.',
+		description:
+			'Whether a failed verdict stops the workflow, so its error workflow sends the alert. Off: failed verdicts are output as items.',
 		displayOptions: { show },
 	},
 ];
@@ -82,19 +100,31 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const scratchPostgres = ctx.getNodeParameter('scratchPostgres', i) as 'docker' | 'local' | 'none';
 	const scratchRedis = ctx.getNodeParameter('scratchRedis', i) as 'container' | 'local';
 	const needsDocker = scratchPostgres === 'docker' || scratchRedis === 'container';
-	const docker = needsDocker ? dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)) : undefined;
+	const docker = needsDocker
+		? dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i))
+		: undefined;
 	const postgres: DrillOptions['postgres'] =
 		scratchPostgres === 'none'
 			? undefined
 			: {
 					method: scratchPostgres,
 					connection: pgConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupPostgresApi', i)),
-					docker: scratchPostgres === 'docker' ? { connection: docker!, container: ctx.getNodeParameter('postgresContainer', i) as string } : undefined,
+					docker:
+						scratchPostgres === 'docker'
+							? { connection: docker!, container: ctx.getNodeParameter('postgresContainer', i) as string }
+							: undefined,
 				};
-	const redis: ScratchRedis = scratchRedis === 'container' ? { type: 'container', docker: docker!, likeContainer: ctx.getNodeParameter('redisContainer', i) as string } : { type: 'local' };
+	const redis: ScratchRedis =
+		scratchRedis === 'container'
+			? { type: 'container', docker: docker!, likeContainer: ctx.getNodeParameter('redisContainer', i) as string }
+			: { type: 'local' };
 	const scratchFolder = ctx.getNodeParameter('scratchFolder', i, '') as string;
 	const folders = splitList(ctx.getNodeParameter('setFolders', i));
-	if (folders.length === 0) throw new NodeOperationError(ctx.getNode(), 'No set folder was given', { itemIndex: i, description: 'List the set folders to drill, one per line.' });
+	if (folders.length === 0)
+		throw new NodeOperationError(ctx.getNode(), 'No set folder was given', {
+			itemIndex: i,
+			description: 'List the set folders to drill, one per line.',
+		});
 
 	const verdicts: DrillVerdict[] = [];
 	for (const folder of folders) {
@@ -113,7 +143,10 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	if (failed.length && ctx.getNodeParameter('errorOnFail', i, true)) {
 		throw new NodeOperationError(ctx.getNode(), `Restore drill failed for ${failed.map((v) => v.path).join(', ')} [DRILL_FAILED]`, {
 			itemIndex: i,
-			description: `${failed.flatMap((v) => v.differences).slice(0, 10).join('; ')}. The backup cannot be trusted to restore: check the set, and take a new backup.`,
+			description: `${failed
+				.flatMap((v) => v.differences)
+				.slice(0, 10)
+				.join('; ')}. The backup cannot be trusted to restore: check the set, and take a new backup.`,
 		});
 	}
 	return verdicts as unknown as IDataObject[];

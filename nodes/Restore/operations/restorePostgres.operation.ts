@@ -17,7 +17,8 @@ export const fields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'n8n_restored',
-		description: 'Database to restore into, on the server of the Postgres credential. A new name is created; an existing one needs the confirmation below.',
+		description:
+			'Database to restore into, on the server of the Postgres credential. A new name is created; an existing one needs the confirmation below.',
 		displayOptions: { show },
 	},
 	{

@@ -15,7 +15,11 @@ export const fields: INodeProperties[] = [
 		name: 'targetType',
 		type: 'options',
 		options: [
-			{ name: 'Docker Volume', value: 'volume', description: 'Created when missing; written through a helper container that is never started' },
+			{
+				name: 'Docker Volume',
+				value: 'volume',
+				description: 'Created when missing; written through a helper container that is never started',
+			},
 			{ name: 'Folder', value: 'dir', description: 'A folder on the n8n machine (created when missing)' },
 		],
 		default: 'volume',
@@ -61,14 +65,21 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const type = ctx.getNodeParameter('targetType', i) as 'volume' | 'dir';
 	const target: RestoreTarget =
 		type === 'volume'
-			? { type, volume: ctx.getNodeParameter('volumeName', i) as string, image: (ctx.getNodeParameter('helperImage', i, '') as string) || undefined }
+			? {
+					type,
+					volume: ctx.getNodeParameter('volumeName', i) as string,
+					image: (ctx.getNodeParameter('helperImage', i, '') as string) || undefined,
+				}
 			: { type, path: await resolveAllowedPath(ctx, ctx.getNodeParameter('targetFolder', i) as string, i, 'target folder', 'write to') };
 	const result = await restoreVolume({
 		setPath: await readSetFolder(ctx, i),
 		keys: await readDecryptionKeys(ctx, i),
 		target,
 		overwrite: ctx.getNodeParameter('overwrite', i, false) as boolean,
-		docker: type === 'volume' ? dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)) : undefined,
+		docker:
+			type === 'volume'
+				? dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i))
+				: undefined,
 		log: coreLoggerFor(ctx),
 	});
 	return { ...result, verified: result.differences.length === 0 } as unknown as IDataObject;

@@ -10,7 +10,7 @@ export function setFolderField(operations: string[]): INodeProperties {
 		default: '',
 		required: true,
 		placeholder: '~/.n8n-files/backups/n8n-postgres',
-		description: "A set folder (its newest complete run is used) or one run folder, e.g. …/n8n-postgres/2026-11-17T02-00-00.000Z",
+		description: 'A set folder (its newest complete run is used) or one run folder, e.g. …/n8n-postgres/2026-11-17T02-00-00.000Z',
 		displayOptions: { show: { operation: operations } },
 	};
 }

@@ -55,9 +55,11 @@ describe('BlockFeeder: a compressor fed whole blocks from a small reused pool', 
 		try {
 			const chunk = randomBytes(64 * 1024);
 			// 64 MiB through 1 MiB blocks: 64 blocks' worth, from a pool of 3.
-			const source = Readable.from((function* () {
-				for (let i = 0; i < 1024; i++) yield chunk;
-			})());
+			const source = Readable.from(
+				(function* () {
+					for (let i = 0; i < 1024; i++) yield chunk;
+				})(),
+			);
 			const out = await collect(source.pipe(new BlockFeeder(zlib.createGzip({ level: 1 }), { blockSize: 1024 * 1024, blocks: 3 })));
 			expect(out.length).toBeGreaterThan(64 * 1024);
 			expect(allocations.mock.calls.filter(([size]) => size === 1024 * 1024).length).toBe(3);

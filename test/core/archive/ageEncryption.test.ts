@@ -41,7 +41,10 @@ describe('encryption at rest (age)', () => {
 
 	const root = () => join(tmp.path(), 'backups');
 	const target = () => join(tmp.path(), 'restored');
-	const identity = (pair: AgeKeyPair) => readFileSync(pair.identityFile, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'))!;
+	const identity = (pair: AgeKeyPair) =>
+		readFileSync(pair.identityFile, 'utf8')
+			.split('\n')
+			.find((l) => l.startsWith('AGE-SECRET-KEY-'))!;
 
 	function backupTree(encryption: { recipients?: string[]; passphrase?: string }): Promise<VolumeBackupResult> {
 		return backupVolume({ root: root(), setName: 'data', source: { type: 'dir', path: tree }, compression: 'zstd', encryption });
@@ -53,7 +56,11 @@ describe('encryption at rest (age)', () => {
 		expect(artifact.file).toMatch(/\.tar\.zst\.age$/);
 		const manifest = await readManifest(result.path);
 		expect(manifest.formatVersion).toBe(2);
-		expect(manifest.artifacts[0].encryption).toEqual({ format: 'age', recipients: [recipientFingerprint(alice.recipient), recipientFingerprint(bob.recipient)], passphrase: false });
+		expect(manifest.artifacts[0].encryption).toEqual({
+			format: 'age',
+			recipients: [recipientFingerprint(alice.recipient), recipientFingerprint(bob.recipient)],
+			passphrase: false,
+		});
 		// The sha256 is of the encrypted file: verify needs no key.
 		expect(await sha256File(join(result.path, artifact.file))).toBe(artifact.sha256);
 		expect(statSync(join(result.path, artifact.file)).mode & 0o777).toBe(0o600);
@@ -77,7 +84,9 @@ describe('encryption at rest (age)', () => {
 
 	it('a wrong key is refused with DECRYPTION_FAILED before anything is written', async () => {
 		const result = await backupTree({ recipients: [alice.recipient] });
-		await expect(restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() }, keys: { identities: [identity(mallory)] } })).rejects.toMatchObject({
+		await expect(
+			restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() }, keys: { identities: [identity(mallory)] } }),
+		).rejects.toMatchObject({
 			code: 'DECRYPTION_FAILED',
 			hint: expect.stringContaining('Nothing was restored'),
 		});
@@ -86,7 +95,9 @@ describe('encryption at rest (age)', () => {
 
 	it('no key at all is refused with ENCRYPTION_KEY_REQUIRED before anything is written', async () => {
 		const result = await backupTree({ recipients: [alice.recipient] });
-		await expect(restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() } })).rejects.toMatchObject({ code: 'ENCRYPTION_KEY_REQUIRED' });
+		await expect(restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() } })).rejects.toMatchObject({
+			code: 'ENCRYPTION_KEY_REQUIRED',
+		});
 		expect(existsSync(target()) ? readdirSync(target()) : []).toEqual([]);
 	});
 
@@ -122,7 +133,9 @@ describe('encryption at rest (age)', () => {
 		ageWithPassphrase(['-d', '-o', out, join(result.path, artifact.file)], PASSPHRASE, 1);
 		expect(execFileSync('tar', ['--zstd', '-tf', out], { encoding: 'utf8' })).toContain('./hello.txt');
 
-		await expect(restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() }, keys: { passphrases: ['not-it'] } })).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+		await expect(
+			restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() }, keys: { passphrases: ['not-it'] } }),
+		).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
 		expect(existsSync(target()) ? readdirSync(target()) : []).toEqual([]);
 		await restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() }, keys: { passphrases: [PASSPHRASE] } });
 		expect(describeTree(target())).toEqual(describeTree(tree));
@@ -136,19 +149,28 @@ describe('encryption at rest (age)', () => {
 		rmSync(clear);
 		const manifest = await readManifest(plain.path);
 		manifest.formatVersion = 2;
-		manifest.artifacts[0] = { ...artifact, file: `${artifact.file}.age`, size: statSync(`${clear}.age`).size, sha256: await sha256File(`${clear}.age`), encryption: { format: 'age', recipients: [], passphrase: true } };
+		manifest.artifacts[0] = {
+			...artifact,
+			file: `${artifact.file}.age`,
+			size: statSync(`${clear}.age`).size,
+			sha256: await sha256File(`${clear}.age`),
+			encryption: { format: 'age', recipients: [], passphrase: true },
+		};
 		writeFileSync(join(plain.path, 'manifest.json'), JSON.stringify(manifest));
 		await restoreVolume({ setPath: plain.path, target: { type: 'dir', path: target() }, keys: { passphrases: [PASSPHRASE] } });
 		expect(describeTree(target())).toEqual(describeTree(tree));
 	});
 
 	it('an invalid recipient, or recipients mixed with a passphrase, is refused before anything is written', async () => {
-		await expect(backupTree({ recipients: ['age1notakey'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', hint: expect.stringContaining('age1') });
+		await expect(backupTree({ recipients: ['age1notakey'] })).rejects.toMatchObject({
+			code: 'INVALID_INPUT',
+			hint: expect.stringContaining('age1'),
+		});
 		await expect(backupTree({ recipients: [alice.recipient], passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
 		expect(existsSync(root())).toBe(false);
 	});
 
-	it('a newer tool\'s plain set stays format 1, so older readers still read it', async () => {
+	it("a newer tool's plain set stays format 1, so older readers still read it", async () => {
 		const plain = await backupVolume({ root: root(), setName: 'data', source: { type: 'dir', path: tree }, compression: 'zstd' });
 		expect((await readManifest(plain.path)).formatVersion).toBe(1);
 		expect(plain.artifacts[0].encryption).toBeUndefined();
@@ -159,12 +181,21 @@ describe('encryption at rest (age)', () => {
 		const source = useScratchDatabase(env.hostPostgres, { n8nFixture: true });
 		const created: string[] = [];
 		afterEach(async () => {
-			for (const name of created.splice(0)) await withClient(env.hostPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+			for (const name of created.splice(0))
+				await withClient(env.hostPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 		});
 
 		it('an encrypted dump restores into a new database with the same rows and workflows, and its drill passes', async () => {
 			const db = source.db();
-			const result = await backupPostgres({ root: root(), setName: 'n8n-db', method: 'local', connection: db.connection, format: 'custom', compression: 'zstd', encryption: { recipients: [alice.recipient] } });
+			const result = await backupPostgres({
+				root: root(),
+				setName: 'n8n-db',
+				method: 'local',
+				connection: db.connection,
+				format: 'custom',
+				compression: 'zstd',
+				encryption: { recipients: [alice.recipient] },
+			});
 			expect(result.artifacts[0].file).toMatch(/\.age$/);
 			const restored = uniqueName('restored_age');
 			created.push(restored);
@@ -183,8 +214,16 @@ describe('encryption at rest (age)', () => {
 	it('moving an encrypted artifact into place by hand does not bypass the checksum', async () => {
 		const result = await backupTree({ recipients: [alice.recipient] });
 		const file = join(result.path, result.artifacts[0].file);
-		const other = await backupVolume({ root: join(tmp.path(), 'other'), setName: 'data', source: { type: 'dir', path: tree }, compression: 'zstd', encryption: { recipients: [alice.recipient] } });
+		const other = await backupVolume({
+			root: join(tmp.path(), 'other'),
+			setName: 'data',
+			source: { type: 'dir', path: tree },
+			compression: 'zstd',
+			encryption: { recipients: [alice.recipient] },
+		});
 		renameSync(join(other.path, other.artifacts[0].file), file);
-		await expect(restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() }, keys: { identities: [identity(alice)] } })).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+		await expect(
+			restoreVolume({ setPath: result.path, target: { type: 'dir', path: target() }, keys: { identities: [identity(alice)] } }),
+		).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
 	});
 });

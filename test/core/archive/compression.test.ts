@@ -10,7 +10,9 @@ describe('compression', () => {
 		expect(parseCompression(undefined)).toBe(zstdAvailable() ? 'zstd' : 'gzip');
 	});
 	it('refuses an unknown compression with the list of choices', () => {
-		expect(() => parseCompression('brotli')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', hint: expect.stringMatching(/zstd, gzip, none/) }));
+		expect(() => parseCompression('brotli')).toThrow(
+			expect.objectContaining({ code: 'INVALID_INPUT', hint: expect.stringMatching(/zstd, gzip, none/) }),
+		);
 	});
 	it.each(['zstd', 'gzip'] as const)('%s round-trips', async (c) => {
 		const data = Buffer.from('n8n '.repeat(100_000));

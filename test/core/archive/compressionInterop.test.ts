@@ -74,7 +74,7 @@ describe('compressed artifacts are read by the standard tools', () => {
 		expect(spawnSync('gunzip', ['-c'], { input: ours, maxBuffer: 64 * 1024 * 1024 }).stdout.equals(input)).toBe(true);
 	});
 
-	it('zstd output is one frame, read whole by the zstd CLI and by Node\'s own decompressor (which stops after a first frame)', async () => {
+	it("zstd output is one frame, read whole by the zstd CLI and by Node's own decompressor (which stops after a first frame)", async () => {
 		const input = sample(9 * 1024 * 1024 + 4321);
 		const zst = await compress(input, createCompressor('zstd')!);
 		// zstd frames start with the magic 28 b5 2f fd.
@@ -84,5 +84,4 @@ describe('compressed artifacts are read by the standard tools', () => {
 		expect(zstd.stdout.equals(input)).toBe(true);
 		expect((await compress(zst, createDecompressor('zstd')!)).equals(input)).toBe(true);
 	});
-
 });

@@ -15,11 +15,14 @@ describe('manifest validation', () => {
 	it('accepts a manifest this version wrote', () => {
 		expect(validateManifest(good, 'm').set).toBe('s');
 	});
-	it.each(['../outside.sql', '/etc/passwd', 'sub/dir.sql', '.hidden'])('refuses an artifact name that leaves the run folder: %s', (file) => {
-		expect(() => validateManifest({ ...good, artifacts: [{ ...good.artifacts[0], file }] }, 'm')).toThrow(
-			expect.objectContaining({ code: 'MANIFEST_INVALID' }),
-		);
-	});
+	it.each(['../outside.sql', '/etc/passwd', 'sub/dir.sql', '.hidden'])(
+		'refuses an artifact name that leaves the run folder: %s',
+		(file) => {
+			expect(() => validateManifest({ ...good, artifacts: [{ ...good.artifacts[0], file }] }, 'm')).toThrow(
+				expect.objectContaining({ code: 'MANIFEST_INVALID' }),
+			);
+		},
+	);
 	it('refuses a newer format version with a hint to update', () => {
 		expect(() => validateManifest({ ...good, formatVersion: 99 }, 'm')).toThrow(
 			expect.objectContaining({ code: 'MANIFEST_INVALID', hint: expect.stringMatching(/Update/) }),

@@ -39,7 +39,11 @@ describe('Postgres dump failures users will hit', () => {
 	});
 
 	it('wrong password: PG_AUTH_FAILED, and the password is not in the message', async () => {
-		const e = await expectFailure(local({ connection: { ...db().connection, password: 'not-the-password' } }), 'PG_AUTH_FAILED', /password authentication failed/);
+		const e = await expectFailure(
+			local({ connection: { ...db().connection, password: 'not-the-password' } }),
+			'PG_AUTH_FAILED',
+			/password authentication failed/,
+		);
 		expect(JSON.stringify(e.toJSON())).not.toContain('not-the-password');
 	});
 

@@ -25,7 +25,9 @@ describe('Postgres dump options', () => {
 
 	it('"leave out execution history" drops the rows of execution tables and of tables that reference them, and the dump still restores', async () => {
 		const full = await backupPostgres(dumpOptions(tmp.path(), source, 'docker', { setName: 'full' }));
-		const slim = await backupPostgres(dumpOptions(tmp.path(), source, 'docker', { setName: 'slim', n8nSkipExecutions: true, format: 'custom' }));
+		const slim = await backupPostgres(
+			dumpOptions(tmp.path(), source, 'docker', { setName: 'slim', n8nSkipExecutions: true, format: 'custom' }),
+		);
 		expect(slim.artifacts[0].rawSize).toBeLessThan(full.artifacts[0].rawSize / 3);
 
 		const target = uniqueName('slim');
@@ -50,7 +52,12 @@ describe('Postgres dump options', () => {
 			['public.execution_data', 'public.execution_entity', 'public.execution_metadata', 'public.test_case_execution'].sort(),
 		);
 		const inv = manifest.inventory.postgres as PostgresInventory;
-		expect(inv.tables.find((t) => t.name === 'execution_data')).toEqual({ schema: 'public', name: 'execution_data', rows: 0, dataIncluded: false });
+		expect(inv.tables.find((t) => t.name === 'execution_data')).toEqual({
+			schema: 'public',
+			name: 'execution_data',
+			rows: 0,
+			dataIncluded: false,
+		});
 	});
 
 	it('table and schema filters are applied by pg_dump and mirrored in the inventory', async () => {
@@ -87,7 +94,11 @@ describe('Postgres dump options', () => {
 		]);
 		expect(JSON.stringify(manifest)).not.toContain('U2FsdGVkX1');
 		expect(inv.n8n?.lastMigration?.name).toBe('AddWorkflowPublishing1760000000000');
-		expect(manifest.sources.postgres).toMatchObject({ method: 'docker', container: 'postgres', serverVersion: expect.stringMatching(/^\d+\.\d+/) });
+		expect(manifest.sources.postgres).toMatchObject({
+			method: 'docker',
+			container: 'postgres',
+			serverVersion: expect.stringMatching(/^\d+\.\d+/),
+		});
 	});
 
 	it('warns, and dumps everything, when "leave out execution history" meets a database that is not n8n\'s', async () => {
@@ -102,7 +113,7 @@ describe('Postgres dump options', () => {
 		}
 	});
 
-	it('reads its inventory in the dump\'s own snapshot: rows written during the dump are in neither', async () => {
+	it("reads its inventory in the dump's own snapshot: rows written during the dump are in neither", async () => {
 		// The writer's lock makes both the row count and pg_dump wait until its late rows are
 		// committed; only a count taken in the dump's exported snapshot still says 25.
 		const result = await withClient(env.containerPostgres, source.name, async (writer) => {

@@ -43,7 +43,8 @@ describe('Postgres dump round trip (real pg_dump, real restore)', () => {
 				setName: 'n8n-db',
 				method,
 				connection: source.connection,
-				docker: method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined,
+				docker:
+					method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined,
 				format,
 				compression,
 				...extra,
@@ -66,7 +67,10 @@ describe('Postgres dump round trip (real pg_dump, real restore)', () => {
 			expect(manifest.runId).toBe('exec-42');
 			expect(manifest.artifacts[0]).toMatchObject({ kind: 'postgres', format, compression });
 			// The manifest's inventory agrees with the independent fingerprint.
-			const inv = manifest.inventory.postgres as { tables: Array<{ schema: string; name: string; rows: number }>; n8n: { workflows: Array<{ id: string; sha256: string }> } };
+			const inv = manifest.inventory.postgres as {
+				tables: Array<{ schema: string; name: string; rows: number }>;
+				n8n: { workflows: Array<{ id: string; sha256: string }> };
+			};
 			for (const t of inv.tables) expect(t.rows).toBe(before.rows[`${t.schema}.${t.name}`]);
 			expect(Object.fromEntries(inv.n8n.workflows.map((w) => [w.id, w.sha256]))).toEqual(before.workflows);
 		});

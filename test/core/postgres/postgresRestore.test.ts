@@ -33,14 +33,16 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 		});
 		afterEach(async () => {
 			await source.drop();
-			for (const name of targets.splice(0)) await withClient(server, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+			for (const name of targets.splice(0))
+				await withClient(server, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 		});
 
 		const restoreOptions = (setPath: string, database: string, extra: Partial<PostgresRestoreOptions> = {}): PostgresRestoreOptions => ({
 			setPath,
 			method,
 			connection: { ...source.connection, database },
-			docker: method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined,
+			docker:
+				method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined,
 			jobs: 2,
 			...extra,
 		});
@@ -62,8 +64,13 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 			targets.push(target);
 			await withClient(server, target, (c) => c.query('CREATE TABLE precious (v text); INSERT INTO precious VALUES ($$keep me$$)'));
 
-			await expect(restorePostgres(restoreOptions(set.path, target))).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED', hint: expect.stringContaining(`"${target}"`) });
-			await expect(restorePostgres(restoreOptions(set.path, target, { confirmReplace: 'n8n' }))).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
+			await expect(restorePostgres(restoreOptions(set.path, target))).rejects.toMatchObject({
+				code: 'CONFIRMATION_REQUIRED',
+				hint: expect.stringContaining(`"${target}"`),
+			});
+			await expect(restorePostgres(restoreOptions(set.path, target, { confirmReplace: 'n8n' }))).rejects.toMatchObject({
+				code: 'CONFIRMATION_REQUIRED',
+			});
 			expect(await withClient(server, target, (c) => c.query('SELECT v FROM precious'))).toMatchObject({ rows: [{ v: 'keep me' }] });
 
 			// A session left open on the target does not block the replace (DROP ... WITH (FORCE)).
@@ -76,7 +83,9 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 				expect(await ended).toMatchObject({ message: expect.stringMatching(/terminat/) });
 				const safety = await readManifest(result.safetyBackup!);
 				expect(safety.set).toBe(`pre-restore-${target}`);
-				expect((safety.inventory.postgres as { tables: Array<{ name: string; rows: number }> }).tables).toContainEqual(expect.objectContaining({ name: 'precious', rows: 1 }));
+				expect((safety.inventory.postgres as { tables: Array<{ name: string; rows: number }> }).tables).toContainEqual(
+					expect.objectContaining({ name: 'precious', rows: 1 }),
+				);
 			} finally {
 				await open.end().catch(() => undefined);
 			}
@@ -93,7 +102,9 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 			bytes[Math.floor(bytes.length / 2)] ^= 0x01;
 			writeFileSync(file, bytes);
 			const target = uniqueName('never');
-			await expect(restorePostgres({ setPath: set.path, method: 'local', connection: { ...source.connection, database: target } })).rejects.toMatchObject({
+			await expect(
+				restorePostgres({ setPath: set.path, method: 'local', connection: { ...source.connection, database: target } }),
+			).rejects.toMatchObject({
 				code: 'CHECKSUM_MISMATCH',
 				hint: expect.stringMatching(/Nothing was restored/),
 			});
@@ -105,11 +116,17 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 
 	it('a failed restore into a new database leaves no database behind, and nothing half-loaded', async () => {
 		const root = tmp.path();
-		const dir = writeSyntheticSet(root, 'broken', new Date('2026-01-01T02:00:00Z'), { content: 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n' });
+		const dir = writeSyntheticSet(root, 'broken', new Date('2026-01-01T02:00:00Z'), {
+			content: 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n',
+		});
 		const target = uniqueName('failed');
 		const s = env.hostPostgres;
 		await expect(
-			restorePostgres({ setPath: dir, method: 'local', connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target } }),
+			restorePostgres({
+				setPath: dir,
+				method: 'local',
+				connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
+			}),
 		).rejects.toMatchObject({ code: 'PG_RESTORE_FAILED', message: expect.stringMatching(/syntax error/) });
 		expect(await exists(s, target)).toBe(false);
 	});
@@ -119,9 +136,17 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 		const target = uniqueName('latest');
 		try {
 			await backupPostgres(dumpOptions(tmp.path(), source, 'local'));
-			await withClient(env.hostPostgres, source.name, (c) => c.query(`INSERT INTO workflow_entity (id, name, active, nodes, connections, "createdAt", "updatedAt") SELECT 'newer-wf', 'added later', false, '[]', '{}', now(), now()`));
+			await withClient(env.hostPostgres, source.name, (c) =>
+				c.query(
+					`INSERT INTO workflow_entity (id, name, active, nodes, connections, "createdAt", "updatedAt") SELECT 'newer-wf', 'added later', false, '[]', '{}', now(), now()`,
+				),
+			);
 			const newest = await backupPostgres(dumpOptions(tmp.path(), source, 'local', { allowShrink: true }));
-			const result = await restorePostgres({ setPath: join(tmp.path(), 'n8n-db'), method: 'local', connection: { ...source.connection, database: target } });
+			const result = await restorePostgres({
+				setPath: join(tmp.path(), 'n8n-db'),
+				method: 'local',
+				connection: { ...source.connection, database: target },
+			});
 			expect(result.set).toBe(newest.path);
 			expect(result.comparison.workflowsChecked).toBe(43);
 		} finally {

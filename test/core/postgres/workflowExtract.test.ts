@@ -20,7 +20,9 @@ describe('selective workflow restore: list from the manifest, extract one workfl
 		beforeAll(async () => {
 			source = await createScratchDatabase(server, { n8nFixture: true });
 			await withClient(server, source.name, (c) =>
-				c.query(`UPDATE workflow_entity SET settings = '{"executionOrder":"v1","errorWorkflow":"errWf","binaryMode":"separate"}' WHERE id = 'wf2BBBBBBBBBBBBB'`),
+				c.query(
+					`UPDATE workflow_entity SET settings = '{"executionOrder":"v1","errorWorkflow":"errWf","binaryMode":"separate"}' WHERE id = 'wf2BBBBBBBBBBBBB'`,
+				),
 			);
 		});
 		afterAll(() => source.drop());
@@ -29,15 +31,29 @@ describe('selective workflow restore: list from the manifest, extract one workfl
 			const set = await backupPostgres(dumpOptions(tmp.path(), source, method, { format, compression: 'zstd' }));
 			const listed = await listWorkflows(set.path);
 			expect(listed).toHaveLength(42);
-			expect(listed.find((w) => w.id === 'wf2BBBBBBBBBBBBB')).toMatchObject({ name: 'Webhook → Slack «ünïcode»', active: false, set: 'n8n-db', path: set.path });
+			expect(listed.find((w) => w.id === 'wf2BBBBBBBBBBBBB')).toMatchObject({
+				name: 'Webhook → Slack «ünïcode»',
+				active: false,
+				set: 'n8n-db',
+				path: set.path,
+			});
 
 			const extracted = await extractWorkflow({
 				setPath: set.path,
 				workflowId: 'wf2BBBBBBBBBBBBB',
 				now,
-				pgRestore: { method, connection: source.connection, docker: method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined },
+				pgRestore: {
+					method,
+					connection: source.connection,
+					docker:
+						method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined,
+				},
 			});
-			const row = await withClient(server, source.name, async (c) => (await c.query(`SELECT nodes, connections FROM workflow_entity WHERE id = 'wf2BBBBBBBBBBBBB'`)).rows[0]);
+			const row = await withClient(
+				server,
+				source.name,
+				async (c) => (await c.query(`SELECT nodes, connections FROM workflow_entity WHERE id = 'wf2BBBBBBBBBBBBB'`)).rows[0],
+			);
 			expect(extracted.workflow).toEqual({
 				name: 'Webhook → Slack «ünïcode» (restored 2026-11-22)',
 				nodes: row.nodes,
@@ -45,7 +61,11 @@ describe('selective workflow restore: list from the manifest, extract one workfl
 				settings: { executionOrder: 'v1', errorWorkflow: 'errWf' },
 			});
 			expect((extracted.workflow.nodes[0] as { parameters: { path: string } }).parameters.path).toBe('x\ty');
-			expect(extracted).toMatchObject({ checksumMatches: true, droppedSettings: ['binaryMode'], source: { id: 'wf2BBBBBBBBBBBBB', set: 'n8n-db' } });
+			expect(extracted).toMatchObject({
+				checksumMatches: true,
+				droppedSettings: ['binaryMode'],
+				source: { id: 'wf2BBBBBBBBBBBBB', set: 'n8n-db' },
+			});
 		});
 	});
 
@@ -53,7 +73,10 @@ describe('selective workflow restore: list from the manifest, extract one workfl
 		const source = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });
 		try {
 			const set = await backupPostgres(dumpOptions(tmp.path(), source, 'local'));
-			await expect(extractWorkflow({ setPath: set.path, workflowId: 'nope' })).rejects.toMatchObject({ code: 'WORKFLOW_NOT_FOUND', hint: expect.stringMatching(/42 workflows/) });
+			await expect(extractWorkflow({ setPath: set.path, workflowId: 'nope' })).rejects.toMatchObject({
+				code: 'WORKFLOW_NOT_FOUND',
+				hint: expect.stringMatching(/42 workflows/),
+			});
 		} finally {
 			await source.drop();
 		}
@@ -64,6 +87,10 @@ describe('selective workflow restore: list from the manifest, extract one workfl
 		expect(decodeCopyField('\\N')).toBeNull();
 		expect(decodeCopyField('caf\\303\\251 \\xe2\\x82\\xac')).toBe('café €');
 		expect(decodeCopyField('plain «ünïcode» 😀')).toBe('plain «ünïcode» 😀');
-		expect(parseCopyHeader('COPY "my schema"."Work""flows" (id, "createdAt") FROM stdin;')).toEqual({ schema: 'my schema', table: 'Work"flows', columns: ['id', 'createdAt'] });
+		expect(parseCopyHeader('COPY "my schema"."Work""flows" (id, "createdAt") FROM stdin;')).toEqual({
+			schema: 'my schema',
+			table: 'Work"flows',
+			columns: ['id', 'createdAt'],
+		});
 	});
 });

@@ -69,11 +69,17 @@ describe('RDB validation', () => {
 
 	it('refuses a truncated RDB', async () => {
 		await expect(validate(rdb.subarray(0, rdb.length - 3))).rejects.toMatchObject({ code: 'RDB_INVALID' });
-		await expect(validate(rdb.subarray(0, 4))).rejects.toMatchObject({ code: 'RDB_INVALID', message: expect.stringMatching(/only 4 bytes/) });
+		await expect(validate(rdb.subarray(0, 4))).rejects.toMatchObject({
+			code: 'RDB_INVALID',
+			message: expect.stringMatching(/only 4 bytes/),
+		});
 	});
 
 	it('refuses something that is not an RDB at all', async () => {
-		await expect(validate(Buffer.from('-ERR unknown command SYNC\r\n'))).rejects.toMatchObject({ code: 'RDB_INVALID', message: expect.stringMatching(/not REDIS/) });
+		await expect(validate(Buffer.from('-ERR unknown command SYNC\r\n'))).rejects.toMatchObject({
+			code: 'RDB_INVALID',
+			message: expect.stringMatching(/not REDIS/),
+		});
 	});
 
 	it('accepts an RDB written with rdbchecksum no (zero trailer), saying it could not verify', async () => {

@@ -54,22 +54,43 @@ describe('Redis snapshot failures', () => {
 	});
 
 	it('Redis unreachable: REDIS_UNREACHABLE', async () => {
-		await fail({ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: host({ port: 1 }) }, 'REDIS_UNREACHABLE');
+		await fail(
+			{ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: host({ port: 1 }) },
+			'REDIS_UNREACHABLE',
+		);
 	});
 
 	it('wrong password: REDIS_AUTH_FAILED, without the password in the error', async () => {
-		const error = await fail({ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: host({ user: 'backup', password: 'not-it-123' }) }, 'REDIS_AUTH_FAILED');
+		const error = await fail(
+			{
+				root: tmp.path(),
+				setName: 'redis',
+				compression: 'gzip',
+				method: 'sync',
+				connection: host({ user: 'backup', password: 'not-it-123' }),
+			},
+			'REDIS_AUTH_FAILED',
+		);
 		expect(JSON.stringify(error.toJSON())).not.toContain('not-it-123');
 	});
 
 	it('a user with a password works over SYNC', async () => {
 		await seedRedis(env.hostRedis.port);
-		const result = await backupRedis({ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: host({ user: 'backup', password: SECRET }) });
+		const result = await backupRedis({
+			root: tmp.path(),
+			setName: 'redis',
+			compression: 'gzip',
+			method: 'sync',
+			connection: host({ user: 'backup', password: SECRET }),
+		});
 		expect(result.inventory.totalKeys).toBe(157);
 	});
 
 	it('SYNC refused (as managed Redis does): REDIS_SYNC_REFUSED, suggesting the other methods', async () => {
-		const error = await fail({ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: host({ user: 'nosync', password: SECRET }) }, 'REDIS_SYNC_REFUSED');
+		const error = await fail(
+			{ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: host({ user: 'nosync', password: SECRET }) },
+			'REDIS_SYNC_REFUSED',
+		);
 		expect(error.hint).toMatch(/Docker Container.*Local File/);
 	});
 
@@ -100,7 +121,9 @@ describe('Redis snapshot failures', () => {
 		await seedRedis(env.containerRedis.port);
 		await withRedis(env.containerRedis.port, (r) => r.config('SET', 'rdb-key-save-delay', '5000'));
 		const seen: string[] = [];
-		const backup = backupRedis(inContainer({ connection: { host: '127.0.0.1', port: env.containerRedis.port, user: 'backup', password: SECRET } }));
+		const backup = backupRedis(
+			inContainer({ connection: { host: '127.0.0.1', port: env.containerRedis.port, user: 'backup', password: SECRET } }),
+		);
 		let done = false;
 		backup.finally(() => (done = true)).catch(() => undefined);
 		while (!done) {

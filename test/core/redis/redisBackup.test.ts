@@ -9,14 +9,30 @@ describe('Redis snapshot (real Redis, proven with redis-check-rdb and a fresh re
 	const tmp = useTempDir();
 
 	const cases: Array<[string, () => Partial<RedisBackupOptions>, number]> = [
-		['replication (SYNC) over the network', () => ({ method: 'sync', connection: { host: '127.0.0.1', port: env.hostRedis.port } }), env.hostRedis.port],
-		['BGSAVE in the container, copied out through the Docker API', () => ({
-			method: 'docker',
-			connection: { host: '127.0.0.1', port: env.containerRedis.port },
-			docker: { connection: { socketPath: env.dockerSocket }, container: env.containerRedis.container },
-		}), env.containerRedis.port],
-		['BGSAVE, then the local dump file', () => ({ method: 'file', connection: { host: '127.0.0.1', port: env.hostRedis.port } }), env.hostRedis.port],
-		['replication from the container\'s Redis', () => ({ method: 'sync', connection: { host: '127.0.0.1', port: env.containerRedis.port } }), env.containerRedis.port],
+		[
+			'replication (SYNC) over the network',
+			() => ({ method: 'sync', connection: { host: '127.0.0.1', port: env.hostRedis.port } }),
+			env.hostRedis.port,
+		],
+		[
+			'BGSAVE in the container, copied out through the Docker API',
+			() => ({
+				method: 'docker',
+				connection: { host: '127.0.0.1', port: env.containerRedis.port },
+				docker: { connection: { socketPath: env.dockerSocket }, container: env.containerRedis.container },
+			}),
+			env.containerRedis.port,
+		],
+		[
+			'BGSAVE, then the local dump file',
+			() => ({ method: 'file', connection: { host: '127.0.0.1', port: env.hostRedis.port } }),
+			env.hostRedis.port,
+		],
+		[
+			"replication from the container's Redis",
+			() => ({ method: 'sync', connection: { host: '127.0.0.1', port: env.containerRedis.port } }),
+			env.containerRedis.port,
+		],
 	];
 
 	it.each(cases)('%s', async (_name, methodOptions, port) => {
@@ -26,7 +42,10 @@ describe('Redis snapshot (real Redis, proven with redis-check-rdb and a fresh re
 		expect(result.inventory.rdbVersion).toBeGreaterThanOrEqual(9);
 
 		const loaded = await loadRdbArtifact(result.path, result.artifacts[0]);
-		expect({ ok: loaded.checkRdbOk, output: loaded.checkRdbOutput }).toMatchObject({ ok: true, output: expect.stringContaining('RDB looks OK') });
+		expect({ ok: loaded.checkRdbOk, output: loaded.checkRdbOutput }).toMatchObject({
+			ok: true,
+			output: expect.stringContaining('RDB looks OK'),
+		});
 		expect(loaded.keys).toEqual({ db0: 150, db2: 7 });
 
 		const manifest = await readManifest(result.path);

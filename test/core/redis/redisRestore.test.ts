@@ -12,7 +12,14 @@ const port = env.containerRedis.port;
 
 async function snapshot(root: string) {
 	await seedRedis(port);
-	return backupRedis({ root, setName: 'redis', compression: 'zstd', method: 'docker', connection: { host: '127.0.0.1', port }, docker } as RedisBackupOptions);
+	return backupRedis({
+		root,
+		setName: 'redis',
+		compression: 'zstd',
+		method: 'docker',
+		connection: { host: '127.0.0.1', port },
+		docker,
+	} as RedisBackupOptions);
 }
 
 const running = async () => (await testDocker().getContainer(env.containerRedis.container).inspect()).State.Running;
@@ -20,7 +27,7 @@ const running = async () => (await testDocker().getContainer(env.containerRedis.
 describe('Redis restore into the container (stop, put through the archive API, start, count)', () => {
 	const tmp = useTempDir();
 
-	it('brings back the snapshot\'s keys and checks them against the manifest', async () => {
+	it("brings back the snapshot's keys and checks them against the manifest", async () => {
 		const set = await snapshot(tmp.path());
 		await withRedis(port, async (r) => {
 			await r.flushall();

@@ -22,38 +22,164 @@ const kept = (sets: RetentionCandidate[], policy: RetentionPolicy, timeZone?: st
 
 describe('retention plan (pure, hand-worked cases)', () => {
 	const cases: Array<[string, RetentionCandidate[], RetentionPolicy, string | undefined, string[]]> = [
-		['keep-daily 7 over 60 nightly sets keeps the last 7 nights', daily('2026-01-01', 60), { keepDaily: 7 }, undefined,
-			['2026-02-23T02:00', '2026-02-24T02:00', '2026-02-25T02:00', '2026-02-26T02:00', '2026-02-27T02:00', '2026-02-28T02:00', '2026-03-01T02:00']],
-		['missed days are not periods: keep-daily 7 with days 5-7 missing keeps 7 sets, back to day 1', daily('2026-01-01', 10, '02:00:00Z', [5, 6, 7]), { keepDaily: 7 }, undefined,
-			['2026-01-01T02:00', '2026-01-02T02:00', '2026-01-03T02:00', '2026-01-04T02:00', '2026-01-08T02:00', '2026-01-09T02:00', '2026-01-10T02:00']],
-		['three sets a day: keep-daily 2 keeps each day\'s newest, keep-last 2 adds the one before (rules ORed)',
-			[...daily('2026-01-01', 3, '02:00:00Z'), ...daily('2026-01-01', 3, '10:00:00Z'), ...daily('2026-01-01', 3, '18:00:00Z')], { keepDaily: 2, keepLast: 2 }, undefined,
-			['2026-01-02T18:00', '2026-01-03T10:00', '2026-01-03T18:00']],
-		['keep-weekly 3 uses ISO weeks starting on Monday', daily('2026-01-01', 31), { keepWeekly: 3 }, undefined,
-			['2026-01-18T02:00', '2026-01-25T02:00', '2026-01-31T02:00']],
-		['keep-monthly 4 keeps the last set of each of the last 4 months', daily('2026-01-01', 150), { keepMonthly: 4 }, undefined,
-			['2026-02-28T02:00', '2026-03-31T02:00', '2026-04-30T02:00', '2026-05-30T02:00']],
-		['keep-yearly 2 plus keep-monthly 1', [at('2024-06-01T00:00:00Z'), at('2024-12-31T23:00:00Z'), at('2025-03-01T00:00:00Z'), at('2025-07-01T00:00:00Z'), at('2026-01-15T00:00:00Z')], { keepYearly: 2, keepMonthly: 1 }, undefined,
-			['2025-07-01T00:00', '2026-01-15T00:00']],
-		['keep-within 7d counts back from the newest set, not from now', daily('2026-01-01', 30), { keepWithin: '7d' }, undefined,
-			['2026-01-23T02:00', '2026-01-24T02:00', '2026-01-25T02:00', '2026-01-26T02:00', '2026-01-27T02:00', '2026-01-28T02:00', '2026-01-29T02:00', '2026-01-30T02:00']],
-		['keep-within 1m is a calendar month', daily('2026-02-20', 20), { keepWithin: '1m' }, undefined,
-			['2026-02-20T02:00', '2026-02-21T02:00', '2026-02-22T02:00', '2026-02-23T02:00', '2026-02-24T02:00', '2026-02-25T02:00', '2026-02-26T02:00', '2026-02-27T02:00', '2026-02-28T02:00', '2026-03-01T02:00', '2026-03-02T02:00', '2026-03-03T02:00', '2026-03-04T02:00', '2026-03-05T02:00', '2026-03-06T02:00', '2026-03-07T02:00', '2026-03-08T02:00', '2026-03-09T02:00', '2026-03-10T02:00', '2026-03-11T02:00']],
-		['days are counted in the given time zone (Berlin: 23:30 UTC is the next day)', [at('2026-03-27T12:00:00Z'), at('2026-03-28T23:30:00Z'), at('2026-03-29T12:00:00Z')], { keepDaily: 2 }, 'Europe/Berlin',
-			['2026-03-27T12:00', '2026-03-29T12:00']],
-		['the same sets counted in UTC fall on three days', [at('2026-03-27T12:00:00Z'), at('2026-03-28T23:30:00Z'), at('2026-03-29T12:00:00Z')], { keepDaily: 2 }, undefined,
-			['2026-03-28T23:30', '2026-03-29T12:00']],
-		['spring forward (Berlin 2026-03-29 has 23 hours): one set per local day at 01:30 stays one per day', [
-			at('2026-03-27T00:30:00Z'), at('2026-03-28T00:30:00Z'), at('2026-03-29T00:30:00Z'), at('2026-03-29T23:30:00Z'), at('2026-03-30T23:30:00Z')], { keepDaily: 4 }, 'Europe/Berlin',
-			['2026-03-28T00:30', '2026-03-29T00:30', '2026-03-29T23:30', '2026-03-30T23:30']],
-		['fall back (Berlin 2026-10-25): the two 02:15 local hours are two hourly periods', [at('2026-10-25T00:15:00Z'), at('2026-10-25T01:15:00Z'), at('2026-10-24T23:15:00Z')], { keepHourly: 2 }, 'Europe/Berlin',
-			['2026-10-25T00:15', '2026-10-25T01:15']],
+		[
+			'keep-daily 7 over 60 nightly sets keeps the last 7 nights',
+			daily('2026-01-01', 60),
+			{ keepDaily: 7 },
+			undefined,
+			[
+				'2026-02-23T02:00',
+				'2026-02-24T02:00',
+				'2026-02-25T02:00',
+				'2026-02-26T02:00',
+				'2026-02-27T02:00',
+				'2026-02-28T02:00',
+				'2026-03-01T02:00',
+			],
+		],
+		[
+			'missed days are not periods: keep-daily 7 with days 5-7 missing keeps 7 sets, back to day 1',
+			daily('2026-01-01', 10, '02:00:00Z', [5, 6, 7]),
+			{ keepDaily: 7 },
+			undefined,
+			[
+				'2026-01-01T02:00',
+				'2026-01-02T02:00',
+				'2026-01-03T02:00',
+				'2026-01-04T02:00',
+				'2026-01-08T02:00',
+				'2026-01-09T02:00',
+				'2026-01-10T02:00',
+			],
+		],
+		[
+			"three sets a day: keep-daily 2 keeps each day's newest, keep-last 2 adds the one before (rules ORed)",
+			[...daily('2026-01-01', 3, '02:00:00Z'), ...daily('2026-01-01', 3, '10:00:00Z'), ...daily('2026-01-01', 3, '18:00:00Z')],
+			{ keepDaily: 2, keepLast: 2 },
+			undefined,
+			['2026-01-02T18:00', '2026-01-03T10:00', '2026-01-03T18:00'],
+		],
+		[
+			'keep-weekly 3 uses ISO weeks starting on Monday',
+			daily('2026-01-01', 31),
+			{ keepWeekly: 3 },
+			undefined,
+			['2026-01-18T02:00', '2026-01-25T02:00', '2026-01-31T02:00'],
+		],
+		[
+			'keep-monthly 4 keeps the last set of each of the last 4 months',
+			daily('2026-01-01', 150),
+			{ keepMonthly: 4 },
+			undefined,
+			['2026-02-28T02:00', '2026-03-31T02:00', '2026-04-30T02:00', '2026-05-30T02:00'],
+		],
+		[
+			'keep-yearly 2 plus keep-monthly 1',
+			[
+				at('2024-06-01T00:00:00Z'),
+				at('2024-12-31T23:00:00Z'),
+				at('2025-03-01T00:00:00Z'),
+				at('2025-07-01T00:00:00Z'),
+				at('2026-01-15T00:00:00Z'),
+			],
+			{ keepYearly: 2, keepMonthly: 1 },
+			undefined,
+			['2025-07-01T00:00', '2026-01-15T00:00'],
+		],
+		[
+			'keep-within 7d counts back from the newest set, not from now',
+			daily('2026-01-01', 30),
+			{ keepWithin: '7d' },
+			undefined,
+			[
+				'2026-01-23T02:00',
+				'2026-01-24T02:00',
+				'2026-01-25T02:00',
+				'2026-01-26T02:00',
+				'2026-01-27T02:00',
+				'2026-01-28T02:00',
+				'2026-01-29T02:00',
+				'2026-01-30T02:00',
+			],
+		],
+		[
+			'keep-within 1m is a calendar month',
+			daily('2026-02-20', 20),
+			{ keepWithin: '1m' },
+			undefined,
+			[
+				'2026-02-20T02:00',
+				'2026-02-21T02:00',
+				'2026-02-22T02:00',
+				'2026-02-23T02:00',
+				'2026-02-24T02:00',
+				'2026-02-25T02:00',
+				'2026-02-26T02:00',
+				'2026-02-27T02:00',
+				'2026-02-28T02:00',
+				'2026-03-01T02:00',
+				'2026-03-02T02:00',
+				'2026-03-03T02:00',
+				'2026-03-04T02:00',
+				'2026-03-05T02:00',
+				'2026-03-06T02:00',
+				'2026-03-07T02:00',
+				'2026-03-08T02:00',
+				'2026-03-09T02:00',
+				'2026-03-10T02:00',
+				'2026-03-11T02:00',
+			],
+		],
+		[
+			'days are counted in the given time zone (Berlin: 23:30 UTC is the next day)',
+			[at('2026-03-27T12:00:00Z'), at('2026-03-28T23:30:00Z'), at('2026-03-29T12:00:00Z')],
+			{ keepDaily: 2 },
+			'Europe/Berlin',
+			['2026-03-27T12:00', '2026-03-29T12:00'],
+		],
+		[
+			'the same sets counted in UTC fall on three days',
+			[at('2026-03-27T12:00:00Z'), at('2026-03-28T23:30:00Z'), at('2026-03-29T12:00:00Z')],
+			{ keepDaily: 2 },
+			undefined,
+			['2026-03-28T23:30', '2026-03-29T12:00'],
+		],
+		[
+			'spring forward (Berlin 2026-03-29 has 23 hours): one set per local day at 01:30 stays one per day',
+			[
+				at('2026-03-27T00:30:00Z'),
+				at('2026-03-28T00:30:00Z'),
+				at('2026-03-29T00:30:00Z'),
+				at('2026-03-29T23:30:00Z'),
+				at('2026-03-30T23:30:00Z'),
+			],
+			{ keepDaily: 4 },
+			'Europe/Berlin',
+			['2026-03-28T00:30', '2026-03-29T00:30', '2026-03-29T23:30', '2026-03-30T23:30'],
+		],
+		[
+			'fall back (Berlin 2026-10-25): the two 02:15 local hours are two hourly periods',
+			[at('2026-10-25T00:15:00Z'), at('2026-10-25T01:15:00Z'), at('2026-10-24T23:15:00Z')],
+			{ keepHourly: 2 },
+			'Europe/Berlin',
+			['2026-10-25T00:15', '2026-10-25T01:15'],
+		],
 	];
 
 	it("the README's worked example: nightly since September, one night missed, keep-daily 7 + weekly 4 + monthly 6", () => {
 		const sets = daily('2026-09-01', 83, '02:00:00Z', [79]); // day 79 is 2026-11-18
 		expect(kept(sets, { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 }).map((id) => id.slice(0, 10))).toEqual([
-			'2026-09-30', '2026-10-31', '2026-11-01', '2026-11-08', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22',
+			'2026-09-30',
+			'2026-10-31',
+			'2026-11-01',
+			'2026-11-08',
+			'2026-11-15',
+			'2026-11-16',
+			'2026-11-17',
+			'2026-11-19',
+			'2026-11-20',
+			'2026-11-21',
+			'2026-11-22',
 		]);
 	});
 
@@ -100,7 +226,11 @@ describe('retention plan (pure, hand-worked cases)', () => {
 
 	it('removes incomplete sets only after the grace period (default 24 h)', () => {
 		const now = new Date('2026-01-10T12:00:00Z');
-		const plan = planRetention([at('2026-01-10T02:00:00Z'), at('2026-01-09T13:00:00Z', false), at('2026-01-09T11:00:00Z', false)], { keepDaily: 7 }, { now });
+		const plan = planRetention(
+			[at('2026-01-10T02:00:00Z'), at('2026-01-09T13:00:00Z', false), at('2026-01-09T11:00:00Z', false)],
+			{ keepDaily: 7 },
+			{ now },
+		);
 		expect(plan.incomplete.map((s) => [s.id, s.verdict])).toEqual([
 			['2026-01-09T13:00:00Z', 'keep'],
 			['2026-01-09T11:00:00Z', 'delete'],
@@ -113,7 +243,9 @@ describe('retention plan (pure, hand-worked cases)', () => {
 		['an empty policy', {}],
 		['a policy of zeros', { keepLast: 0, keepDaily: 0, keepWithin: '' }],
 	])('refuses %s', (_name, policy) => {
-		expect(() => planRetention(daily('2026-01-01', 3), policy)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/empty/) }));
+		expect(() => planRetention(daily('2026-01-01', 3), policy)).toThrow(
+			expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/empty/) }),
+		);
 	});
 
 	it.each([
@@ -122,7 +254,9 @@ describe('retention plan (pure, hand-worked cases)', () => {
 		[{ keepWithin: '30 days' }, /not a keep-within duration/],
 		[{ keepWithin: '0d' }, /zero/],
 	])('refuses the bad rule %j with a hint', (policy, message) => {
-		expect(() => planRetention([], policy as RetentionPolicy)).toThrow(expect.objectContaining({ message: expect.stringMatching(message), hint: expect.any(String) }));
+		expect(() => planRetention([], policy as RetentionPolicy)).toThrow(
+			expect.objectContaining({ message: expect.stringMatching(message), hint: expect.any(String) }),
+		);
 	});
 
 	it('refuses an unknown time zone', () => {

@@ -4,7 +4,10 @@ import { pruneSets } from '../../../core';
 import { writeNightlySets, writeSyntheticSet } from '../../support/syntheticSets';
 import { useTempDir } from '../../support/tempDir';
 
-const runs = (root: string, set = 'nightly') => readdirSync(join(root, set)).filter((n) => /^\d{4}-/.test(n)).sort();
+const runs = (root: string, set = 'nightly') =>
+	readdirSync(join(root, set))
+		.filter((n) => /^\d{4}-/.test(n))
+		.sort();
 
 describe('pruning a set folder on disk', () => {
 	const tmp = useTempDir();
@@ -15,7 +18,11 @@ describe('pruning a set folder on disk', () => {
 		const result = await pruneSets({ root, setName: 'nightly', policy: { keepDaily: 3 } });
 		expect(runs(root)).toEqual(['2026-01-08T02-00-00.000Z', '2026-01-09T02-00-00.000Z', '2026-01-10T02-00-00.000Z']);
 		expect(result).toMatchObject({ kept: 3, deleted: 7, dryRun: false, policy: 'keep-daily 3', timeZone: 'UTC' });
-		expect(result.sets[0]).toMatchObject({ run: '2026-01-10T02-00-00.000Z', action: 'kept', reasons: expect.arrayContaining(['keep-daily: 2026-01-10']) });
+		expect(result.sets[0]).toMatchObject({
+			run: '2026-01-10T02-00-00.000Z',
+			action: 'kept',
+			reasons: expect.arrayContaining(['keep-daily: 2026-01-10']),
+		});
 		expect(result.sets[9]).toMatchObject({ run: '2026-01-01T02-00-00.000Z', action: 'deleted', reasons: ['matches no keep rule'] });
 		expect(result.freedBytes).toBeGreaterThan(0);
 		expect(existsSync(join(root, 'nightly', '.lock'))).toBe(false);
@@ -45,11 +52,13 @@ describe('pruning a set folder on disk', () => {
 		expect(existsSync(join(root, 'nightly', '2025-01-01T00-00-00.000Z', 'sub'))).toBe(true);
 		expect(readdirSync(foreign).sort()).toEqual(['manifest.json', 'n8n.sql']);
 		expect(readdirSync(withExtra)).toEqual(['keep-me.txt']);
-		expect(result.ignored).toEqual(expect.arrayContaining([
-			{ name: 'my-notes', why: 'not a run folder name' },
-			{ name: 'README.txt', why: 'not a run folder name' },
-			{ name: '2025-06-01T02-00-00.000Z', why: 'its manifest belongs to set "other-set"' },
-		]));
+		expect(result.ignored).toEqual(
+			expect.arrayContaining([
+				{ name: 'my-notes', why: 'not a run folder name' },
+				{ name: 'README.txt', why: 'not a run folder name' },
+				{ name: '2025-06-01T02-00-00.000Z', why: 'its manifest belongs to set "other-set"' },
+			]),
+		);
 		expect(result.warnings.join('\n')).toMatch(/keep-me\.txt \(not ours\)/);
 	});
 
@@ -66,7 +75,9 @@ describe('pruning a set folder on disk', () => {
 		const linkedRoot = join(tmp.path(), 'linked-root');
 		mkdirSync(linkedRoot);
 		symlinkSync(join(outside, 'nightly'), join(linkedRoot, 'nightly'));
-		await expect(pruneSets({ root: linkedRoot, setName: 'nightly', policy: { keepLast: 1 } })).rejects.toMatchObject({ code: 'PRUNE_REFUSED' });
+		await expect(pruneSets({ root: linkedRoot, setName: 'nightly', policy: { keepLast: 1 } })).rejects.toMatchObject({
+			code: 'PRUNE_REFUSED',
+		});
 		expect(readdirSync(victim).sort()).toEqual(['manifest.json', 'n8n.sql']);
 	});
 
@@ -93,7 +104,10 @@ describe('pruning a set folder on disk', () => {
 	it('refuses an empty policy before touching anything', async () => {
 		const root = tmp.path();
 		writeNightlySets(root, 'nightly', '2026-01-01', 3);
-		await expect(pruneSets({ root, setName: 'nightly', policy: {} })).rejects.toMatchObject({ code: 'INVALID_INPUT', hint: expect.stringMatching(/keep-daily 7/) });
+		await expect(pruneSets({ root, setName: 'nightly', policy: {} })).rejects.toMatchObject({
+			code: 'INVALID_INPUT',
+			hint: expect.stringMatching(/keep-daily 7/),
+		});
 		expect(runs(root)).toHaveLength(3);
 	});
 
@@ -129,7 +143,10 @@ describe('pruning a set folder on disk', () => {
 	});
 
 	it('fails with SET_NOT_FOUND and a hint for a set that does not exist', async () => {
-		await expect(pruneSets({ root: tmp.path(), setName: 'nope', policy: { keepLast: 1 } })).rejects.toMatchObject({ code: 'SET_NOT_FOUND', hint: expect.stringMatching(/list --root/) });
+		await expect(pruneSets({ root: tmp.path(), setName: 'nope', policy: { keepLast: 1 } })).rejects.toMatchObject({
+			code: 'SET_NOT_FOUND',
+			hint: expect.stringMatching(/list --root/),
+		});
 	});
 
 	it('does not run while a backup of the same set holds the lock', async () => {

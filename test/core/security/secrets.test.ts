@@ -112,7 +112,9 @@ describe('security: passwords never reach argv, logs, manifests or errors', () =
 
 	it('security: a restore gives psql the password in its environment, never in argv, and never in its errors', async () => {
 		const server = env.hostPostgres;
-		const set = writeSyntheticSet(tmp.path(), 'slow', new Date('2026-01-01T02:00:00Z'), { content: 'SELECT pg_sleep(1.5);\nCREATE TABLE restored (id int);\n' });
+		const set = writeSyntheticSet(tmp.path(), 'slow', new Date('2026-01-01T02:00:00Z'), {
+			content: 'SELECT pg_sleep(1.5);\nCREATE TABLE restored (id int);\n',
+		});
 		const target = uniqueName('secret_restore');
 		const connection = { host: server.host, port: server.port, user: server.user, password: server.password, database: target };
 		try {
@@ -129,7 +131,11 @@ describe('security: passwords never reach argv, logs, manifests or errors', () =
 				expect(p.environ).toContain(`PGPASSWORD=${server.password}`);
 			}
 			const wrong = 'Wrong-Pa55word-xyz';
-			const error = await restorePostgres({ setPath: set, method: 'local', connection: { ...connection, database: uniqueName('never'), password: wrong } }).catch((e) => e);
+			const error = await restorePostgres({
+				setPath: set,
+				method: 'local',
+				connection: { ...connection, database: uniqueName('never'), password: wrong },
+			}).catch((e) => e);
 			expect(error.code).toBe('PG_AUTH_FAILED');
 			expect(JSON.stringify(error.toJSON()) + error.message).not.toContain(wrong);
 		} finally {

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupFiles, backupPostgres, backupRedis, backupVolume, runRestoreDrill, type DrillOptions, type RedisBackupOptions } from '../../../core';
+import {
+	backupFiles,
+	backupPostgres,
+	backupRedis,
+	backupVolume,
+	runRestoreDrill,
+	type DrillOptions,
+	type RedisBackupOptions,
+} from '../../../core';
 import { dumpOptions } from '../../support/backupOptions';
 import { testDocker } from '../../support/dockerFixtures';
 import { createScratchDatabase, withClient, type ScratchDatabase } from '../../support/scratchDatabase';
@@ -14,7 +22,11 @@ const env = testEnv();
 const dockerConnection = { socketPath: env.dockerSocket };
 
 const drillDatabases = (port: number) =>
-	withClient({ ...env.hostPostgres, port }, 'postgres', async (c) => (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'n8n_stack_drill_%'`)).rows);
+	withClient(
+		{ ...env.hostPostgres, port },
+		'postgres',
+		async (c) => (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'n8n_stack_drill_%'`)).rows,
+	);
 
 /** Rewrites an uncompressed artifact and its manifest record, as if the dump itself had been made that way. */
 function rewriteArtifact(setDir: string, edit: (text: string) => string): void {
@@ -52,7 +64,11 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 				const set = await backupPostgres(dumpOptions(tmp.path(), inContainer, 'docker', { format: 'plain' }));
 				const verdict = await runRestoreDrill({
 					setPath: set.path,
-					postgres: { method: 'docker', connection: inContainer.connection, docker: { connection: dockerConnection, container: env.containerPostgres.container } },
+					postgres: {
+						method: 'docker',
+						connection: inContainer.connection,
+						docker: { connection: dockerConnection, container: env.containerPostgres.container },
+					},
 				});
 				expect(verdict.verdict).toBe('pass');
 				expect(await drillDatabases(env.containerPostgres.port)).toEqual([]);
@@ -95,11 +111,20 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 	describe('Redis', () => {
 		it.each([
 			['a scratch redis-server on a free port', (): DrillOptions['redis'] => ({ type: 'local' })],
-			['a scratch container like the live one', (): DrillOptions['redis'] => ({ type: 'container', docker: dockerConnection, likeContainer: env.containerRedis.container })],
+			[
+				'a scratch container like the live one',
+				(): DrillOptions['redis'] => ({ type: 'container', docker: dockerConnection, likeContainer: env.containerRedis.container }),
+			],
 		])('passes in %s, and the live Redis is untouched', async (_name, redis) => {
 			const port = env.containerRedis.port;
 			await seedRedis(port);
-			const set = await backupRedis({ root: tmp.path(), setName: 'redis', compression: 'zstd', method: 'sync', connection: { host: '127.0.0.1', port } } as RedisBackupOptions);
+			const set = await backupRedis({
+				root: tmp.path(),
+				setName: 'redis',
+				compression: 'zstd',
+				method: 'sync',
+				connection: { host: '127.0.0.1', port },
+			} as RedisBackupOptions);
 			await withRedis(port, (r) => r.set('live-only', '1'));
 			const verdict = await runRestoreDrill({ setPath: set.path, redis: redis() });
 			expect(verdict).toMatchObject({ verdict: 'pass', checks: [{ kind: 'redis', summary: '157 keys loaded' }] });
@@ -110,10 +135,19 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 
 		it('passes in an empty Redis given by URL (loaded by replication, flushed afterwards)', async () => {
 			await seedRedis(env.hostRedis.port);
-			const set = await backupRedis({ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: { host: '127.0.0.1', port: env.hostRedis.port } } as RedisBackupOptions);
+			const set = await backupRedis({
+				root: tmp.path(),
+				setName: 'redis',
+				compression: 'gzip',
+				method: 'sync',
+				connection: { host: '127.0.0.1', port: env.hostRedis.port },
+			} as RedisBackupOptions);
 			await withThrowawayRedis(async (port) => {
 				const verdict = await runRestoreDrill({ setPath: set.path, redis: { type: 'url', connection: { host: '127.0.0.1', port } } });
-				expect(verdict).toMatchObject({ verdict: 'pass', checks: [{ summary: '157 keys loaded', scratch: 'empty Redis (flushed afterwards)' }] });
+				expect(verdict).toMatchObject({
+					verdict: 'pass',
+					checks: [{ summary: '157 keys loaded', scratch: 'empty Redis (flushed afterwards)' }],
+				});
 				await withRedis(port, async (r) => {
 					expect(await r.dbsize()).toBe(0);
 					expect(await r.info('replication')).toMatch(/role:master/);
@@ -123,7 +157,13 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 
 		it('refuses a Redis given by URL that holds keys, and leaves its keys alone', async () => {
 			await seedRedis(env.hostRedis.port);
-			const set = await backupRedis({ root: tmp.path(), setName: 'redis', compression: 'none', method: 'sync', connection: { host: '127.0.0.1', port: env.hostRedis.port } } as RedisBackupOptions);
+			const set = await backupRedis({
+				root: tmp.path(),
+				setName: 'redis',
+				compression: 'none',
+				method: 'sync',
+				connection: { host: '127.0.0.1', port: env.hostRedis.port },
+			} as RedisBackupOptions);
 			await withThrowawayRedis(async (port) => {
 				await withRedis(port, (r) => r.set('live', 'data'));
 				const verdict = await runRestoreDrill({ setPath: set.path, redis: { type: 'url', connection: { host: '127.0.0.1', port } } });
@@ -135,7 +175,13 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 
 		it('fails when the RDB holds other key counts than the manifest', async () => {
 			await seedRedis(env.hostRedis.port);
-			const set = await backupRedis({ root: tmp.path(), setName: 'redis', compression: 'none', method: 'sync', connection: { host: '127.0.0.1', port: env.hostRedis.port } } as RedisBackupOptions);
+			const set = await backupRedis({
+				root: tmp.path(),
+				setName: 'redis',
+				compression: 'none',
+				method: 'sync',
+				connection: { host: '127.0.0.1', port: env.hostRedis.port },
+			} as RedisBackupOptions);
 			const manifestPath = join(set.path, 'manifest.json');
 			const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 			manifest.inventory.redis.keys.db0 = 151;
@@ -149,7 +195,10 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 		it('passes a folder set (file count and bytes) and removes its temp folder', async () => {
 			const set = await backupVolume({ root: tmp.path(), setName: 'data', source: { type: 'dir', path: makeTree() }, compression: 'zstd' });
 			const verdict = await runRestoreDrill({ setPath: set.path, scratchDir: tmp.path() });
-			expect(verdict).toMatchObject({ verdict: 'pass', checks: [{ kind: 'volume', summary: `${set.inventory.files} files, ${set.inventory.bytes} bytes restored` }] });
+			expect(verdict).toMatchObject({
+				verdict: 'pass',
+				checks: [{ kind: 'volume', summary: `${set.inventory.files} files, ${set.inventory.bytes} bytes restored` }],
+			});
 			const { readdirSync } = await import('node:fs');
 			expect(readdirSync(tmp.path()).filter((n) => n.startsWith('n8n-stack-drill-'))).toEqual([]);
 		});
@@ -167,7 +216,12 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 
 		it('passes a config-files set by content', async () => {
 			const dir = makeTree();
-			const set = await backupFiles({ root: tmp.path(), setName: 'config', files: [join(dir, 'hello.txt'), join(dir, 'run.sh')], compression: 'gzip' });
+			const set = await backupFiles({
+				root: tmp.path(),
+				setName: 'config',
+				files: [join(dir, 'hello.txt'), join(dir, 'run.sh')],
+				compression: 'gzip',
+			});
 			const verdict = await runRestoreDrill({ setPath: set.path });
 			expect(verdict).toMatchObject({ verdict: 'pass' });
 			expect(verdict.checks).toHaveLength(2);

@@ -7,7 +7,9 @@ import { encryptionKeyFingerprint } from '../../../core/volume/n8nDataAwareness'
 import { useTempDir } from '../../support/tempDir';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: new (p: string) => { exec(sql: string): void; prepare(sql: string): { get(): { n: number } }; close(): void } };
+const { DatabaseSync } = require('node:sqlite') as {
+	DatabaseSync: new (p: string) => { exec(sql: string): void; prepare(sql: string): { get(): { n: number } }; close(): void };
+};
 
 describe('a live n8n SQLite database in a host folder', () => {
 	const tmp = useTempDir();
@@ -23,7 +25,11 @@ describe('a live n8n SQLite database in a host folder', () => {
 			expect(statSync(join(dir, 'database.sqlite-wal')).size).toBeGreaterThan(0); // rows live only in the WAL so far
 
 			const result = await backupVolume({ root: tmp.path(), setName: 'n8n-home', compression: 'gzip', source: { type: 'dir', path: dir } });
-			expect(result.inventory.n8n).toMatchObject({ sqlite: true, sqliteSnapshot: true, encryptionKeyFingerprint: encryptionKeyFingerprint('k-123456') });
+			expect(result.inventory.n8n).toMatchObject({
+				sqlite: true,
+				sqliteSnapshot: true,
+				encryptionKeyFingerprint: encryptionKeyFingerprint('k-123456'),
+			});
 
 			const out = mkdtempSync(join(tmpdir(), 'n8n-restored-'));
 			try {
@@ -54,11 +60,21 @@ describe('config files (files mode)', () => {
 	afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 	it('stores each file 0600, lists it with size and sha256, and fingerprints the n8n key of an .env', async () => {
-		const result = await backupFiles({ root: tmp.path(), setName: 'config', compression: 'none', files: [join(dir, '.env'), join(dir, 'docker-compose.yml')] });
+		const result = await backupFiles({
+			root: tmp.path(),
+			setName: 'config',
+			compression: 'none',
+			files: [join(dir, '.env'), join(dir, 'docker-compose.yml')],
+		});
 		const manifest = await readManifest(result.path);
 		expect(result.inventory.files).toEqual([
 			{ path: join(dir, '.env'), file: 'env', size: statSync(join(dir, '.env')).size, sha256: await sha256File(join(dir, '.env')) },
-			{ path: join(dir, 'docker-compose.yml'), file: 'docker-compose.yml', size: statSync(join(dir, 'docker-compose.yml')).size, sha256: await sha256File(join(dir, 'docker-compose.yml')) },
+			{
+				path: join(dir, 'docker-compose.yml'),
+				file: 'docker-compose.yml',
+				size: statSync(join(dir, 'docker-compose.yml')).size,
+				sha256: await sha256File(join(dir, 'docker-compose.yml')),
+			},
 		]);
 		for (const a of result.artifacts) expect(statSync(join(result.path, a.file)).mode & 0o777).toBe(0o600);
 		expect(result.inventory.n8nEncryptionKeyFingerprint).toBe(encryptionKeyFingerprint('super-secret-key'));
@@ -66,8 +82,16 @@ describe('config files (files mode)', () => {
 	});
 
 	it('a missing file is an error unless marked optional', async () => {
-		await expect(backupFiles({ root: tmp.path(), setName: 'config', compression: 'zstd', files: [join(dir, 'nginx.conf')] })).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND', hint: expect.stringMatching(/optional/) });
-		const result = await backupFiles({ root: tmp.path(), setName: 'config', compression: 'zstd', files: [join(dir, '.env')], optional: [join(dir, 'nginx.conf')] });
+		await expect(
+			backupFiles({ root: tmp.path(), setName: 'config', compression: 'zstd', files: [join(dir, 'nginx.conf')] }),
+		).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND', hint: expect.stringMatching(/optional/) });
+		const result = await backupFiles({
+			root: tmp.path(),
+			setName: 'config',
+			compression: 'zstd',
+			files: [join(dir, '.env')],
+			optional: [join(dir, 'nginx.conf')],
+		});
 		expect(result.inventory.missingOptional).toEqual([join(dir, 'nginx.conf')]);
 		expect(result.warnings).toEqual([`${join(dir, 'nginx.conf')} is missing (optional)`]);
 	});

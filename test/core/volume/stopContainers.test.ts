@@ -47,7 +47,14 @@ describe('stopping containers during an archive', () => {
 		const tree = makeTree();
 		try {
 			await expect(
-				backupVolume({ root: tmp.path(), setName: 'dir', compression: 'none', source: { type: 'dir', path: tree }, docker: { socketPath: env.dockerSocket }, stopContainers: { names: ['no-such-container'] } }),
+				backupVolume({
+					root: tmp.path(),
+					setName: 'dir',
+					compression: 'none',
+					source: { type: 'dir', path: tree },
+					docker: { socketPath: env.dockerSocket },
+					stopContainers: { names: ['no-such-container'] },
+				}),
 			).rejects.toMatchObject({ code: 'CONTAINER_NOT_FOUND' });
 			expect(setFolderEntries(tmp.path(), 'dir')).toEqual([]);
 		} finally {
@@ -56,7 +63,9 @@ describe('stopping containers during an archive', () => {
 	});
 
 	it('a failed restart is reported together with the archive error, never instead of it', async () => {
-		const restartFailure = new StackBackupError('CONTAINER_RESTART_FAILED', 'Could not start again: n8n (gone)', { hint: 'Start them by hand.' });
+		const restartFailure = new StackBackupError('CONTAINER_RESTART_FAILED', 'Could not start again: n8n (gone)', {
+			hint: 'Start them by hand.',
+		});
 		const error = await withContainersStopped(
 			async () => ({ stopped: ['n8n'], restart: async () => Promise.reject(restartFailure) }),
 			async () => {
@@ -70,7 +79,10 @@ describe('stopping containers during an archive', () => {
 
 	it('a failed restart after a good archive fails the run (the containers are down)', async () => {
 		const error = await withContainersStopped(
-			async () => ({ stopped: ['n8n'], restart: async () => Promise.reject(new StackBackupError('CONTAINER_RESTART_FAILED', 'Could not start again: n8n')) }),
+			async () => ({
+				stopped: ['n8n'],
+				restart: async () => Promise.reject(new StackBackupError('CONTAINER_RESTART_FAILED', 'Could not start again: n8n')),
+			}),
 			async () => 'archived',
 		).catch((e) => e);
 		expect(error.code).toBe('CONTAINER_RESTART_FAILED');

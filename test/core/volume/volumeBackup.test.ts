@@ -42,7 +42,9 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 		const { listing, tree: extracted } = extractWithGnuTar(result.path, result.artifacts[0]);
 		expect(listing).toContain('./sub dir/nested/data.bin');
 		expect(extracted).toEqual(describeTree(tree));
-		const fileBytes = Object.values(describeTree(tree)).filter((d) => /^[0-7]{3} /.test(d)).reduce((sum, d) => sum + Buffer.from(d.split(' ')[1], 'base64').length, 0);
+		const fileBytes = Object.values(describeTree(tree))
+			.filter((d) => /^[0-7]{3} /.test(d))
+			.reduce((sum, d) => sum + Buffer.from(d.split(' ')[1], 'base64').length, 0);
 		expect(result.inventory).toMatchObject({ files: 6, symlinks: 1, bytes: fileBytes });
 		expect(await helpersLeft()).toBe(0);
 	});
@@ -59,7 +61,13 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 	});
 
 	it('a host folder with files on both sides of the one-read size (256 KiB) and a FIFO: exact bytes back, the FIFO skipped without hanging', async () => {
-		const sizes = { 'empty.bin': 0, 'one.bin': 1, 'at-limit.bin': 256 * 1024, 'past-limit.bin': 256 * 1024 + 1, 'large.bin': 3 * 1024 * 1024 + 7 };
+		const sizes = {
+			'empty.bin': 0,
+			'one.bin': 1,
+			'at-limit.bin': 256 * 1024,
+			'past-limit.bin': 256 * 1024 + 1,
+			'large.bin': 3 * 1024 * 1024 + 7,
+		};
 		for (const [name, size] of Object.entries(sizes)) writeFileSync(join(tree, name), randomBytes(size));
 		execFileSync('mkfifo', [join(tree, 'a.fifo')]);
 		const result = await backupVolume({ ...volumeOptions(), source: { type: 'dir', path: tree } });
@@ -80,27 +88,45 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 
 	it('uses the image of a container that uses the volume when none is given, and never pulls', async () => {
 		await seedVolume(VOLUME, tree);
-		await expect(backupVolume(volumeOptions({ source: { type: 'volume', volume: VOLUME } }))).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND', hint: expect.stringMatching(/nothing is ever pulled/) });
-		const user = await testDocker().createContainer({ Image: env.helperImage, Cmd: ['true'], name: 'stack-test-vol-user', HostConfig: { Binds: [`${VOLUME}:/data`] } });
+		await expect(backupVolume(volumeOptions({ source: { type: 'volume', volume: VOLUME } }))).rejects.toMatchObject({
+			code: 'IMAGE_NOT_FOUND',
+			hint: expect.stringMatching(/nothing is ever pulled/),
+		});
+		const user = await testDocker().createContainer({
+			Image: env.helperImage,
+			Cmd: ['true'],
+			name: 'stack-test-vol-user',
+			HostConfig: { Binds: [`${VOLUME}:/data`] },
+		});
 		try {
 			const result = await backupVolume(volumeOptions({ source: { type: 'volume', volume: VOLUME } }));
 			expect(result.inventory.files).toBe(6);
 		} finally {
 			await user.remove({ force: true });
 		}
-		await expect(backupVolume(volumeOptions({ source: { type: 'volume', volume: VOLUME, image: 'not-present:latest' } }))).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' });
+		await expect(
+			backupVolume(volumeOptions({ source: { type: 'volume', volume: VOLUME, image: 'not-present:latest' } })),
+		).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' });
 	});
 
 	it('a missing volume: VOLUME_NOT_FOUND; a missing folder: SOURCE_NOT_FOUND; nothing left behind', async () => {
-		await expect(backupVolume(volumeOptions({ source: { type: 'volume', volume: 'no_such_volume' } }))).rejects.toMatchObject({ code: 'VOLUME_NOT_FOUND' });
-		await expect(backupVolume(volumeOptions({ source: { type: 'dir', path: '/nonexistent/folder' } }))).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND' });
-		await expect(backupVolume(volumeOptions({ source: { type: 'volume', volume: '../etc' } }))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+		await expect(backupVolume(volumeOptions({ source: { type: 'volume', volume: 'no_such_volume' } }))).rejects.toMatchObject({
+			code: 'VOLUME_NOT_FOUND',
+		});
+		await expect(backupVolume(volumeOptions({ source: { type: 'dir', path: '/nonexistent/folder' } }))).rejects.toMatchObject({
+			code: 'SOURCE_NOT_FOUND',
+		});
+		await expect(backupVolume(volumeOptions({ source: { type: 'volume', volume: '../etc' } }))).rejects.toMatchObject({
+			code: 'INVALID_INPUT',
+		});
 		expect(setFolderEntries(tmp.path(), 'vol')).toEqual([]);
 		expect(await helpersLeft()).toBe(0);
 	});
 
 	it('Docker Engine unreachable: DOCKER_UNREACHABLE', async () => {
-		await expect(backupVolume(volumeOptions({ docker: { socketPath: '/nonexistent.sock' } }))).rejects.toMatchObject({ code: 'DOCKER_UNREACHABLE' });
+		await expect(backupVolume(volumeOptions({ docker: { socketPath: '/nonexistent.sock' } }))).rejects.toMatchObject({
+			code: 'DOCKER_UNREACHABLE',
+		});
 	});
 
 	it('n8n data: records a fingerprint of the encryption key, never the key', async () => {
@@ -109,7 +135,11 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 		writeFileSync(join(tree, 'database.sqlite'), 'not really sqlite');
 		await seedVolume(VOLUME, tree);
 		const result = await backupVolume(volumeOptions());
-		expect(result.inventory.n8n).toMatchObject({ encryptionKeyFingerprint: encryptionKeyFingerprint(key), configPath: 'config', sqlite: true });
+		expect(result.inventory.n8n).toMatchObject({
+			encryptionKeyFingerprint: encryptionKeyFingerprint(key),
+			configPath: 'config',
+			sqlite: true,
+		});
 		expect(result.warnings).toEqual([]);
 		expect(JSON.stringify(await readManifest(result.path))).not.toContain(key);
 	});
@@ -141,7 +171,9 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 			execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=128k', 'tmpfs', small]);
 			try {
 				await withBusyboxContainer('stack-test-app', true, async () => {
-					const error = await backupVolume(volumeOptions({ root: small, compression: 'none', minFreeBytes: 0, stopContainers: { names: ['stack-test-app'] } })).catch((e) => e);
+					const error = await backupVolume(
+						volumeOptions({ root: small, compression: 'none', minFreeBytes: 0, stopContainers: { names: ['stack-test-app'] } }),
+					).catch((e) => e);
 					expect(error).toBeInstanceOf(StackBackupError);
 					expect(error.code).toBe('DISK_FULL');
 					expect(await running('stack-test-app')).toBe(true);
@@ -157,10 +189,18 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 			writeFileSync(join(tree, 'database.sqlite'), 'db');
 			writeFileSync(join(tree, 'database.sqlite-wal'), 'wal');
 			await seedVolume(VOLUME, tree);
-			const user = await testDocker().createContainer({ Image: env.helperImage, Cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'], name: 'stack-test-n8n', HostConfig: { Binds: [`${VOLUME}:/home/node/.n8n`], NetworkMode: 'none' } });
+			const user = await testDocker().createContainer({
+				Image: env.helperImage,
+				Cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'],
+				name: 'stack-test-n8n',
+				HostConfig: { Binds: [`${VOLUME}:/home/node/.n8n`], NetworkMode: 'none' },
+			});
 			await user.start();
 			try {
-				await expect(backupVolume(volumeOptions())).rejects.toMatchObject({ code: 'LIVE_SQLITE', message: expect.stringMatching(/stack-test-n8n/) });
+				await expect(backupVolume(volumeOptions())).rejects.toMatchObject({
+					code: 'LIVE_SQLITE',
+					message: expect.stringMatching(/stack-test-n8n/),
+				});
 				const stopped = await backupVolume(volumeOptions({ stopContainers: { names: ['stack-test-n8n'] } }));
 				expect(stopped.inventory.n8n).toMatchObject({ sqlite: true });
 				expect(await running('stack-test-n8n')).toBe(true);

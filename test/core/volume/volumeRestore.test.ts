@@ -26,7 +26,11 @@ describe('volume and folder restore', () => {
 		const target = join(tmp.path(), 'restored');
 		const result = await restoreVolume({ setPath: set.path, target: { type: 'dir', path: target } });
 		expect(describeTree(target)).toEqual(describeTree(source));
-		expect(result).toMatchObject({ mode: 'keep existing', differences: [], archive: { files: set.inventory.files, bytes: set.inventory.bytes } });
+		expect(result).toMatchObject({
+			mode: 'keep existing',
+			differences: [],
+			archive: { files: set.inventory.files, bytes: set.inventory.bytes },
+		});
 	});
 
 	it('restores names that need pax headers (a path over 255 bytes, non-ASCII, a long link target), and GNU tar reads them the same', async () => {
@@ -65,21 +69,45 @@ describe('volume and folder restore', () => {
 		await seedVolume('restore-src', source);
 		const target = `restore-dst-${process.pid}`;
 		try {
-			const set = await backupVolume({ root: tmp.path(), setName: 'vol', source: { type: 'volume', volume: 'restore-src', image: env.helperImage }, docker, compression: 'zstd' });
+			const set = await backupVolume({
+				root: tmp.path(),
+				setName: 'vol',
+				source: { type: 'volume', volume: 'restore-src', image: env.helperImage },
+				docker,
+				compression: 'zstd',
+			});
 			const result = await restoreVolume({ setPath: set.path, target: { type: 'volume', volume: target }, docker });
 			expect(result.differences).toEqual([]);
-			const back = await backupVolume({ root: tmp.path(), setName: 'check', source: { type: 'volume', volume: target, image: env.helperImage }, docker, compression: 'none' });
+			const back = await backupVolume({
+				root: tmp.path(),
+				setName: 'check',
+				source: { type: 'volume', volume: target, image: env.helperImage },
+				docker,
+				compression: 'none',
+			});
 			expect(extractWithGnuTar(back.path, back.artifacts[0]).tree).toEqual(describeTree(source));
 			const helpers = await testDocker().listContainers({ all: true, filters: { label: ['io.n8n-stack-backup.helper'] } });
 			expect(helpers).toEqual([]);
 
 			// Keep mode in a volume: a file changed since is left as it is.
-			await seedVolume(target, makeTree((d) => writeFileSync(join(d, 'hello.txt'), 'newer\n')));
+			await seedVolume(
+				target,
+				makeTree((d) => writeFileSync(join(d, 'hello.txt'), 'newer\n')),
+			);
 			await restoreVolume({ setPath: set.path, target: { type: 'volume', volume: target, image: env.helperImage }, docker });
-			const kept = await backupVolume({ root: tmp.path(), setName: 'check2', source: { type: 'volume', volume: target, image: env.helperImage }, docker, compression: 'none' });
+			const kept = await backupVolume({
+				root: tmp.path(),
+				setName: 'check2',
+				source: { type: 'volume', volume: target, image: env.helperImage },
+				docker,
+				compression: 'none',
+			});
 			expect(extractWithGnuTar(kept.path, kept.artifacts[0]).tree['hello.txt']).toBe(`644 ${Buffer.from('newer\n').toString('base64')}`);
 		} finally {
-			await testDocker().getVolume(target).remove({ force: true }).catch(() => undefined);
+			await testDocker()
+				.getVolume(target)
+				.remove({ force: true })
+				.catch(() => undefined);
 		}
 	});
 
@@ -114,7 +142,13 @@ describe('volume and folder restore', () => {
 		});
 
 		it('refuses an entry written through a symlink of the same archive', async () => {
-			await refuses([{ path: 'inside', type: 'SymbolicLink', linkpath: 'ok.txt' }, { path: 'inside/x', type: 'File', body: 'x' }], /through the symlink inside/);
+			await refuses(
+				[
+					{ path: 'inside', type: 'SymbolicLink', linkpath: 'ok.txt' },
+					{ path: 'inside/x', type: 'File', body: 'x' },
+				],
+				/through the symlink inside/,
+			);
 		});
 
 		it('refuses a hardlink to a file outside the target', async () => {
@@ -127,14 +161,28 @@ describe('volume and folder restore', () => {
 		});
 
 		it('refuses a hostile archive bound for a volume too, writing nothing into it', async () => {
-			const set = hostileSet(tmp.path(), [{ path: 'ok.txt', type: 'File', body: 'fine' }, { path: '../x', type: 'File', body: 'x' }]);
+			const set = hostileSet(tmp.path(), [
+				{ path: 'ok.txt', type: 'File', body: 'fine' },
+				{ path: '../x', type: 'File', body: 'x' },
+			]);
 			const volume = `hostile-${process.pid}`;
 			try {
-				await expect(restoreVolume({ setPath: set, target: { type: 'volume', volume, image: env.helperImage }, docker })).rejects.toMatchObject({ code: 'UNSAFE_ARCHIVE_ENTRY' });
-				const exists = await testDocker().getVolume(volume).inspect().then(() => true, () => false);
+				await expect(
+					restoreVolume({ setPath: set, target: { type: 'volume', volume, image: env.helperImage }, docker }),
+				).rejects.toMatchObject({ code: 'UNSAFE_ARCHIVE_ENTRY' });
+				const exists = await testDocker()
+					.getVolume(volume)
+					.inspect()
+					.then(
+						() => true,
+						() => false,
+					);
 				expect(exists).toBe(false);
 			} finally {
-				await testDocker().getVolume(volume).remove({ force: true }).catch(() => undefined);
+				await testDocker()
+					.getVolume(volume)
+					.remove({ force: true })
+					.catch(() => undefined);
 			}
 		});
 	});

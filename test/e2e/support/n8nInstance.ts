@@ -106,7 +106,10 @@ export class N8nInstance {
 				clearTimeout(timer);
 				const judged = code === null && !timedOut && printedSuccessfulExecution(args, stdout) ? 0 : code;
 				const note = signal ? `\n[ended by ${signal}${timedOut ? ' (our timeout)' : ''}; judged as exit code ${judged}]` : '';
-				writeFileSync(join(this.userFolder, `cli-${args[0].replace(/[^a-z]/gi, '_')}-${Date.now()}.log`), `${args.join(' ')}\n${stdout}\n${stderr}${note}`);
+				writeFileSync(
+					join(this.userFolder, `cli-${args[0].replace(/[^a-z]/gi, '_')}-${Date.now()}.log`),
+					`${args.join(' ')}\n${stdout}\n${stderr}${note}`,
+				);
 				resolve({ code: judged, signal, stdout, stderr });
 			});
 		});
@@ -132,7 +135,10 @@ export class N8nInstance {
 		const deadline = Date.now() + 180_000;
 		while (Date.now() < deadline) {
 			if (this.server.exitCode !== null) throw new Error(`n8n start exited ${this.server.exitCode}; see ${this.userFolder}`);
-			const ready = await fetch(`${this.url}/healthz/readiness`).then((r) => r.ok, () => false);
+			const ready = await fetch(`${this.url}/healthz/readiness`).then(
+				(r) => r.ok,
+				() => false,
+			);
 			if (ready) {
 				// Published workflows (schedules, webhooks) are activated just after readiness.
 				await new Promise((r) => setTimeout(r, 3000));
@@ -192,7 +198,9 @@ export class N8nInstance {
 		}
 		if (!this.apiKey) {
 			const scopes = await this.rest<string[]>('GET', '/api-keys/scopes');
-			this.apiKey = (await this.rest<{ rawApiKey: string }>('POST', '/api-keys', { label: `e2e-${Date.now()}`, scopes, expiresAt: null })).rawApiKey;
+			this.apiKey = (
+				await this.rest<{ rawApiKey: string }>('POST', '/api-keys', { label: `e2e-${Date.now()}`, scopes, expiresAt: null })
+			).rawApiKey;
 		}
 	}
 

@@ -7,7 +7,13 @@ export const WORKFLOWS_DIR = join(__dirname, '..', '..', '..', 'workflows');
 export interface Template {
 	id: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, { id: string; name: string }>; disabled?: boolean }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, any>;
+		credentials?: Record<string, { id: string; name: string }>;
+		disabled?: boolean;
+	}>;
 	connections: Record<string, unknown>;
 	settings: Record<string, unknown>;
 }
@@ -37,9 +43,27 @@ export function testCredentials(database: string) {
 			id: 'sbPostgresCred01',
 			name: 'Stack Backup Postgres (n8n database)',
 			type: 'stackBackupPostgresApi',
-			data: { host: '127.0.0.1', port: env.containerPostgres.port, database, user: env.containerPostgres.user, password: env.containerPostgres.password, ssl: 'disable', allowUnauthorizedCerts: false },
+			data: {
+				host: '127.0.0.1',
+				port: env.containerPostgres.port,
+				database,
+				user: env.containerPostgres.user,
+				password: env.containerPostgres.password,
+				ssl: 'disable',
+				allowUnauthorizedCerts: false,
+			},
 		},
-		{ id: 'sbRedisCred00001', name: 'Stack Backup Redis', type: 'stackBackupRedisApi', data: { host: '127.0.0.1', port: env.containerRedis.port, database: 0 } },
-		{ id: 'sbDockerCred0001', name: 'Stack Backup Docker Engine', type: 'stackBackupDockerApi', data: { connection: 'socket', socketPath: env.dockerSocket } },
+		{
+			id: 'sbRedisCred00001',
+			name: 'Stack Backup Redis',
+			type: 'stackBackupRedisApi',
+			data: { host: '127.0.0.1', port: env.containerRedis.port, database: 0 },
+		},
+		{
+			id: 'sbDockerCred0001',
+			name: 'Stack Backup Docker Engine',
+			type: 'stackBackupDockerApi',
+			data: { connection: 'socket', socketPath: env.dockerSocket },
+		},
 	];
 }

@@ -16,7 +16,9 @@ export async function bulkyDatabase(server: PgServer, mib: number): Promise<Scra
 	const db = await createScratchDatabase(server, { n8nFixture: true });
 	const rows = Math.round((mib * 1024 * 1024) / 600);
 	await withClient(server, db.name, (c) =>
-		c.query(`CREATE TABLE bulk AS SELECT i AS id, (SELECT string_agg(md5((i * 31 + j)::text), '') FROM generate_series(1, 17) j) AS payload FROM generate_series(1, ${rows}) i`),
+		c.query(
+			`CREATE TABLE bulk AS SELECT i AS id, (SELECT string_agg(md5((i * 31 + j)::text), '') FROM generate_series(1, 17) j) AS payload FROM generate_series(1, ${rows}) i`,
+		),
 	);
 	return db;
 }
@@ -54,5 +56,7 @@ export function bulkyTree(mib: number): string {
 
 // Base64 of random bytes: quick to make, and compresses like real data does (to about 3/4), not to nothing.
 function randomText(length: number): string {
-	return randomBytes(Math.ceil((length * 3) / 4)).toString('base64').slice(0, length);
+	return randomBytes(Math.ceil((length * 3) / 4))
+		.toString('base64')
+		.slice(0, length);
 }

@@ -8,7 +8,11 @@ const RUN_FOLDER = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z$/;
 /** Run folders of a set on disk, split by whether a manifest was written. */
 export function runFolders(root: string, set: string): { complete: string[]; incomplete: string[] } {
 	const dir = join(root, set);
-	const runs = existsSync(dir) ? readdirSync(dir).filter((n) => RUN_FOLDER.test(n)).map((n) => join(dir, n)) : [];
+	const runs = existsSync(dir)
+		? readdirSync(dir)
+				.filter((n) => RUN_FOLDER.test(n))
+				.map((n) => join(dir, n))
+		: [];
 	return {
 		complete: runs.filter((r) => existsSync(join(r, 'manifest.json'))).sort(),
 		incomplete: runs.filter((r) => !existsSync(join(r, 'manifest.json'))).sort(),
@@ -69,6 +73,10 @@ export async function waitForBytesWritten(root: string, set: string, bytes: numb
 /** The set folder holds exactly the complete runs it held before: no new run folder, no lock, no temp file. */
 export function expectNothingLeftBehind(root: string, set: string, completeBefore: string[]): void {
 	const dir = join(root, set);
-	const entries = existsSync(dir) ? readdirSync(dir).map((n) => join(dir, n)).sort() : [];
+	const entries = existsSync(dir)
+		? readdirSync(dir)
+				.map((n) => join(dir, n))
+				.sort()
+		: [];
 	expect(entries).toEqual([...completeBefore].sort());
 }
