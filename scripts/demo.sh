@@ -13,6 +13,7 @@ BACKUPS=$REPO/backups
 PORT=${N8N_PORT:-5678}
 say() { echo "[npm start] $*" >&2; }
 
+bash scripts/programs.sh install
 bash scripts/install-deps.sh
 # Rebuild only when a source changed since the last build.
 STAMP=$DEMO/.built

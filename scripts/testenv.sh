@@ -27,7 +27,6 @@ BASE_IMAGE_REPO=stack-backup-testenv/hostroot
 HELPER_IMAGE=stack-backup-testenv/busybox:local
 DOCKER_SOCK=$DIR/docker.sock
 export DOCKER_HOST=unix://$DOCKER_SOCK
-PACKAGES=(postgresql redis-server docker.io busybox-static zstd pigz util-linux iproute2 age)
 
 log() { printf '[testenv %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -36,24 +35,8 @@ d() { docker "$@"; }
 daemon_up() { d version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 pg_bin() { echo "/usr/lib/postgresql/$PG_VERSION/bin/$1"; }
 
-cmd_install() {
-  local missing=()
-  command -v dockerd >/dev/null || missing+=(docker.io)
-  [ -x "$(pg_bin initdb)" ] || missing+=(postgresql)
-  command -v redis-server >/dev/null || missing+=(redis-server)
-  [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=(busybox-static)
-  command -v zstd >/dev/null || missing+=(zstd)
-  command -v pigz >/dev/null || missing+=(pigz)
-  command -v setpriv >/dev/null || missing+=(util-linux)
-  command -v ss >/dev/null || missing+=(iproute2)
-  [ ${#missing[@]} -eq 0 ] && return 0
-  need_root "installing ${missing[*]}"
-  log "installing ${missing[*]}"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || die "apt-get install ${missing[*]} failed"
-  # Debian's postinst may start system services on default ports; ours use their own.
-}
+# What to install is scripts/programs.list's, and nothing else.
+cmd_install() { bash "$(dirname "$0")/programs.sh" install; }
 
 # ------------------------------------------------------------ host servers
 start_host_pg() {

@@ -9,7 +9,7 @@ export interface AgeKeyPair {
 
 function requireAge(): void {
 	if (spawnSync('age', ['--version']).error) {
-		throw new Error('The age CLI is missing. Install it with: apt-get install -y age (npm test installs it)');
+		throw new Error('The age CLI is missing. Install it with: apt-get install -y age (npm test installs it: scripts/programs.list)');
 	}
 }
 
