@@ -1,5 +1,5 @@
 // The only door into the core for nodes and the CLI. The core never imports n8n-workflow.
-export { StackBackupError, isStackBackupError, type StackBackupErrorCode } from './errors/StackBackupError';
+export { ERROR_CODES, StackBackupError, isStackBackupError, type StackBackupErrorCode } from './errors/StackBackupError';
 export { redactSecrets } from './errors/redactSecrets';
 export type { Logger } from './logging/Logger';
 export { silentLogger } from './logging/Logger';
@@ -54,7 +54,7 @@ export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResul
 export type { PostgresComparison } from './postgres/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';
 export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from './redis/redisRestore';
-export { runRestoreDrill, type DrillOptions, type DrillVerdict, type DrillCheck } from './verify/restoreDrill';
+export { runRestoreDrill, drillFailedError, type DrillOptions, type DrillVerdict, type DrillCheck } from './verify/restoreDrill';
 export type { ScratchRedis } from './verify/scratchRedis';
 export {
 	listWorkflows,

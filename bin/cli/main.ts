@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isStackBackupError, redactSecrets } from '../../core';
+import { StackBackupError, isStackBackupError, redactSecrets } from '../../core';
 import type { Command } from './Command';
 import { stderrLogger } from './stderrLogger';
 import { UsageError } from './UsageError';
@@ -68,9 +68,11 @@ export async function runCli(commands: readonly Command[], argv: string[], io: C
 			io.stdout.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
 			return EXIT_FAILURE;
 		}
-		const message = redactSecrets((error as Error)?.message ?? String(error), secrets);
-		io.stderr.write(`Error: ${message}\n`);
-		io.stdout.write(`${JSON.stringify({ error: { code: 'UNEXPECTED', message } })}\n`);
+		const unexpected = new StackBackupError('UNEXPECTED', redactSecrets((error as Error)?.message ?? String(error), secrets), {
+			hint: 'This error has no code of its own, so it was not foreseen: run again with the same options, and if it repeats, report it with this message.',
+		});
+		io.stderr.write(`Error [${unexpected.code}]: ${unexpected.message}\nHint: ${unexpected.hint}\n`);
+		io.stdout.write(`${JSON.stringify({ error: unexpected.toJSON() })}\n`);
 		return EXIT_FAILURE;
 	}
 }

@@ -10,7 +10,7 @@ import { MeasuringStream } from '../archive/MeasuringStream';
 import type { ArtifactRecord } from '../backupSet/manifest';
 import { resolveRunFolder, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import type { DockerConnection } from '../docker/dockerConnection';
-import { isStackBackupError } from '../errors/StackBackupError';
+import { isStackBackupError, StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { createDatabase, dropDatabase, maintenanceDatabaseFor } from '../postgres/databaseAdmin';
 import type { PgConnection } from '../postgres/PgConnection';
@@ -197,4 +197,15 @@ export async function runRestoreDrill(options: DrillOptions): Promise<DrillVerdi
 	const result = verdict(set.dir, set.manifest.startedAt, checks);
 	log.info(`Drill of ${set.dir}: ${result.verdict.toUpperCase()}${result.differences.length ? ` (${result.differences.join('; ')})` : ''}`);
 	return result;
+}
+
+/** What a failed drill throws where a failure must stop the run (n8n's Error When a Drill Fails). */
+export function drillFailedError(failed: readonly DrillVerdict[]): StackBackupError {
+	return new StackBackupError('DRILL_FAILED', `Restore drill failed for ${failed.map((v) => v.path).join(', ')}`, {
+		hint: `${failed
+			.flatMap((v) => v.differences)
+			.slice(0, 10)
+			.join('; ')}. The backup cannot be trusted to restore: check the set, and take a new backup.`,
+		details: { sets: failed.map((v) => v.path) },
+	});
 }

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { runRestoreDrill, type DrillOptions, type DrillVerdict, type ScratchRedis } from '../../../core';
+import { drillFailedError, runRestoreDrill, type DrillOptions, type DrillVerdict, type ScratchRedis } from '../../../core';
 import { resolveAllowedPath } from '../../shared/backupRootAccess';
 import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom, pgConnectionFrom } from '../../shared/credentialConnections';
@@ -141,13 +141,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	}
 	const failed = verdicts.filter((v) => v.verdict === 'fail');
 	if (failed.length && ctx.getNodeParameter('errorOnFail', i, true)) {
-		throw new NodeOperationError(ctx.getNode(), `Restore drill failed for ${failed.map((v) => v.path).join(', ')} [DRILL_FAILED]`, {
-			itemIndex: i,
-			description: `${failed
-				.flatMap((v) => v.differences)
-				.slice(0, 10)
-				.join('; ')}. The backup cannot be trusted to restore: check the set, and take a new backup.`,
-		});
+		throw drillFailedError(failed);
 	}
 	return verdicts as unknown as IDataObject[];
 }
