@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import {
 	stackBackupDockerConnectionTest,
 	stackBackupPostgresConnectionTest,
@@ -16,7 +16,33 @@ import * as restoreRedis from './operations/restoreRedis.operation';
 import * as restoreVolume from './operations/restoreVolume.operation';
 
 type Operation = { fields: unknown; execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject | IDataObject[]> };
-const operations: Record<string, Operation> = { restorePostgres, restoreRedis, restoreVolume, drill, listWorkflows, extractWorkflow };
+
+/** Each resource and the operations it offers: the options of the Resource and Operation fields. */
+const ROUTES = {
+	set: { restorePostgres, restoreRedis, restoreVolume },
+	drill: { drill },
+	workflow: { listWorkflows, extractWorkflow },
+} satisfies Record<string, Record<string, Operation>>;
+type Resource = keyof typeof ROUTES;
+
+function operationFor(ctx: IExecuteFunctions, i: number): Operation {
+	const resource = ctx.getNodeParameter('resource', i) as string;
+	// An unknown resource shows no Operation field at all, so n8n has no operation to give.
+	const operation = ctx.getNodeParameter('operation', i, '') as string;
+	const operations: Record<string, Operation> | undefined = Object.hasOwn(ROUTES, resource) ? ROUTES[resource as Resource] : undefined;
+	const handler = operations && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+	if (handler) return handler;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		operations ? `Stack Restore has no operation "${operation}" for resource "${resource}"` : `Stack Restore has no resource "${resource}"`,
+		{
+			itemIndex: i,
+			description: `Pick the Resource and the Operation again in the node. Resources and their operations: ${Object.entries(ROUTES)
+				.map(([r, ops]) => `${r} (${Object.keys(ops).join(', ')})`)
+				.join('; ')}.`,
+		},
+	);
+}
 
 // Where the client programs run, for restoring a dump and for reading a custom-format one.
 const USES_PG_TOOLS = ['restorePostgres', 'extractWorkflow'];
@@ -188,6 +214,6 @@ export class Restore implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runForEachItem(this, (i) => operations[this.getNodeParameter('operation', i) as string].execute(this, i));
+		return runForEachItem(this, (i) => operationFor(this, i).execute(this, i));
 	}
 }

@@ -84,6 +84,22 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 		expect(error.description).toMatch(/bytes restored, the manifest says/);
 		const [out] = await runNode(node, { parameters: { ...parameters, errorOnFail: false }, credentials: docker });
 		expect(out[0].json).toMatchObject({ verdict: 'fail' });
+		// With Continue On Fail, the error item carries the code an alert workflow can route on.
+		const [errorItems] = await runNode(node, { parameters, credentials: docker, continueOnFail: true });
+		expect(errorItems[0].json).toMatchObject({ code: 'DRILL_FAILED', hint: expect.stringMatching(/take a new backup/) });
+	});
+
+	it('an operation that its resource does not offer fails naming both, not with a TypeError', async () => {
+		for (const [parameters, message] of [
+			[{ resource: 'drill', operation: 'restorePostgres' }, 'Stack Restore has no operation "restorePostgres" for resource "drill"'],
+			[{ resource: 'set', operation: 'toString' }, 'Stack Restore has no operation "toString" for resource "set"'],
+			[{ resource: 'nonsense', operation: 'drill' }, 'Stack Restore has no resource "nonsense"'],
+		] as const) {
+			const error = await runNode(node, { parameters, credentials: {} }).catch((e) => e);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(message);
+			expect(error.description).toMatch(/workflow \(listWorkflows, extractWorkflow\)/);
+		}
 	});
 
 	it('restores Postgres into a new database in the container, and refuses an existing one without the typed name', async () => {
