@@ -35,6 +35,7 @@ mkdir -p "$DEMO/.n8n-files" "$BACKUPS"; chmod 700 "$DEMO" "$BACKUPS"
 export HOME=$DEMO N8N_USER_FOLDER=$DEMO
 export N8N_PORT=$PORT N8N_HOST=127.0.0.1 N8N_LISTEN_ADDRESS=127.0.0.1 N8N_PROTOCOL=http N8N_EDITOR_BASE_URL="http://127.0.0.1:$PORT"
 export N8N_RUNNERS_BROKER_LISTEN_ADDRESS=127.0.0.1 N8N_SECURE_COOKIE=false N8N_DIAGNOSTICS_ENABLED=false
+export N8N_UNVERIFIED_PACKAGES_ENABLED=true   # this package is unverified: see the README's install section
 export N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false N8N_PERSONALIZATION_ENABLED=false
 export GENERIC_TIMEZONE=${GENERIC_TIMEZONE:-UTC} N8N_LOG_LEVEL=${N8N_LOG_LEVEL:-warn}
 # The single-instance template archives n8n's own folder, which n8n 2.x blocks by default.

@@ -73,6 +73,9 @@ export class N8nInstance {
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
+			// This package can never be verified (runtime dependencies, file access); n8n 3.0 plans to
+			// turn unverified packages off by default, so the suite says explicitly what users must set.
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_RESTRICT_FILE_ACCESS_TO: `${join(this.userFolder, '.n8n-files')};${join(this.userFolder, '.n8n')}`,
 			N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false',
 			GENERIC_TIMEZONE: 'UTC',
