@@ -8,7 +8,7 @@ import { withClient, type ScratchDatabase } from '../support/scratchDatabase';
 import { testEnv } from '../support/testEnv';
 import { bulkyDatabase, bulkyRedis, bulkyTree } from './support/faultData';
 import { injectFault } from './support/ledger';
-import { until } from './support/until';
+import { until } from '../support/until';
 import { expectEverySetVerifies, expectNothingLeftBehind, runFolders } from './support/setInvariants';
 
 const env = testEnv();

@@ -13,7 +13,7 @@ import { testEnv } from '../support/testEnv';
 import { seedVolume } from '../support/volumeFixtures';
 import { bulkyDatabase, bulkyRedis, bulkyTree } from './support/faultData';
 import { injectFault } from './support/ledger';
-import { until } from './support/until';
+import { until } from '../support/until';
 import { expectEverySetVerifies, expectNothingLeftBehind, runFolders, waitForBytesWritten } from './support/setInvariants';
 
 const env = testEnv();

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireSetLock, LOCK_FILE } from '../../../core/backupSet/setLock';
 import { useTempDir } from '../../support/tempDir';
+import { until } from '../../support/until';
 
 function deadPid(): number {
 	// A process that has certainly exited: its pid is free (or reused by something we can detect only by luck).
@@ -48,9 +49,14 @@ describe('set lock', () => {
 		const path = join(tmp.path(), LOCK_FILE);
 		const old = new Date(Date.now() - 600_000);
 		utimesSync(path, old, old);
-		await new Promise((r) => setTimeout(r, 100));
-		const { statSync } = await import('node:fs');
-		expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(5_000);
+		// The heartbeat brings the 10-minute-old mtime back to now; the test fails if it never does.
+		await until(
+			'the heartbeat touched the lock',
+			() => {
+				if (Date.now() - statSync(path).mtimeMs > 5_000) throw new Error(`mtime is ${Date.now() - statSync(path).mtimeMs} ms old`);
+			},
+			10_000,
+		);
 		await lock.release();
 	});
 

@@ -8,6 +8,7 @@ import { testDocker } from '../../support/dockerFixtures';
 import { setFolderEntries } from '../../support/leftovers';
 import { useTempDir } from '../../support/tempDir';
 import { testEnv } from '../../support/testEnv';
+import { untilFileIsOpen } from '../../support/until';
 import { extractWithGnuTar, makeTree } from '../../support/volumeFixtures';
 
 const env = testEnv();
@@ -120,7 +121,7 @@ describe('files that change while a folder is archived', () => {
 		writeFileSync(join(swap, 'a-slow.bin'), randomBytes(48 * 1024 * 1024));
 		for (let i = 0; i < 300; i++) writeFileSync(join(swap, `f${String(i).padStart(3, '0')}`), 'x');
 		const backup = backupVolume({ root: tmp.path(), setName: 'dir', compression: 'gzip', source: { type: 'dir', path: tree } });
-		await new Promise((r) => setTimeout(r, 400));
+		await untilFileIsOpen(join(swap, 'a-slow.bin'));
 		for (let i = 0; i < 300; i++) {
 			const file = join(swap, `f${String(i).padStart(3, '0')}`);
 			rmSync(file);
@@ -146,7 +147,7 @@ describe('files that change while a folder is archived', () => {
 		writeFileSync(join(churn, 'a-slow.bin'), randomBytes(48 * 1024 * 1024));
 		for (let i = 0; i < 3000; i++) writeFileSync(join(churn, `f${String(i).padStart(5, '0')}`), 'x'.repeat(100));
 		const backup = backupVolume({ root: tmp.path(), setName: 'dir', compression: 'gzip', source: { type: 'dir', path: tree } });
-		await new Promise((r) => setTimeout(r, 400));
+		await untilFileIsOpen(join(churn, 'a-slow.bin'));
 		for (let i = 0; i < 3000; i++) rmSync(join(churn, `f${String(i).padStart(5, '0')}`));
 		try {
 			const result = await backup;
