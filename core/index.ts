@@ -1,6 +1,7 @@
 // The only door into the core for nodes and the CLI. The core never imports n8n-workflow.
 export { ERROR_CODES, StackBackupError, isStackBackupError, type StackBackupErrorCode } from './errors/StackBackupError';
 export { redactSecrets } from './errors/redactSecrets';
+export { OPTION_FIELDS, type OptionField } from './options/optionFields';
 export type { Logger } from './logging/Logger';
 export { silentLogger } from './logging/Logger';
 export {
@@ -22,6 +23,7 @@ export {
 } from './archive/ageKeys';
 export { checkAgeKeys } from './archive/checkAgeKeys';
 export { validateSetName } from './backupSet/setName';
+export { DEFAULT_MIN_FREE_MB } from './backupSet/backupRun';
 export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
 export { listCompleteSets, latestCompleteSet, type CompleteSet } from './backupSet/completeSets';
@@ -29,7 +31,7 @@ export { createDockerClient, parseDockerHost, DEFAULT_DOCKER_SOCKET, type Docker
 export { mapDockerError } from './docker/dockerErrors';
 export { parsePostgresUrl, type PgConnection } from './postgres/PgConnection';
 export { openPgSession } from './postgres/pgSession';
-export { backupPostgres, type PostgresBackupOptions, type PostgresBackupResult } from './postgres/postgresBackup';
+export { backupPostgres, DEFAULT_MAX_SHRINK_PERCENT, type PostgresBackupOptions, type PostgresBackupResult } from './postgres/postgresBackup';
 export type { PostgresInventory } from './postgres/inventory';
 export { checkPostgresConnection } from './postgres/checkPostgresConnection';
 export { checkDockerEngine } from './docker/checkDockerEngine';
@@ -39,16 +41,22 @@ export { checkRedisConnection } from './redis/checkRedisConnection';
 export { backupVolume, type VolumeBackupOptions, type VolumeBackupResult, type VolumeSource } from './volume/volumeBackup';
 export { backupFiles, type FilesBackupOptions, type FilesBackupResult } from './volume/filesBackup';
 export type { ContainerSelector } from './docker/stopContainers';
-export { DEFAULT_POLICY, describePolicy, parseKeepWithin, validatePolicy, type RetentionPolicy } from './retention/retentionPolicy';
+export {
+	DEFAULT_POLICY,
+	describePolicy,
+	parseKeepWithin,
+	validatePolicy,
+	type RetentionPolicy,
+	type ValidPolicy,
+} from './retention/retentionPolicy';
 export { calendarPeriods } from './retention/calendarPeriod';
 export {
 	planRetention,
-	DEFAULT_INCOMPLETE_GRACE_MS,
 	type RetentionCandidate,
 	type RetentionDecision,
 	type RetentionPlan,
 } from './retention/planRetention';
-export { pruneSets, type PruneOptions, type PruneResult, type PrunedSetReport } from './retention/pruneSets';
+export { pruneSets, DEFAULT_INCOMPLETE_GRACE_HOURS, type PruneOptions, type PruneResult, type PrunedSetReport } from './retention/pruneSets';
 export { verifySet, verifySetForRestore, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
 export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
 export type { PostgresComparison } from './postgres/comparePostgresInventory';

@@ -1,5 +1,6 @@
 import {
 	DEFAULT_DOCKER_SOCKET,
+	DEFAULT_MIN_FREE_MB,
 	parseCompression,
 	parseDockerHost,
 	type Compression,
@@ -9,7 +10,7 @@ import {
 } from '../../core';
 import { AGE_ENCRYPT_USAGE, ageEncryptOptionSpec, readEncryption } from './ageOptions';
 import type { OptionSpec, ParsedValues } from './Command';
-import { optionalNumber, optionalString, requiredString } from './optionValues';
+import { optionalString, requiredString } from './optionValues';
 
 /** Options every `backup ...` command takes, with the same names. */
 export const backupSetOptionSpec: OptionSpec = {
@@ -27,7 +28,7 @@ export const BACKUP_SET_USAGE = `Common options:
   --set NAME              set name (letters, digits, ".", "_", "-")
   --compression C         zstd (default where Node has it), gzip or none
   --docker-host ADDR      unix:///var/run/docker.sock (default: $DOCKER_HOST) or tcp://host:port
-  --min-free-mb N         refuse to start with less free space (default 32)
+  --min-free-mb N         refuse to start with less free space (default ${DEFAULT_MIN_FREE_MB})
   --run-id ID             recorded in the manifest
 ${AGE_ENCRYPT_USAGE}
 Progress goes to stderr; the last line on stdout is the result as JSON.`;
@@ -37,19 +38,18 @@ export interface BackupSetValues {
 	setName: string;
 	runId?: string;
 	log: Logger;
-	minFreeBytes?: number;
+	minFreeMb?: string;
 	compression: Compression;
 	encryption?: EncryptionOptions;
 }
 
 export function readBackupSetOptions(values: ParsedValues, log: Logger): BackupSetValues {
-	const minFreeMb = optionalNumber(values, 'min-free-mb');
 	return {
 		root: requiredString(values, 'root'),
 		setName: requiredString(values, 'set'),
 		runId: optionalString(values, 'run-id'),
 		log,
-		minFreeBytes: minFreeMb === undefined ? undefined : minFreeMb * 1024 * 1024,
+		minFreeMb: optionalString(values, 'min-free-mb'),
 		compression: parseCompression(optionalString(values, 'compression')),
 		encryption: readEncryption(values),
 	};

@@ -1,19 +1,21 @@
-import { backupPostgres, backupReport } from '../../core';
+import { backupPostgres, backupReport, DEFAULT_MAX_SHRINK_PERCENT } from '../../core';
 import { BACKUP_SET_USAGE, backupSetOptionSpec, readBackupSetOptions } from '../cli/backupSetOptions';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
 import type { Command } from '../cli/Command';
-import { oneOf, optionalNumber, stringList } from '../cli/optionValues';
+import { oneOf, optionalString, stringList } from '../cli/optionValues';
 import { UsageError } from '../cli/UsageError';
 
 const USAGE = `Usage: n8n-stack-backup backup postgres --root DIR --set NAME
          (--url postgres://user@host:port/db | --container NAME --database DB [--user U])
          [--format plain|custom] [--exclude-table-data PATTERN]... [--exclude-table PATTERN]...
          [--table PATTERN]... [--schema PATTERN]... [--exclude-schema PATTERN]... [--n8n-skip-executions]
-         [--allow-shrink] [--max-shrink-percent 50] [--pg-dump PATH]
+         [--allow-shrink] [--max-shrink-percent ${DEFAULT_MAX_SHRINK_PERCENT}] [--pg-dump PATH]
 
 Dumps one PostgreSQL database into a new backup set.
   --url         run the local pg_dump over TCP
   --container   run pg_dump inside that container through the Docker Engine API
+Each PATTERN may list several, separated by commas ("public.a, public.b"; commas inside
+double quotes belong to the name).
 The password comes from PGPASSWORD (or the URL); it is never passed on a command line.
 
 ${BACKUP_SET_USAGE}`;
@@ -49,7 +51,7 @@ export const backupPostgresCommand: Command = {
 			excludeTableData: stringList(values, 'exclude-table-data'),
 			n8nSkipExecutions: Boolean(values['n8n-skip-executions']),
 			allowShrink: Boolean(values['allow-shrink']),
-			maxShrinkPercent: optionalNumber(values, 'max-shrink-percent'),
+			maxShrinkPercent: optionalString(values, 'max-shrink-percent'),
 		});
 		return backupReport(result);
 	},

@@ -1,10 +1,10 @@
-import { formatBytes, pruneSets, type PruneResult, type RetentionPolicy } from '../../core';
+import { DEFAULT_INCOMPLETE_GRACE_HOURS, formatBytes, pruneSets, type PruneResult, type RetentionPolicy } from '../../core';
 import type { Command } from '../cli/Command';
-import { optionalNumber, optionalString, requiredString } from '../cli/optionValues';
+import { optionalString, requiredString } from '../cli/optionValues';
 
 const USAGE = `Usage: n8n-stack-backup prune --root DIR --set NAME [--keep-last N] [--keep-hourly N]
          [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]
-         [--keep-within 30d] [--time-zone UTC] [--grace-hours 24] [--dry-run] [--json]
+         [--keep-within 30d] [--time-zone UTC] [--grace-hours ${DEFAULT_INCOMPLETE_GRACE_HOURS}] [--dry-run] [--json]
 
 Deletes the complete sets of one set name that no rule keeps. Rules are ORed
 (a set kept by any rule stays). Calendar rules keep the newest set of each of
@@ -23,8 +23,6 @@ function render(result: unknown): string {
 	lines.push(`${r.kept} kept, ${r.deleted} ${r.dryRun ? 'would be deleted' : 'deleted'} (${formatBytes(r.freedBytes)})`);
 	return `${lines.join('\n')}\n`;
 }
-
-const count = (values: Parameters<Command['run']>[0]['values'], name: string) => optionalNumber(values, name);
 
 export const pruneCommand: Command = {
 	path: ['prune'],
@@ -47,21 +45,20 @@ export const pruneCommand: Command = {
 	},
 	run({ values, log }) {
 		const policy: RetentionPolicy = {
-			keepLast: count(values, 'keep-last'),
-			keepHourly: count(values, 'keep-hourly'),
-			keepDaily: count(values, 'keep-daily'),
-			keepWeekly: count(values, 'keep-weekly'),
-			keepMonthly: count(values, 'keep-monthly'),
-			keepYearly: count(values, 'keep-yearly'),
+			keepLast: optionalString(values, 'keep-last'),
+			keepHourly: optionalString(values, 'keep-hourly'),
+			keepDaily: optionalString(values, 'keep-daily'),
+			keepWeekly: optionalString(values, 'keep-weekly'),
+			keepMonthly: optionalString(values, 'keep-monthly'),
+			keepYearly: optionalString(values, 'keep-yearly'),
 			keepWithin: optionalString(values, 'keep-within'),
 		};
-		const graceHours = optionalNumber(values, 'grace-hours');
 		return pruneSets({
 			root: requiredString(values, 'root'),
 			setName: requiredString(values, 'set'),
 			policy,
 			timeZone: optionalString(values, 'time-zone'),
-			incompleteGraceMs: graceHours === undefined ? undefined : graceHours * 3_600_000,
+			incompleteGraceHours: optionalString(values, 'grace-hours'),
 			dryRun: Boolean(values['dry-run']),
 			log,
 		});

@@ -7,6 +7,8 @@ import { createAgeEncryptor } from '../archive/ageStreams';
 import { compressionExtension, createCompressor, type Compression } from '../archive/compression';
 import { MeasuringStream } from '../archive/MeasuringStream';
 import { StackBackupError } from '../errors/StackBackupError';
+import { invalidOption } from '../options/invalidOption';
+import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { syncDir, writeFileAtomically, writeStreamAtomically } from './atomicWrite';
 import { latestCompleteSet } from './completeSets';
@@ -33,8 +35,8 @@ export interface BackupRunOptions {
 	runId?: string;
 	log?: Logger;
 	clock?: () => Date;
-	/** Never start with less free space than this (default 32 MiB). */
-	minFreeBytes?: number;
+	/** Never start with less free space than this many MiB, as typed (default 32). */
+	minFreeMb?: number | string;
 	lockStaleAfterMs?: number;
 	/** Encrypt every artifact with age (to recipients, or with a passphrase), after compression. */
 	encryption?: EncryptionOptions;
@@ -57,7 +59,8 @@ export interface SealInput {
 	warnings: string[];
 }
 
-const DEFAULT_MIN_FREE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MIN_FREE_MB = 32;
+const MIN_FREE_MB: NumberRule = { field: 'minFreeMb', what: 'The minimum free space in MB', min: 0 };
 // Expect a new set to be about as large as the last one, with room to grow.
 const GROWTH_ALLOWANCE = 1.5;
 
@@ -89,12 +92,9 @@ export class BackupRun {
 		const setName = validateSetName(options.setName);
 		// Bad keys are refused here, before a folder or a lock exists.
 		const encryption = normalizeEncryption(options.encryption);
+		const minFreeBytes = optionNumberOr(options.minFreeMb, MIN_FREE_MB, DEFAULT_MIN_FREE_MB) * 1024 * 1024;
 		const root = options.root;
-		if (!root) {
-			throw new StackBackupError('INVALID_INPUT', 'No backup root folder was given', {
-				hint: 'Set "Backup Root Folder" (CLI: --root) to a folder on a disk with room for the backups.',
-			});
-		}
+		if (!root) throw invalidOption('root', 'No backup root folder was given', 'Give a folder on a disk with room for the backups.');
 		const setDir = join(root, setName);
 		try {
 			await fs.mkdir(root, { recursive: true, mode: 0o700 });
@@ -113,7 +113,7 @@ export class BackupRun {
 		try {
 			const previous = (await latestCompleteSet(root, setName))?.manifest;
 			const previousSize = previous?.artifacts.reduce((sum, a) => sum + a.size, 0) ?? 0;
-			await assertFreeSpace(setDir, Math.max(options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES, previousSize * GROWTH_ALLOWANCE));
+			await assertFreeSpace(setDir, Math.max(minFreeBytes, previousSize * GROWTH_ALLOWANCE));
 			const startedAt = (options.clock ?? (() => new Date()))();
 			const dir = await createRunFolder(setDir, startedAt);
 			options.log?.info(`Writing set ${setName} into ${dir}`);

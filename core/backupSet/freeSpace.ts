@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { StackBackupError } from '../errors/StackBackupError';
+import { aboutFields } from '../options/optionFields';
 
 export async function freeBytes(path: string): Promise<number> {
 	const stats = await fs.statfs(path);
@@ -26,8 +27,8 @@ export async function assertFreeSpace(path: string, requiredBytes: number): Prom
 			'INSUFFICIENT_SPACE',
 			`Only ${formatBytes(available)} free at ${path}; this backup needs about ${formatBytes(requiredBytes)}`,
 			{
-				hint: 'Free some space, prune old sets (Retention Prune), or choose a backup root on a larger disk.',
-				details: { availableBytes: available, requiredBytes },
+				hint: 'Free some space, prune old sets, or choose a backup root on a larger disk (or lower the minimum free space).',
+				details: { availableBytes: available, requiredBytes, ...aboutFields('root', 'minFreeMb') },
 			},
 		);
 	}

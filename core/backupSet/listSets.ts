@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
 import { scanSetFolder } from './scanSetFolder';
 import { validateSetName } from './setName';
+import { aboutFields } from '../options/optionFields';
 
 export interface RunListing {
 	run: string;
@@ -60,14 +61,16 @@ export async function listSets(root: string, setName?: string): Promise<SetListi
 	const stat = await fs.stat(root).catch(() => null);
 	if (!stat?.isDirectory())
 		throw new StackBackupError('SET_NOT_FOUND', `The backup root ${root} is not a folder`, {
-			hint: 'Give the folder the backups were written to (--root).',
+			hint: 'Give the folder the backups were written to.',
+			details: aboutFields('root'),
 		});
 	if (setName) {
 		validateSetName(setName);
 		const set = await fs.lstat(join(root, setName)).catch(() => null);
 		if (!set?.isDirectory())
 			throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, {
-				hint: 'Run without --set to see the sets there.',
+				hint: 'Leave the set name out to see the sets there.',
+				details: aboutFields('setName'),
 			});
 		return [await listOne(root, setName, true)];
 	}

@@ -1,5 +1,6 @@
 import { StackBackupError } from '../errors/StackBackupError';
 import type { ArtifactRecord, Manifest } from './manifest';
+import { aboutFields } from '../options/optionFields';
 
 export interface ShrinkGuardOptions {
 	/** Fail when the new raw size is more than this many percent below the previous set's. */
@@ -33,8 +34,8 @@ export function checkShrink(
 			'DUMP_SHRANK',
 			`The new ${kind} backup is ${shrinkPercent.toFixed(0)}% smaller than the previous set (${now} bytes now, ${before} bytes at ${previous.startedAt})`,
 			{
-				hint: `If the data really shrank, run again with "Allow Shrink" (CLI: --allow-shrink) or raise the limit (now ${options.maxShrinkPercent}%). Otherwise check that the right database is being backed up.`,
-				details: { previousRawBytes: before, currentRawBytes: now, shrinkPercent },
+				hint: `If the data really shrank, run again allowing the shrink, or raise the limit (now ${options.maxShrinkPercent}%). Otherwise check that the right database is being backed up.`,
+				details: { previousRawBytes: before, currentRawBytes: now, shrinkPercent, ...aboutFields('allowShrink', 'maxShrinkPercent') },
 			},
 		);
 	}

@@ -7,6 +7,7 @@ import { StackBackupError } from '../errors/StackBackupError';
 import type { Logger } from '../logging/Logger';
 import { latestCompleteSet } from './completeSets';
 import { MANIFEST_FILE, readManifest, type ArtifactRecord, type Manifest } from './manifest';
+import { aboutFields } from '../options/optionFields';
 
 export interface VerifiedSet {
 	dir: string;
@@ -23,7 +24,8 @@ export async function resolveRunFolder(path: string): Promise<string> {
 	const stat = await fs.lstat(path).catch(() => null);
 	if (!stat)
 		throw new StackBackupError('SET_NOT_FOUND', `${path} does not exist`, {
-			hint: 'Give a run folder (`n8n-stack-backup list --root DIR` shows them) or a set folder for its newest set.',
+			hint: 'Give a run folder (listing the backup root shows them), or a set folder for its newest set.',
+			details: aboutFields('setFolder'),
 		});
 	if (!stat.isDirectory()) {
 		throw new StackBackupError('SET_NOT_FOUND', `${path} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}`, {

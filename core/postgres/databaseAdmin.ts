@@ -1,6 +1,7 @@
 import { StackBackupError } from '../errors/StackBackupError';
 import { databaseExistsSql, quoteIdent, SERVER_VERSION_NUM_SQL, terminateSessionsSql } from './catalogQueries';
 import type { QuerySession } from './QuerySession';
+import { aboutFields } from '../options/optionFields';
 
 /** The database to connect to while creating or dropping `target` (one cannot drop the database one is in). */
 export function maintenanceDatabaseFor(target: string): string {
@@ -23,7 +24,8 @@ export async function createDatabase(session: QuerySession, database: string, wh
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		throw new StackBackupError('PG_RESTORE_FAILED', `Could not create database "${database}" on ${where}: ${message}`, {
-			hint: "The user needs the CREATEDB privilege (n8n's POSTGRES_USER in Docker Compose has it), or create the database yourself and restore over it with the replace confirmation.",
+			hint: "The user needs the CREATEDB privilege (n8n's POSTGRES_USER in Docker Compose has it), or create the database yourself and restore over it, confirming the replace with its name.",
+			details: aboutFields('confirmReplace'),
 		});
 	}
 }

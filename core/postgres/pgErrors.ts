@@ -1,5 +1,6 @@
 import { redactSecrets } from '../errors/redactSecrets';
 import { StackBackupError, type StackBackupErrorCode } from '../errors/StackBackupError';
+import { aboutFields, type OptionField } from '../options/optionFields';
 
 export interface PgErrorContext {
 	/** "127.0.0.1:5432" or 'container "postgres"'. */
@@ -14,6 +15,8 @@ export interface PgErrorContext {
 interface Classification {
 	code: StackBackupErrorCode;
 	hint: string;
+	/** The input that fixes it. */
+	field?: OptionField;
 }
 
 /**
@@ -28,13 +31,15 @@ function classify(text: string, sqlState: string | undefined, ctx: PgErrorContex
 	) {
 		return {
 			code: 'PG_AUTH_FAILED',
-			hint: `Check the user${ctx.user ? ` "${ctx.user}"` : ''} and password in the Postgres credential (CLI: PGPASSWORD or the URL).`,
+			hint: `Check the user${ctx.user ? ` "${ctx.user}"` : ''} and the password Postgres is given.`,
+			field: 'postgresCredential',
 		};
 	}
 	if (sqlState === '3D000' || /database ".*" does not exist/i.test(text)) {
 		return {
 			code: 'PG_DATABASE_MISSING',
 			hint: `There is no database "${ctx.database}" on ${ctx.where}. Check the database name (n8n's is usually "n8n", see DB_POSTGRESDB_DATABASE).`,
+			field: 'postgresDatabase',
 		};
 	}
 	if (sqlState === '42501' || /permission denied for (table|schema|sequence|relation|database)/i.test(text)) {
@@ -46,7 +51,8 @@ function classify(text: string, sqlState: string | undefined, ctx: PgErrorContex
 	if (/server version mismatch|aborting because of server version mismatch/i.test(text)) {
 		return {
 			code: 'PG_DUMP_VERSION_MISMATCH',
-			hint: 'The local pg_dump is older than the server. Use the "Docker container" method (pg_dump of the server itself) or install a pg_dump of the server\'s major version.',
+			hint: "The local pg_dump is older than the server. Run pg_dump in the server's own container (the Docker method) or install a pg_dump of the server's major version.",
+			field: 'postgresMethod',
 		};
 	}
 	if (
@@ -56,7 +62,8 @@ function classify(text: string, sqlState: string | undefined, ctx: PgErrorContex
 	) {
 		return {
 			code: 'PG_UNREACHABLE',
-			hint: `Nothing answers at ${ctx.where}. Check host and port in the credential (in Docker Compose the host is the service name, e.g. "postgres") and that Postgres is running.`,
+			hint: `Nothing answers at ${ctx.where}. Check the host and port (in Docker Compose the host is the service name, e.g. "postgres") and that Postgres is running.`,
+			field: 'postgresCredential',
 		};
 	}
 	return undefined;
@@ -81,15 +88,20 @@ export function pgProcessError(exitCode: number, stderr: string, ctx: PgErrorCon
 	return new StackBackupError(
 		known?.code ?? 'PG_DUMP_FAILED',
 		`${ctx.step} failed on ${ctx.where} (exit code ${exitCode})${said ? `: ${said}` : ''}`,
-		{ hint: known?.hint ?? 'Read the message above; pg_dump explains what it could not do.', details: { exitCode } },
+		{
+			hint: known?.hint ?? 'Read the message above; pg_dump explains what it could not do.',
+			details: { exitCode, ...(known?.field ? aboutFields(known.field) : {}) },
+		},
 	);
 }
 
 export function pgToolMissing(ctx: PgErrorContext): StackBackupError {
+	const inContainer = ctx.where.startsWith('container');
 	return new StackBackupError('PG_DUMP_MISSING', `${ctx.step}: the program was not found on ${ctx.where}`, {
-		hint: ctx.where.startsWith('container')
-			? 'The container has no PostgreSQL client tools. Point "Container Name" at the Postgres server container itself.'
-			: 'Install the PostgreSQL client (Debian: apt-get install postgresql-client) or use the "Docker container" method.',
+		hint: inContainer
+			? 'The container has no PostgreSQL client tools. Name the Postgres server container itself.'
+			: "Install the PostgreSQL client (Debian: apt-get install postgresql-client), or run the programs in the server's container (the Docker method).",
+		details: aboutFields(inContainer ? 'postgresContainer' : 'postgresMethod'),
 	});
 }
 
@@ -102,5 +114,6 @@ export function pgClientError(error: unknown, ctx: PgErrorContext): StackBackupE
 	const said = redactSecrets(e?.message || e?.code || String(error), [ctx.password]);
 	return new StackBackupError(known?.code ?? 'PG_QUERY_FAILED', `${ctx.step} failed on ${ctx.where}: ${said}`, {
 		hint: known?.hint ?? 'Check that the Postgres user may read every table of the database.',
+		details: known?.field ? aboutFields(known.field) : {},
 	});
 }

@@ -3,7 +3,7 @@ import type { BackupResult } from '../backupSet/backupResult';
 import { checkShrink } from '../backupSet/shrinkGuard';
 import type { Compression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
-import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { StackBackupError } from '../errors/StackBackupError';
 import { EXPORT_SNAPSHOT_SQL, FOREIGN_KEYS_SQL, SERVER_VERSION_SQL, USER_TABLES_SQL } from './catalogQueries';
 import { scopeTables, type DumpFilters, type TableRef } from './dumpScope';
 import { CopyRowCounter } from './CopyRowCounter';
@@ -14,10 +14,15 @@ import type { PgConnection } from './PgConnection';
 import { pgProcessError } from './pgErrors';
 import { containerTransport, localTransport, type PgTransport } from './PgTransport';
 import { exactTablePattern } from './tablePattern';
+import { invalidOption } from '../options/invalidOption';
+import { readDumpFilters, type DumpFilterInput } from './dumpFilterOptions';
+import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 
 export const ARTIFACT_KIND = 'postgres';
+export const DEFAULT_MAX_SHRINK_PERCENT = 50;
+const MAX_SHRINK: NumberRule = { field: 'maxShrinkPercent', what: 'The largest shrink to accept, in percent', min: 0, max: 100 };
 
-export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, DumpFilters {
+export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, DumpFilterInput {
 	log?: BackupRunOptions['log'];
 	method: 'docker' | 'local';
 	connection: PgConnection;
@@ -29,8 +34,8 @@ export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, Du
 	compression: Compression;
 	/** Leave out the rows of n8n's execution history (and what references them). */
 	n8nSkipExecutions?: boolean;
-	/** Fail when the dump is more than this many percent smaller than the last set (default 50). */
-	maxShrinkPercent?: number;
+	/** Fail when the dump is more than this many percent smaller than the last set, as typed (0-100, default 50). */
+	maxShrinkPercent?: number | string;
 	allowShrink?: boolean;
 }
 
@@ -38,11 +43,11 @@ export type PostgresBackupResult = BackupResult<ReturnType<typeof summarizeInven
 
 async function openTransport(options: PostgresBackupOptions): Promise<PgTransport> {
 	if (!options.connection?.database) {
-		throw invalidInput('No database name was given', 'Set the database in the Postgres credential (CLI: in the URL or --database).');
+		throw invalidOption('postgresDatabase', 'No database name was given', 'Name the database to back up.');
 	}
 	if (options.method === 'local') return localTransport(options.connection, options.pgDumpPath);
 	if (!options.docker?.container) {
-		throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Postgres container (see `docker ps`).');
+		throw invalidOption('postgresContainer', 'The Docker method needs a container name', 'Name the Postgres container, as `docker ps` shows it.');
 	}
 	return containerTransport(options.docker.connection, options.docker.container, options.connection);
 }
@@ -55,6 +60,9 @@ async function openTransport(options: PostgresBackupOptions): Promise<PgTranspor
  */
 export async function backupPostgres(options: PostgresBackupOptions): Promise<PostgresBackupResult> {
 	const began = Date.now();
+	// What the user typed is checked before anything starts.
+	const typedFilters = readDumpFilters(options);
+	const maxShrinkPercent = optionNumberOr(options.maxShrinkPercent, MAX_SHRINK, DEFAULT_MAX_SHRINK_PERCENT);
 	const transport = await openTransport(options);
 	// Asked while the run folder and our session are set up: pg_dump is slow to answer
 	// (a Perl wrapper on Debian, about 50 ms; a docker exec in a container).
@@ -85,8 +93,8 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 				}
 			}
 			const filters: DumpFilters = {
-				...pickFilters(options),
-				excludeTableData: [...(options.excludeTableData ?? []), ...skippedData.map((t) => exactTablePattern(t.schema, t.name))],
+				...typedFilters,
+				excludeTableData: [...(typedFilters.excludeTableData ?? []), ...skippedData.map((t) => exactTablePattern(t.schema, t.name))],
 			};
 			const scoped = scopeTables(tables, filters);
 			if (scoped.length === 0 && tables.length > 0) {
@@ -143,7 +151,7 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			const collected: PostgresInventory = await inventoryPromise;
 			const inventory = rowCounter ? withRowCounts(collected, rowCounter.rows) : collected;
 			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, {
-				maxShrinkPercent: options.maxShrinkPercent ?? 50,
+				maxShrinkPercent,
 				allowShrink: Boolean(options.allowShrink),
 			});
 
@@ -178,15 +186,6 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			await session.close();
 		}
 	});
-}
-
-function pickFilters(options: DumpFilters): DumpFilters {
-	return {
-		includeSchemas: options.includeSchemas,
-		excludeSchemas: options.excludeSchemas,
-		includeTables: options.includeTables,
-		excludeTables: options.excludeTables,
-	};
 }
 
 function safeFileStem(database: string): string {

@@ -4,7 +4,7 @@ import { openArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { defaultCompression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
-import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { comparePostgresInventory, type PostgresComparison } from './comparePostgresInventory';
 import { createDatabase, databaseExists, dropDatabase, maintenanceDatabaseFor } from './databaseAdmin';
@@ -13,6 +13,8 @@ import type { PgConnection } from './PgConnection';
 import { pgProcessError } from './pgErrors';
 import { backupPostgres } from './postgresBackup';
 import { containerTransport, localTransport, type PgTransport } from './PgTransport';
+import { aboutFields } from '../options/optionFields';
+import { invalidOption } from '../options/invalidOption';
 
 export interface PostgresRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
@@ -54,10 +56,10 @@ export function openRestoreTransport(
 	options: Pick<PostgresRestoreOptions, 'method' | 'connection' | 'docker' | 'pgDumpPath'>,
 ): Promise<PgTransport> {
 	if (!options.connection?.database)
-		throw invalidInput('No target database was given', 'Name the database to restore into (CLI: in the URL, or --database).');
+		throw invalidOption('targetDatabase', 'No target database was given', 'Name the database to restore into.');
 	if (options.method === 'local') return Promise.resolve(localTransport(options.connection, options.pgDumpPath));
 	if (!options.docker?.container)
-		throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Postgres container (see `docker ps`).');
+		throw invalidOption('postgresContainer', 'The Docker method needs a container name', 'Name the Postgres container, as `docker ps` shows it.');
 	return containerTransport(options.docker.connection, options.docker.container, options.connection);
 }
 
@@ -79,8 +81,8 @@ export async function loadDump(
 		const error = pgProcessError(exitCode, stderr, ctx);
 		if (error.code !== 'PG_DUMP_FAILED') return error;
 		return new StackBackupError('PG_RESTORE_FAILED', error.message.replace(/^(psql|pg_restore) failed/, 'Restoring the dump failed'), {
-			hint: 'The target database was left as the failed restore made it. A plain dump runs in one transaction, so nothing of it stayed. If a role is missing, restore with "no owner".',
-			details: error.details,
+			hint: 'The target database was left as the failed restore made it. A plain dump runs in one transaction, so nothing of it stayed. If a role is missing, restore skipping ownership.',
+			details: { ...error.details, ...aboutFields('skipOwnership') },
 		});
 	};
 	if (artifact.format === 'plain') {
@@ -146,7 +148,8 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 		if (await databaseExists(admin, database)) {
 			if (options.confirmReplace !== database) {
 				throw new StackBackupError('CONFIRMATION_REQUIRED', `Database "${database}" already exists on ${where}`, {
-					hint: `To replace it, type its name "${database}" as the confirmation (CLI: --replace ${database}); a safety backup is taken first. Or restore into a new database name.`,
+					hint: `To replace it, confirm with its name "${database}"; a safety backup is taken first. Or restore into a new database name.`,
+					details: aboutFields('confirmReplace', 'targetDatabase'),
 				});
 			}
 			const safetyRoot = options.safetyRoot ?? dirname(dirname(set.dir));

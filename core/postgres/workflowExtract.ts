@@ -10,6 +10,8 @@ import { silentLogger, type Logger } from '../logging/Logger';
 import { decodeCopyRow, parseCopyHeader } from './copyText';
 import type { N8nInventory, N8nWorkflowRecord, PostgresInventory } from './inventory';
 import { openRestoreTransport, type PostgresRestoreOptions } from './postgresRestore';
+import { aboutFields } from '../options/optionFields';
+import { invalidOption } from '../options/invalidOption';
 
 export interface WorkflowListing extends N8nWorkflowRecord {
 	set: string;
@@ -40,7 +42,8 @@ async function n8nInventoryOf(
 	const n8n = (manifest.inventory.postgres as PostgresInventory | undefined)?.n8n;
 	if (!n8n) {
 		throw new StackBackupError('WORKFLOW_NOT_FOUND', `${dir} holds no n8n workflows (no n8n database in its manifest)`, {
-			hint: "Pick a set made by the Postgres Dump of n8n's own database.",
+			hint: "Pick a set made by a Postgres backup of n8n's own database.",
+			details: aboutFields('setFolder'),
 		});
 	}
 	return { dir, manifest, n8n };
@@ -114,7 +117,7 @@ function parseJsonColumn(value: string | null | undefined, what: string): unknow
 export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<ExtractedWorkflow> {
 	const log = options.log ?? silentLogger;
 	if (!options.workflowId?.trim())
-		throw invalidInput('No workflow id was given', 'List the set\'s workflows first (operation "List Workflows") and pass one id.');
+		throw invalidOption('workflowId', 'No workflow id was given', "List the set's workflows first, and give one id.");
 	const { dir, manifest, n8n } = await n8nInventoryOf(options.setPath);
 	const record = n8n.workflows.find((w) => w.id === options.workflowId);
 	if (!record) {

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/StackBackupError';
+import { invalidOption } from '../options/invalidOption';
 import type { CalendarRule } from './retentionPolicy';
 
 interface LocalTime {
@@ -26,7 +26,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 				hourCycle: 'h23',
 			});
 		} catch {
-			throw invalidInput(
+			throw invalidOption(
+				'timeZone',
 				`Unknown time zone "${timeZone}"`,
 				'Use an IANA time zone name such as "UTC", "Europe/Berlin" or "America/New_York".',
 			);

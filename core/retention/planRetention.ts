@@ -40,7 +40,7 @@ export interface PlanOptions {
 	incompleteGraceMs?: number;
 }
 
-export const DEFAULT_INCOMPLETE_GRACE_MS = 24 * 3_600_000;
+const DEFAULT_INCOMPLETE_GRACE_MS = 24 * 3_600_000;
 
 function subtractSpan(from: Date, span: CalendarSpan): Date {
 	const d = new Date(from.getTime() - (span.days * 24 + span.hours) * 3_600_000);

@@ -9,15 +9,23 @@ import { deleteRunFolder } from './deleteRunFolder';
 import { planRetention, type RetentionDecision } from './planRetention';
 import { describePolicy, validatePolicy, type RetentionPolicy } from './retentionPolicy';
 import { scanSetFolder, type RunFolderState } from '../backupSet/scanSetFolder';
+import { aboutFields } from '../options/optionFields';
+import { optionNumberOr, type NumberRule } from '../options/optionNumber';
+
+export const DEFAULT_INCOMPLETE_GRACE_HOURS = 24;
+// At least an hour: a shorter grace could take the folder of a run that is still writing.
+const GRACE_HOURS: NumberRule = { field: 'incompleteGraceHours', what: 'The grace period for incomplete sets, in hours', min: 1 };
 
 export interface PruneOptions {
 	root: string;
 	setName: string;
 	policy: RetentionPolicy;
+	/** IANA time zone of the calendar rules, as typed (default UTC). */
 	timeZone?: string;
 	/** Report what would happen; delete nothing. */
 	dryRun?: boolean;
-	incompleteGraceMs?: number;
+	/** Crashed runs' folders younger than this many hours are left alone, as typed (default 24, at least 1). */
+	incompleteGraceHours?: number | string;
 	now?: Date;
 	log?: Logger;
 }
@@ -58,7 +66,8 @@ async function setFolderOf(root: string, setName: string): Promise<string> {
 	const stat = await fs.lstat(setDir).catch(() => null);
 	if (!stat) {
 		throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, {
-			hint: 'Check the backup root and the set name (`n8n-stack-backup list --root DIR` shows the sets).',
+			hint: 'Check the backup root and the set name (listing the backup root shows its sets).',
+			details: aboutFields('root', 'setName'),
 		});
 	}
 	if (!stat.isDirectory()) {
@@ -95,6 +104,7 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 	const log = options.log ?? silentLogger;
 	const policy = validatePolicy(options.policy);
 	const timeZone = validateTimeZone(options.timeZone?.trim() || 'UTC');
+	const incompleteGraceMs = optionNumberOr(options.incompleteGraceHours, GRACE_HOURS, DEFAULT_INCOMPLETE_GRACE_HOURS) * 3_600_000;
 	const setDir = await setFolderOf(options.root, options.setName);
 	const lock = options.dryRun ? undefined : await acquireSetLock(setDir, { log: (m) => log.warn(m) });
 	try {
@@ -103,7 +113,7 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 		const plan = planRetention(
 			states.flatMap((s) => (s.state === 'foreign' ? [] : [{ id: s.name, time: s.time, complete: s.state === 'complete' }])),
 			policy,
-			{ timeZone, now: options.now, incompleteGraceMs: options.incompleteGraceMs },
+			{ timeZone, now: options.now, incompleteGraceMs },
 		);
 		log.info(
 			`Retention for "${options.setName}" (${describePolicy(policy)}, ${timeZone}): ${plan.sets.length} complete sets, ${plan.incomplete.length} incomplete`,

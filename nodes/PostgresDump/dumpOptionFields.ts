@@ -1,6 +1,5 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import type { PostgresBackupOptions } from '../../core';
-import { splitList } from '../shared/splitList';
+import { DEFAULT_MAX_SHRINK_PERCENT, DEFAULT_MIN_FREE_MB, type PostgresBackupOptions } from '../../core';
 
 const patternList = (name: string, displayName: string, description: string): INodeProperties => ({
 	displayName,
@@ -35,7 +34,7 @@ export const postgresDumpOptions: INodeProperties = {
 			name: 'maxShrinkPercent',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 100 },
-			default: 50,
+			default: DEFAULT_MAX_SHRINK_PERCENT,
 			description: 'Fail when the dump is more than this many percent smaller than the previous set of the same name',
 		},
 		{
@@ -43,7 +42,7 @@ export const postgresDumpOptions: INodeProperties = {
 			name: 'minFreeMb',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: 32,
+			default: DEFAULT_MIN_FREE_MB,
 			description: 'Do not start with less free space than this at the backup root',
 		},
 		{
@@ -56,21 +55,18 @@ export const postgresDumpOptions: INodeProperties = {
 	],
 };
 
-function list(value: unknown): string[] | undefined {
-	const values = splitList(value);
-	return values.length ? values : undefined;
-}
-
+/** What the user typed, as typed: the core splits, converts, checks and fills in defaults. */
 export function readDumpOptions(options: IDataObject): Partial<PostgresBackupOptions> {
+	const typed = (name: string) => options[name] as string | number | undefined;
 	return {
-		includeSchemas: list(options.includeSchemas),
-		excludeSchemas: list(options.excludeSchemas),
-		includeTables: list(options.includeTables),
-		excludeTables: list(options.excludeTables),
-		excludeTableData: list(options.excludeTableData),
+		includeSchemas: typed('includeSchemas') as string | undefined,
+		excludeSchemas: typed('excludeSchemas') as string | undefined,
+		includeTables: typed('includeTables') as string | undefined,
+		excludeTables: typed('excludeTables') as string | undefined,
+		excludeTableData: typed('excludeTableData') as string | undefined,
 		allowShrink: Boolean(options.allowShrink),
-		maxShrinkPercent: options.maxShrinkPercent === undefined ? undefined : Number(options.maxShrinkPercent),
-		minFreeBytes: options.minFreeMb === undefined ? undefined : Number(options.minFreeMb) * 1024 * 1024,
+		maxShrinkPercent: typed('maxShrinkPercent'),
+		minFreeMb: typed('minFreeMb'),
 		pgDumpPath: (options.pgDumpPath as string) || undefined,
 	};
 }

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { DEFAULT_POLICY, pruneSets, type PruneResult, type RetentionPolicy } from '../../core';
+import { DEFAULT_INCOMPLETE_GRACE_HOURS, DEFAULT_POLICY, pruneSets, type PruneResult, type ValidPolicy } from '../../core';
 import { readSetLocation, setLocationFields } from '../shared/commonFields';
 import { coreLoggerFor } from '../shared/coreLogger';
 import { runForEachItem } from '../shared/runForEachItem';
 
-const countField = (rule: string, name: keyof RetentionPolicy, description: string): INodeProperties => {
+const countField = (rule: string, name: keyof ValidPolicy, description: string): INodeProperties => {
 	const fallback: number = (DEFAULT_POLICY[name] as number | undefined) ?? 0;
 	return { displayName: `Keep ${rule}`, name, type: 'number', typeOptions: { minValue: 0 }, default: fallback, description };
 };
@@ -96,7 +96,7 @@ export class RetentionPrune implements INodeType {
 				name: 'incompleteGraceHours',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 24,
+				default: DEFAULT_INCOMPLETE_GRACE_HOURS,
 				description: 'Sets left without a manifest by crashed runs are deleted once they are this old',
 			},
 		],
@@ -113,7 +113,8 @@ export class RetentionPrune implements INodeType {
 						'Retention only runs after a successful backup, so a failing backup never costs the sets you still have. Fix the failing step first.',
 				});
 			}
-			const n = (name: string) => this.getNodeParameter(name, i, 0) as number;
+			// As typed: the core checks the counts and fills in the defaults.
+			const n = (name: string) => this.getNodeParameter(name, i) as number | string;
 			const result = await pruneSets({
 				...(await readSetLocation(this, i)),
 				policy: {
@@ -125,9 +126,9 @@ export class RetentionPrune implements INodeType {
 					keepYearly: n('keepYearly'),
 					keepWithin: this.getNodeParameter('keepWithin', i, '') as string,
 				},
-				timeZone: this.getNodeParameter('timeZone', i, 'UTC') as string,
+				timeZone: this.getNodeParameter('timeZone', i) as string,
 				dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
-				incompleteGraceMs: (this.getNodeParameter('incompleteGraceHours', i, 24) as number) * 3_600_000,
+				incompleteGraceHours: this.getNodeParameter('incompleteGraceHours', i) as number | string,
 				log: coreLoggerFor(this),
 			});
 			return this.getNodeParameter('output', i, 'perSet') === 'summary' ? summaryItem(result) : setItems(result);

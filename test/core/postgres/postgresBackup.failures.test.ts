@@ -138,7 +138,7 @@ describe('Postgres dump failures users will hit', () => {
 		mkdirSync(mount);
 		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount]);
 		try {
-			await expectFailure(local({ root: mount, compression: 'none', minFreeBytes: 0 }), 'DISK_FULL', /full/);
+			await expectFailure(local({ root: mount, compression: 'none', minFreeMb: 0 }), 'DISK_FULL', /full/);
 			expect(setFolderEntries(mount, 'n8n-db')).toEqual([]);
 		} finally {
 			execFileSync('umount', [mount]);
@@ -146,7 +146,7 @@ describe('Postgres dump failures users will hit', () => {
 	});
 
 	it('not enough free space before starting: INSUFFICIENT_SPACE', async () => {
-		await expectFailure(local({ minFreeBytes: 2 ** 60 }), 'INSUFFICIENT_SPACE', /free/);
+		await expectFailure(local({ minFreeMb: 2 ** 40 }), 'INSUFFICIENT_SPACE', /free/);
 	});
 
 	it('set locked by another run: BACKUP_LOCKED, and the other run keeps its lock', async () => {

@@ -172,7 +172,7 @@ describe('Volume Archive (real Docker volumes and host folders, checked with GNU
 			try {
 				await withBusyboxContainer('stack-test-app', true, async () => {
 					const error = await backupVolume(
-						volumeOptions({ root: small, compression: 'none', minFreeBytes: 0, stopContainers: { names: ['stack-test-app'] } }),
+						volumeOptions({ root: small, compression: 'none', minFreeMb: 0, stopContainers: { names: ['stack-test-app'] } }),
 					).catch((e) => e);
 					expect(error).toBeInstanceOf(StackBackupError);
 					expect(error.code).toBe('DISK_FULL');
