@@ -1,7 +1,7 @@
 // The only door into the core for nodes and the CLI. The core never imports n8n-workflow.
 export { ERROR_CODES, StackBackupError, isStackBackupError, type StackBackupErrorCode } from './errors/StackBackupError';
 export { redactSecrets } from './errors/redactSecrets';
-export { OPTION_FIELDS, type OptionField } from './options/optionFields';
+export { OPTION_FIELDS, fieldsOf, type OptionField } from './options/optionFields';
 export type { Logger } from './logging/Logger';
 export { silentLogger } from './logging/Logger';
 export {
@@ -31,12 +31,23 @@ export { createDockerClient, parseDockerHost, DEFAULT_DOCKER_SOCKET, type Docker
 export { mapDockerError } from './docker/dockerErrors';
 export { parsePostgresUrl, type PgConnection } from './postgres/PgConnection';
 export { openPgSession } from './postgres/pgSession';
-export { backupPostgres, DEFAULT_MAX_SHRINK_PERCENT, type PostgresBackupOptions, type PostgresBackupResult } from './postgres/postgresBackup';
+export {
+	backupPostgres,
+	DEFAULT_MAX_SHRINK_PERCENT,
+	type PostgresBackupOptions,
+	type PostgresBackupResult,
+} from './postgres/postgresBackup';
 export type { PostgresInventory } from './postgres/inventory';
 export { checkPostgresConnection } from './postgres/checkPostgresConnection';
 export { checkDockerEngine } from './docker/checkDockerEngine';
 export { parseRedisUrl, type RedisConnection } from './redis/RedisConnection';
-export { backupRedis, type RedisBackupOptions, type RedisBackupResult, type RedisMethod } from './redis/redisBackup';
+export {
+	backupRedis,
+	DEFAULT_BGSAVE_TIMEOUT_SECONDS,
+	type RedisBackupOptions,
+	type RedisBackupResult,
+	type RedisMethod,
+} from './redis/redisBackup';
 export { checkRedisConnection } from './redis/checkRedisConnection';
 export { backupVolume, type VolumeBackupOptions, type VolumeBackupResult, type VolumeSource } from './volume/volumeBackup';
 export { backupFiles, type FilesBackupOptions, type FilesBackupResult } from './volume/filesBackup';
@@ -50,13 +61,14 @@ export {
 	type ValidPolicy,
 } from './retention/retentionPolicy';
 export { calendarPeriods } from './retention/calendarPeriod';
+export { planRetention, type RetentionCandidate, type RetentionDecision, type RetentionPlan } from './retention/planRetention';
 export {
-	planRetention,
-	type RetentionCandidate,
-	type RetentionDecision,
-	type RetentionPlan,
-} from './retention/planRetention';
-export { pruneSets, DEFAULT_INCOMPLETE_GRACE_HOURS, type PruneOptions, type PruneResult, type PrunedSetReport } from './retention/pruneSets';
+	pruneSets,
+	DEFAULT_INCOMPLETE_GRACE_HOURS,
+	type PruneOptions,
+	type PruneResult,
+	type PrunedSetReport,
+} from './retention/pruneSets';
 export { verifySet, verifySetForRestore, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
 export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
 export type { PostgresComparison } from './postgres/comparePostgresInventory';

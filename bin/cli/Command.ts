@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Logger } from '../../core';
+import type { FieldFlags } from './optionFlags';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
@@ -24,6 +25,8 @@ export interface Command {
 	run(ctx: CommandContext): Promise<unknown>;
 	/** Human-readable output printed before the JSON line, unless --json is given. */
 	render?(result: unknown): string;
+	/** This command's flags where they differ from OPTION_FLAGS, for the hints of its errors. */
+	fieldFlags?: FieldFlags;
 	/** A result that is a failure (a drill that failed): exit code 1, though nothing threw. */
 	failed?(result: unknown): boolean;
 }

@@ -3,6 +3,7 @@ import { StackBackupError, isStackBackupError, redactSecrets } from '../../core'
 import type { Command } from './Command';
 import { stderrLogger } from './stderrLogger';
 import { UsageError } from './UsageError';
+import { flagsSentence } from './optionFlags';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -59,13 +60,14 @@ export async function runCli(commands: readonly Command[], argv: string[], io: C
 		}
 		const secrets = [io.env.PGPASSWORD, io.env.REDISCLI_AUTH];
 		if (isStackBackupError(error)) {
+			const hint = [error.hint, flagsSentence(error.details, command.fieldFlags)].filter(Boolean).join(' ');
 			if (error.code === 'INVALID_INPUT') {
-				io.stderr.write(`Error: ${error.message}\n${error.hint ? `Hint: ${error.hint}\n` : ''}`);
-				io.stdout.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
+				io.stderr.write(`Error: ${error.message}\n${hint ? `Hint: ${hint}\n` : ''}`);
+				io.stdout.write(`${JSON.stringify({ error: { ...error.toJSON(), hint: hint || undefined } })}\n`);
 				return EXIT_USAGE;
 			}
-			io.stderr.write(`Error [${error.code}]: ${error.message}\n${error.hint ? `Hint: ${error.hint}\n` : ''}`);
-			io.stdout.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
+			io.stderr.write(`Error [${error.code}]: ${error.message}\n${hint ? `Hint: ${hint}\n` : ''}`);
+			io.stdout.write(`${JSON.stringify({ error: { ...error.toJSON(), hint: hint || undefined } })}\n`);
 			return EXIT_FAILURE;
 		}
 		const unexpected = new StackBackupError('UNEXPECTED', redactSecrets((error as Error)?.message ?? String(error), secrets), {

@@ -1,4 +1,4 @@
-import { backupRedis, backupReport, parseRedisUrl, type RedisConnection } from '../../core';
+import { backupRedis, backupReport, DEFAULT_BGSAVE_TIMEOUT_SECONDS, parseRedisUrl, type RedisConnection } from '../../core';
 import { BACKUP_SET_USAGE, backupSetOptionSpec, readBackupSetOptions, readDockerHost } from '../cli/backupSetOptions';
 import type { Command } from '../cli/Command';
 import { oneOf, optionalNumber, optionalString } from '../cli/optionValues';
@@ -6,7 +6,7 @@ import { UsageError } from '../cli/UsageError';
 
 const USAGE = `Usage: n8n-stack-backup backup redis --root DIR --set NAME
          (--url redis://[user[:password]@]host:port[/db] [--method sync|file] [--file PATH]
-          | --container NAME [--port 6379] [--user U])
+          | --container NAME [--port 6379] [--user U]) [--bgsave-timeout ${DEFAULT_BGSAVE_TIMEOUT_SECONDS}]
 
 Takes a consistent RDB snapshot of Redis into a new backup set, checked (magic, version, CRC-64)
 before the set is sealed.
@@ -14,6 +14,7 @@ before the set is sealed.
                       or BGSAVE and then the dump file on this machine (--method file [--file PATH])
   --container         BGSAVE inside that container, then copy dump.rdb out through the Docker API;
                       --port is the port Redis listens on inside the container
+  --bgsave-timeout    seconds Redis may take to write its snapshot
 The password comes from REDISCLI_AUTH (or the URL); it is never passed on a command line.
 
 ${BACKUP_SET_USAGE}`;
@@ -22,6 +23,7 @@ export const backupRedisCommand: Command = {
 	path: ['backup', 'redis'],
 	summary: 'snapshot Redis (RDB) into a backup set',
 	usage: USAGE,
+	fieldFlags: { redisContainer: '--container', redisMethod: '--method, or --container' },
 	options: {
 		...backupSetOptionSpec,
 		url: { type: 'string' },
@@ -30,6 +32,7 @@ export const backupRedisCommand: Command = {
 		container: { type: 'string' },
 		port: { type: 'string' },
 		user: { type: 'string' },
+		'bgsave-timeout': { type: 'string' },
 	},
 	async run({ values, env, log }) {
 		const url = optionalString(values, 'url');
@@ -50,6 +53,7 @@ export const backupRedisCommand: Command = {
 			connection,
 			docker: container ? { connection: readDockerHost(values, env), container } : undefined,
 			filePath: optionalString(values, 'file'),
+			bgsaveTimeoutSeconds: optionalString(values, 'bgsave-timeout'),
 		});
 		return backupReport(result);
 	},

@@ -61,7 +61,7 @@ export const restoreCommand: Command = {
 			postgres: pg && {
 				...pg,
 				confirmReplace: optionalString(values, 'replace'),
-				jobs: optionalNumber(values, 'jobs'),
+				jobs: optionalString(values, 'jobs'),
 				noOwner: Boolean(values['no-owner']),
 			},
 			redis: redisContainer

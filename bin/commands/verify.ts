@@ -2,7 +2,7 @@ import { parseRedisUrl, runRestoreDrill, verifySet, verifySetForRestore, type Dr
 import { readDockerHost } from '../cli/backupSetOptions';
 import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
 import type { Command } from '../cli/Command';
-import { optionalNumber, optionalString } from '../cli/optionValues';
+import { optionalString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
 import { UsageError } from '../cli/UsageError';
 
@@ -65,7 +65,7 @@ export const verifyCommand: Command = {
 				: { type: 'local', redisServerPath: optionalString(values, 'redis-server') };
 		return runRestoreDrill({
 			setPath,
-			postgres: pg ? { ...pg, jobs: optionalNumber(values, 'jobs') } : undefined,
+			postgres: pg ? { ...pg, jobs: optionalString(values, 'jobs') } : undefined,
 			redis,
 			scratchDir: optionalString(values, 'dir'),
 			keys: readDecryptionKeys(values),

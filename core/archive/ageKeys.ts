@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Decrypter } from 'age-encryption';
 import { ageLibrary } from './ageLibrary';
 import { invalidInput, StackBackupError } from '../errors/StackBackupError';
+import { aboutFields } from '../options/optionFields';
 
 /** How a run encrypts its artifacts: to age X25519 recipients, or with a passphrase (scrypt). */
 export interface EncryptionOptions {
@@ -82,7 +83,8 @@ export function decrypterFor(keys: DecryptionKeys | undefined, what: string): De
 	const passphrases = (keys?.passphrases ?? []).filter(Boolean);
 	if (!identities.length && !passphrases.length) {
 		throw new StackBackupError('ENCRYPTION_KEY_REQUIRED', `${what} is encrypted (age) and no key was given to open it`, {
-			hint: 'Give the age identity (CLI: --age-identity FILE) or the passphrase (CLI: --age-passphrase-file FILE; in n8n: a Stack Backup Encryption credential). Nothing was restored.',
+			hint: 'Give the age identity (secret key) or the passphrase the set was encrypted with. Nothing was restored.',
+			details: aboutFields('decryptionKeys'),
 		});
 	}
 	const decrypter = new (ageLibrary().Decrypter)();

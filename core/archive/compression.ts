@@ -3,6 +3,7 @@ import * as zlib from 'node:zlib';
 import { invalidInput } from '../errors/StackBackupError';
 import { BlockFeeder } from './BlockFeeder';
 import { ParallelFrameCompressor, type FrameCodec } from './ParallelFrameCompressor';
+import { invalidOption } from '../options/invalidOption';
 
 export type Compression = 'zstd' | 'gzip' | 'none';
 export const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'none'];
@@ -29,10 +30,11 @@ export function defaultCompression(): Compression {
 export function parseCompression(value: string | undefined): Compression {
 	if (value === undefined || value === '' || value === 'default') return defaultCompression();
 	if (!(COMPRESSIONS as readonly string[]).includes(value)) {
-		throw invalidInput(`Unknown compression "${value}"`, `Use one of: ${COMPRESSIONS.join(', ')}.`);
+		throw invalidOption('compression', `Unknown compression "${value}"`, `Use one of: ${COMPRESSIONS.join(', ')}.`);
 	}
 	if (value === 'zstd' && !zstdAvailable()) {
-		throw invalidInput(
+		throw invalidOption(
+			'compression',
 			`zstd compression needs Node.js 22.15 or newer; this is ${process.version}`,
 			'Choose gzip, or run on a newer Node.js (n8n 2.x always has zstd).',
 		);

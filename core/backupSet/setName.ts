@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors/StackBackupError';
+import { invalidOption } from '../options/invalidOption';
 
 const SET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -9,7 +9,8 @@ const SET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  */
 export function validateSetName(name: string): string {
 	if (typeof name !== 'string' || !SET_NAME.test(name) || name.includes('..')) {
-		throw invalidInput(
+		throw invalidOption(
+			'setName',
 			`Invalid set name "${String(name).replace(/\0/g, '\\0')}"`,
 			'Use 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit (for example "n8n-postgres").',
 		);

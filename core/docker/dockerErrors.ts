@@ -1,5 +1,6 @@
 import { StackBackupError } from '../errors/StackBackupError';
 import { describeDocker, type DockerConnection } from './dockerConnection';
+import { aboutFields } from '../options/optionFields';
 
 interface DockerApiError {
 	code?: string;
@@ -15,7 +16,8 @@ export function mapDockerError(error: unknown, connection: DockerConnection, con
 	const where = describeDocker(connection);
 	if (e.code === 'ENOENT' && connection.socketPath) {
 		return new StackBackupError('DOCKER_UNREACHABLE', `The Docker socket ${connection.socketPath} does not exist`, {
-			hint: 'Mount the Docker socket into the n8n container (volumes: - /var/run/docker.sock:/var/run/docker.sock), or set the socket path in the Docker credential.',
+			hint: 'Mount the Docker socket into the n8n container (volumes: - /var/run/docker.sock:/var/run/docker.sock), or give the path where the socket is.',
+			details: aboutFields('dockerHost'),
 		});
 	}
 	if (e.code === 'EACCES' || e.code === 'EPERM') {
@@ -25,7 +27,8 @@ export function mapDockerError(error: unknown, connection: DockerConnection, con
 	}
 	if (e.code === 'ECONNREFUSED' || e.code === 'ETIMEDOUT' || e.code === 'EHOSTUNREACH' || e.code === 'ENOTFOUND') {
 		return new StackBackupError('DOCKER_UNREACHABLE', `The Docker Engine at ${where} does not answer (${e.code})`, {
-			hint: 'Check that Docker is running and that the address in the Docker credential is right.',
+			hint: 'Check that Docker is running and that its address is right.',
+			details: aboutFields('dockerHost'),
 		});
 	}
 	if (e.statusCode === 404 && container) {

@@ -56,3 +56,9 @@ export type OptionField = (typeof OPTION_FIELDS)[number];
 export function aboutFields(...fields: [OptionField, ...OptionField[]]): { field: OptionField; fields?: OptionField[] } {
 	return fields.length > 1 ? { field: fields[0], fields } : { field: fields[0] };
 }
+
+/** The inputs an error's details name, the one to change first. */
+export function fieldsOf(details: Record<string, unknown>): OptionField[] {
+	const named = Array.isArray(details.fields) ? details.fields : details.field ? [details.field] : [];
+	return named.filter((f): f is OptionField => (OPTION_FIELDS as readonly unknown[]).includes(f));
+}

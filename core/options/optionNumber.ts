@@ -24,7 +24,10 @@ export function optionNumber(raw: unknown, rule: NumberRule): number | undefined
 	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return undefined;
 	const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
 	const fits =
-		Number.isFinite(value) && value >= rule.min && (rule.max === undefined || value <= rule.max) && (!rule.integer || Number.isInteger(value));
+		Number.isFinite(value) &&
+		value >= rule.min &&
+		(rule.max === undefined || value <= rule.max) &&
+		(!rule.integer || Number.isInteger(value));
 	if (!fits) {
 		throw invalidOption(rule.field, `${rule.what} must be ${rangeText(rule)}, not ${JSON.stringify(raw)}`, `Give ${rangeText(rule)}.`);
 	}

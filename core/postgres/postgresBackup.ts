@@ -47,7 +47,11 @@ async function openTransport(options: PostgresBackupOptions): Promise<PgTranspor
 	}
 	if (options.method === 'local') return localTransport(options.connection, options.pgDumpPath);
 	if (!options.docker?.container) {
-		throw invalidOption('postgresContainer', 'The Docker method needs a container name', 'Name the Postgres container, as `docker ps` shows it.');
+		throw invalidOption(
+			'postgresContainer',
+			'The Docker method needs a container name',
+			'Name the Postgres container, as `docker ps` shows it.',
+		);
 	}
 	return containerTransport(options.docker.connection, options.docker.container, options.connection);
 }

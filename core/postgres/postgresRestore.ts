@@ -15,6 +15,7 @@ import { backupPostgres } from './postgresBackup';
 import { containerTransport, localTransport, type PgTransport } from './PgTransport';
 import { aboutFields } from '../options/optionFields';
 import { invalidOption } from '../options/invalidOption';
+import { optionNumberOr } from '../options/optionNumber';
 
 export interface PostgresRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
@@ -29,8 +30,8 @@ export interface PostgresRestoreOptions {
 	pgDumpPath?: string;
 	/** Must equal the target database's name when it exists: it is then replaced. */
 	confirmReplace?: string;
-	/** Parallel pg_restore jobs for a custom-format dump (default 2). */
-	jobs?: number;
+	/** Parallel pg_restore jobs for a custom-format dump, as typed (default 2, at least 1). */
+	jobs?: number | string;
 	/** Skip ownership and privileges (restoring to a server without the original roles). */
 	noOwner?: boolean;
 	/** Where the safety backup of a replaced database goes (default: the set's backup root). */
@@ -59,7 +60,11 @@ export function openRestoreTransport(
 		throw invalidOption('targetDatabase', 'No target database was given', 'Name the database to restore into.');
 	if (options.method === 'local') return Promise.resolve(localTransport(options.connection, options.pgDumpPath));
 	if (!options.docker?.container)
-		throw invalidOption('postgresContainer', 'The Docker method needs a container name', 'Name the Postgres container, as `docker ps` shows it.');
+		throw invalidOption(
+			'postgresContainer',
+			'The Docker method needs a container name',
+			'Name the Postgres container, as `docker ps` shows it.',
+		);
 	return containerTransport(options.docker.connection, options.docker.container, options.connection);
 }
 
@@ -68,12 +73,19 @@ function dbnameArg(database: string): string {
 	return `--dbname=dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+export const DEFAULT_RESTORE_JOBS = 2;
+
+/** pg_restore's parallel jobs, as typed: a whole number of 1 or more. */
+export function restoreJobs(typed: number | string | undefined): number {
+	return optionNumberOr(typed, { field: 'jobs', what: 'The number of parallel restore jobs', min: 1, integer: true }, DEFAULT_RESTORE_JOBS);
+}
+
 /** Feeds the dump to psql (plain, one transaction, stop at the first error) or pg_restore (custom, parallel). */
 export async function loadDump(
 	transport: PgTransport,
 	set: VerifiedSet,
 	database: string,
-	options: { jobs?: number; noOwner?: boolean; log: Logger },
+	options: { jobs: number; noOwner?: boolean; log: Logger },
 ): Promise<void> {
 	const artifact = artifactOfKind(set, 'postgres');
 	const ctx = { ...transport.errorContext(artifact.format === 'custom' ? 'pg_restore' : 'psql'), database };
@@ -93,7 +105,7 @@ export async function loadDump(
 		if (exitCode !== 0) throw fail(exitCode, stderr);
 		return;
 	}
-	const jobs = Math.max(1, Math.floor(options.jobs ?? 2));
+	const jobs = options.jobs;
 	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs}`);
 	const staged = await transport.stageFile(openArtifact(set, artifact), artifact.rawSize);
 	try {
@@ -135,6 +147,7 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
 	const database = options.connection?.database;
+	const jobs = restoreJobs(options.jobs);
 	const transport = await openRestoreTransport(options);
 	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const artifact = artifactOfKind(set, 'postgres');
@@ -175,7 +188,7 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 		created = true;
 		log.info(`Restoring ${artifact.file} (${artifact.format}) into "${database}" on ${where}`);
 		try {
-			await loadDump(transport, set, database, { jobs: options.jobs, noOwner: options.noOwner, log });
+			await loadDump(transport, set, database, { jobs, noOwner: options.noOwner, log });
 		} catch (error) {
 			if (error instanceof StackBackupError && safetyBackup) {
 				throw new StackBackupError(error.code, error.message, {

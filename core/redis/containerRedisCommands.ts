@@ -5,6 +5,7 @@ import { execInContainer } from '../docker/execInContainer';
 import { StackBackupError } from '../errors/StackBackupError';
 import type { RedisCommands } from './RedisCommands';
 import { redisError } from './redisErrors';
+import { aboutFields } from '../options/optionFields';
 
 /**
  * Commands through redis-cli inside the Redis container. The password goes
@@ -27,7 +28,8 @@ export function containerRedisCommands(
 			const reply = out.trim();
 			if ((exitCode === 126 || exitCode === 127) && !reply) {
 				throw new StackBackupError('REDIS_FAILED', `redis-cli was not found in ${where}`, {
-					hint: 'Point "Container Name" at the Redis server container itself, or use the network method.',
+					hint: 'Name the Redis server container itself, or take the snapshot over the network.',
+					details: aboutFields('redisContainer', 'redisMethod'),
 				});
 			}
 			// redis-cli prints error replies on stdout, prefixed with ERR/NOAUTH/WRONGPASS..., and may still exit 0.

@@ -17,6 +17,9 @@ import type { RedisCommands } from './RedisCommands';
 import type { RedisConnection } from './RedisConnection';
 import { keyCounts, parseInfo } from './redisInfo';
 import { openReplicationSnapshot } from './replicationSnapshot';
+import { aboutFields } from '../options/optionFields';
+import { invalidOption } from '../options/invalidOption';
+import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 
 export const REDIS_ARTIFACT_KIND = 'redis';
 
@@ -35,8 +38,12 @@ export interface RedisBackupOptions extends BackupRunOptions {
 	/** File method: the dump file (default: Redis's CONFIG GET dir + dbfilename). */
 	filePath?: string;
 	compression: Compression;
-	bgsaveTimeoutMs?: number;
+	/** How long Redis may take to write its snapshot, in seconds as typed (default 300, at least 1). */
+	bgsaveTimeoutSeconds?: number | string;
 }
+
+export const DEFAULT_BGSAVE_TIMEOUT_SECONDS = 300;
+const BGSAVE_TIMEOUT: NumberRule = { field: 'bgsaveTimeoutSeconds', what: 'The snapshot timeout in seconds', min: 1 };
 
 export interface RedisInventory {
 	redisVersion: string | null;
@@ -52,11 +59,15 @@ interface Source {
 	describe: Record<string, unknown>;
 }
 
-async function openSource(options: RedisBackupOptions): Promise<Source> {
+async function openSource(options: RedisBackupOptions, timeoutMs: number): Promise<Source> {
 	const log = options.log ?? { info: () => undefined, warn: () => undefined };
 	if (options.method === 'docker') {
 		if (!options.docker?.container)
-			throw invalidInput('The Docker method needs a container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
+			throw invalidOption(
+				'redisContainer',
+				'The Docker method needs a container name',
+				'Name the Redis container, as `docker ps` shows it.',
+			);
 		const { connection: docker, container: name } = options.docker;
 		const container = await getRunningContainer(createDockerClient(docker), docker, name);
 		const commands = containerRedisCommands(container, docker, name, {
@@ -68,7 +79,7 @@ async function openSource(options: RedisBackupOptions): Promise<Source> {
 			commands,
 			describe: { method: 'docker', container: name },
 			open: async () => {
-				await bgsaveAndWait(commands, log, options.bgsaveTimeoutMs);
+				await bgsaveAndWait(commands, log, timeoutMs);
 				return readFileFromContainer(container, docker, await dumpPath(commands));
 			},
 		};
@@ -76,13 +87,13 @@ async function openSource(options: RedisBackupOptions): Promise<Source> {
 	const commands = await openIoredisCommands(options.connection);
 	const describe = { method: options.method, host: options.connection.host, port: options.connection.port };
 	if (options.method === 'sync') {
-		return { commands, describe, open: () => openReplicationSnapshot(options.connection, options.bgsaveTimeoutMs) };
+		return { commands, describe, open: () => openReplicationSnapshot(options.connection, timeoutMs) };
 	}
 	return {
 		commands,
 		describe,
 		open: async () => {
-			await bgsaveAndWait(commands, log, options.bgsaveTimeoutMs);
+			await bgsaveAndWait(commands, log, timeoutMs);
 			const path = options.filePath || (await dumpPath(commands));
 			if (!isAbsolute(path))
 				throw invalidInput(`The dump file path "${path}" is not absolute`, 'Give the full path of dump.rdb on this machine.');
@@ -90,7 +101,8 @@ async function openSource(options: RedisBackupOptions): Promise<Source> {
 				await fs.access(path, fs.constants.R_OK);
 			} catch (error) {
 				throw new StackBackupError('REDIS_FAILED', `Cannot read the Redis dump file ${path} (${(error as NodeJS.ErrnoException).code})`, {
-					hint: 'The "Local File" method needs Redis on this machine and read access to its data folder; otherwise use the network or Docker method.',
+					hint: 'Reading the dump file needs Redis on this machine and read access to its data folder; otherwise take the snapshot over the network or in the Redis container.',
+					details: aboutFields('redisMethod'),
 				});
 			}
 			return createReadStream(path, { highWaterMark: 1024 * 1024 });
@@ -101,7 +113,8 @@ async function openSource(options: RedisBackupOptions): Promise<Source> {
 /** A consistent RDB snapshot of Redis in a new backup set, checked (magic, version, CRC-64) before the set is sealed. */
 export async function backupRedis(options: RedisBackupOptions): Promise<RedisBackupResult> {
 	const began = Date.now();
-	const source = await openSource(options);
+	const timeoutMs = optionNumberOr(options.bgsaveTimeoutSeconds, BGSAVE_TIMEOUT, DEFAULT_BGSAVE_TIMEOUT_SECONDS) * 1000;
+	const source = await openSource(options, timeoutMs);
 	try {
 		const info = parseInfo(await source.commands.call('INFO'));
 		const keys = keyCounts(info);

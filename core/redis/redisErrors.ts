@@ -1,5 +1,6 @@
 import { redactSecrets } from '../errors/redactSecrets';
 import { StackBackupError } from '../errors/StackBackupError';
+import { aboutFields } from '../options/optionFields';
 
 /** Turns what Redis, ioredis or the socket said into a coded error with a hint. */
 export function redisError(error: unknown, where: string, password?: string): StackBackupError {
@@ -9,12 +10,14 @@ export function redisError(error: unknown, where: string, password?: string): St
 	const said = redactSecrets(e?.message || e?.code || String(error), [password]);
 	if (/NOAUTH|WRONGPASS|invalid password|invalid username-password|Authentication required/i.test(text)) {
 		return new StackBackupError('REDIS_AUTH_FAILED', `Redis at ${where} refused the login: ${said}`, {
-			hint: 'Check the user and password in the Redis credential (CLI: the URL or REDISCLI_AUTH).',
+			hint: 'Check the user and the password Redis is given.',
+			details: aboutFields('redisCredential'),
 		});
 	}
 	if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|Connection is closed|connect ETIMEDOUT/i.test(text)) {
 		return new StackBackupError('REDIS_UNREACHABLE', `Nothing answers at ${where} (${e?.code ?? said})`, {
-			hint: 'Check host and port in the Redis credential (in Docker Compose the host is the service name, e.g. "redis") and that Redis is running.',
+			hint: 'Check the host and port (in Docker Compose the host is the service name, e.g. "redis") and that Redis is running.',
+			details: aboutFields('redisCredential'),
 		});
 	}
 	return new StackBackupError('REDIS_FAILED', `Redis at ${where}: ${said}`, { hint: 'Read the message above; it is what Redis answered.' });

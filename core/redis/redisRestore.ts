@@ -8,7 +8,7 @@ import { mapDockerError } from '../docker/dockerErrors';
 import { pathOwner } from '../docker/pathOwner';
 import { getRunningContainer } from '../docker/runningContainer';
 import { stopContainers } from '../docker/stopContainers';
-import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { containerRedisCommands } from './containerRedisCommands';
 import { dumpPath } from './dumpPath';
@@ -17,6 +17,7 @@ import { compareKeyCounts, waitForLoadedRedis } from './redisReadiness';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RdbValidator } from './RdbValidator';
+import { invalidOption } from '../options/invalidOption';
 
 export interface RedisRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
@@ -49,7 +50,7 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
 	if (!options.docker?.container)
-		throw invalidInput('Restoring Redis needs its container name', 'Set "Container Name" to the Redis container (see `docker ps`).');
+		throw invalidOption('redisContainer', 'Restoring Redis needs its container name', 'Name the Redis container, as `docker ps` shows it.');
 	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
 	const artifact = artifactOfKind(set, REDIS_ARTIFACT_KIND);
 	const { connection: dockerConnection, container: name } = options.docker;

@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { StackBackupError } from '../errors/StackBackupError';
 import { describeRedis, type RedisConnection } from './RedisConnection';
 import { redisError } from './redisErrors';
+import { aboutFields } from '../options/optionFields';
 
 function resp(...args: string[]): string {
 	return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
@@ -11,7 +12,8 @@ function resp(...args: string[]): string {
 
 function syncRefused(where: string, said: string): StackBackupError {
 	return new StackBackupError('REDIS_SYNC_REFUSED', `Redis at ${where} refused replication (SYNC): ${said}`, {
-		hint: 'Managed Redis services and ACLs without +sync forbid this. Use the "Docker Container" method (BGSAVE and copy the file out) or the "Local File" method instead.',
+		hint: 'Managed Redis services and ACLs without +sync forbid this. Take the snapshot with BGSAVE instead: in the Redis container (then copied out through Docker), or from the dump file on this machine.',
+		details: aboutFields('redisMethod'),
 	});
 }
 

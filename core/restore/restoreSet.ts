@@ -1,12 +1,13 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { verifySetForRestore } from '../backupSet/verifySet';
-import { invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from '../postgres/postgresRestore';
 import { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from '../redis/redisRestore';
 import { restoreFiles, type FilesRestoreResult } from '../volume/filesRestore';
 import { restoreVolume, type RestoreTarget, type VolumeRestoreResult } from '../volume/volumeRestore';
 import type { DockerConnection } from '../docker/dockerConnection';
+import { aboutFields } from '../options/optionFields';
+import { StackBackupError } from '../errors/StackBackupError';
 
 export interface RestoreSetOptions {
 	setPath: string;
@@ -29,11 +30,11 @@ export interface RestoreSetResult {
 	differences: string[];
 }
 
-const TARGET_HINTS: Record<string, string> = {
-	postgres: 'a database (CLI: --url postgres://host/db, or --container NAME --database DB)',
-	redis: 'the Redis container (CLI: --redis-container NAME)',
-	volume: 'a volume or folder (CLI: --volume NAME or --dir PATH)',
-	files: 'a folder for the files (CLI: --dir PATH)',
+const TARGET_WORDS: Record<string, string> = {
+	postgres: 'a database',
+	redis: 'the Redis container',
+	volume: 'a volume or folder',
+	files: 'a folder for the files',
 };
 
 /**
@@ -47,10 +48,10 @@ export async function restoreSet(options: RestoreSetOptions): Promise<RestoreSet
 	const kinds = [...new Set(set.manifest.artifacts.map((a) => a.kind))];
 	const missing = kinds.filter((k) => !options[k as keyof RestoreSetOptions]);
 	if (missing.length) {
-		throw invalidInput(
-			`${set.dir} holds ${kinds.join(', ')}; no target was given for ${missing.join(', ')}`,
-			`Give ${missing.map((k) => TARGET_HINTS[k] ?? k).join('; and ')}.`,
-		);
+		throw new StackBackupError('INVALID_INPUT', `${set.dir} holds ${kinds.join(', ')}; no target was given for ${missing.join(', ')}`, {
+			hint: `Give ${missing.map((k) => TARGET_WORDS[k] ?? k).join('; and ')}.`,
+			details: { ...aboutFields('restoreTargets'), missing },
+		});
 	}
 	const result: RestoreSetResult = { set: set.dir, differences: [] };
 	const common = { setPath: set.dir, verified: set, log };

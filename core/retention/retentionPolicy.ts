@@ -64,7 +64,11 @@ export function parseKeepWithin(text: string): CalendarSpan {
 	const n = (i: number) => Number(m[i] ?? 0);
 	const span = { years: n(1), months: n(2), days: n(3) * 7 + n(4), hours: n(5) };
 	if (span.years + span.months + span.days + span.hours === 0) {
-		throw invalidOption('keepWithin', `The duration to keep sets within, "${text}", is zero`, 'Give a duration longer than zero, e.g. "7d", or leave it empty.');
+		throw invalidOption(
+			'keepWithin',
+			`The duration to keep sets within, "${text}", is zero`,
+			'Give a duration longer than zero, e.g. "7d", or leave it empty.',
+		);
 	}
 	return span;
 }

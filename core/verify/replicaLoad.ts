@@ -7,6 +7,7 @@ import type { RedisCommands } from '../redis/RedisCommands';
 import type { RedisConnection } from '../redis/RedisConnection';
 import { keyCounts, parseInfo } from '../redis/redisInfo';
 import { waitForLoadedRedis } from '../redis/redisReadiness';
+import { aboutFields } from '../options/optionFields';
 
 /** Commands a replica sends before the transfer; each is answered, PSYNC/SYNC with the RDB. */
 function parseCommands(buffer: Buffer): { commands: string[][]; rest: Buffer } {
@@ -80,7 +81,8 @@ async function assertEmpty(redis: RedisCommands): Promise<void> {
 	const total = Object.values(keys).reduce((a, b) => a + b, 0);
 	if (total > 0) {
 		throw new StackBackupError('REDIS_RESTORE_FAILED', `${redis.where} holds ${total} keys: a drill only loads into an empty Redis`, {
-			hint: 'Give an empty, throwaway Redis (its data is replaced and then flushed), never the live one. Or drill in a scratch container (--redis-container).',
+			hint: 'Give an empty, throwaway Redis (its data is replaced and then flushed), never the live one. Or drill in a scratch container made from the Redis container.',
+			details: aboutFields('scratchRedis'),
 		});
 	}
 }

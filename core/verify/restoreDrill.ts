@@ -14,7 +14,7 @@ import { isStackBackupError, StackBackupError } from '../errors/StackBackupError
 import { silentLogger, type Logger } from '../logging/Logger';
 import { createDatabase, dropDatabase, maintenanceDatabaseFor } from '../postgres/databaseAdmin';
 import type { PgConnection } from '../postgres/PgConnection';
-import { compareRestoredDatabase, loadDump, openRestoreTransport } from '../postgres/postgresRestore';
+import { compareRestoredDatabase, loadDump, openRestoreTransport, restoreJobs } from '../postgres/postgresRestore';
 import type { RedisInventory } from '../redis/redisBackup';
 import { compareKeyCounts } from '../redis/redisReadiness';
 import type { FilesInventory } from '../volume/filesBackup';
@@ -34,7 +34,7 @@ export interface DrillOptions {
 		connection: PgConnection;
 		docker?: { connection: DockerConnection; container: string };
 		pgDumpPath?: string;
-		jobs?: number;
+		jobs?: number | string;
 	};
 	redis?: ScratchRedis;
 	/** Where temp folders for volumes go (default: the system temp folder). */
@@ -79,7 +79,7 @@ const checkPostgres: Checker = async (set, artifact, options, log) => {
 		await createDatabase(admin, scratch, transport.errorContext('drill').where);
 		try {
 			log.info(`Drill: restoring ${artifact.file} into scratch database "${scratch}"`);
-			await loadDump(transport, set, scratch, { jobs: options.postgres.jobs, log });
+			await loadDump(transport, set, scratch, { jobs: restoreJobs(options.postgres.jobs), log });
 			const comparison = await compareRestoredDatabase(transport, set, scratch);
 			return {
 				scratch,

@@ -17,6 +17,7 @@ import { helperLabels, removeOrphanedHelpers } from '../docker/helperContainer';
 import { freeLoopbackPort } from './freeLoopbackPort';
 import { loadRdbIntoEmptyRedis } from './replicaLoad';
 import type { RedisConnection } from '../redis/RedisConnection';
+import { aboutFields } from '../options/optionFields';
 
 export type ScratchRedis =
 	/** A throwaway container from the live Redis container's image, without network. */
@@ -98,7 +99,8 @@ async function locally(
 			server.once('error', (error: NodeJS.ErrnoException) =>
 				reject(
 					new StackBackupError('REDIS_FAILED', `Could not start a scratch redis-server (${error.code ?? error.message})`, {
-						hint: 'Install redis-server on this machine (Debian: apt-get install redis-server), or drill in a scratch container (CLI: --redis-container NAME).',
+						hint: 'Install redis-server on this machine (Debian: apt-get install redis-server), or drill in a scratch container made from the Redis container.',
+						details: aboutFields('scratchRedis'),
 					}),
 				),
 			),

@@ -6,6 +6,7 @@ import { TarBlockStream, type BodySource, type TarEntryHeader } from '../archive
 import { StackBackupError } from '../errors/StackBackupError';
 import type { ExcludeMatcher } from './excludeMatcher';
 import { snapshotSqlite } from './sqliteSnapshot';
+import { aboutFields } from '../options/optionFields';
 
 export interface DirectorySourceOptions {
 	dir: string;
@@ -92,8 +93,8 @@ export async function openDirectoryArchive(
 			return;
 		}
 		throw new StackBackupError('PERMISSION_DENIED', `Cannot read ${rel} in ${dir}`, {
-			hint: 'Give the n8n user read access to it, exclude it, or turn on "Skip Unreadable Files".',
-			details: { path: rel },
+			hint: 'Give the n8n user read access to it, exclude it, or skip unreadable files.',
+			details: { path: rel, ...aboutFields('skipUnreadable') },
 		});
 	};
 

@@ -6,6 +6,7 @@ import type { BackupResult } from '../backupSet/backupResult';
 import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import { encryptionKeyFingerprint } from './n8nDataAwareness';
+import { aboutFields } from '../options/optionFields';
 
 export const FILES_ARTIFACT_KIND = 'files';
 
@@ -55,6 +56,7 @@ export async function backupFiles(options: FilesBackupOptions): Promise<FilesBac
 		else {
 			throw new StackBackupError('SOURCE_NOT_FOUND', stat ? `${path} is not a regular file` : `${path} does not exist`, {
 				hint: 'Fix the path, or mark the file optional if it may be absent.',
+				details: aboutFields('optionalFiles'),
 			});
 		}
 	}

@@ -5,13 +5,15 @@ import type { BackupResult } from '../backupSet/backupResult';
 import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { stopContainers, withContainersStopped, type ContainerSelector } from '../docker/stopContainers';
-import { StackBackupError, invalidInput } from '../errors/StackBackupError';
+import { StackBackupError } from '../errors/StackBackupError';
 import { openDirectoryArchive } from './directorySource';
 import { helperImageFor, openDockerVolumeArchive, validateVolumeName } from './dockerVolumeSource';
 import { excludeMatcher } from './excludeMatcher';
 import { isN8nConfigPath, isSqliteSidecar, n8nDataFacts, type N8nDataFacts } from './n8nDataAwareness';
 import { TarInspector } from './TarInspector';
 import { validateContainerName } from '../docker/runningContainer';
+import { aboutFields } from '../options/optionFields';
+import { invalidOption } from '../options/invalidOption';
 
 export const VOLUME_ARTIFACT_KIND = 'volume';
 
@@ -42,9 +44,10 @@ export type VolumeBackupResult = BackupResult<VolumeInventory>;
 
 function dockerOf(options: VolumeBackupOptions): Docker {
 	if (!options.docker)
-		throw invalidInput(
+		throw invalidOption(
+			'dockerHost',
 			'A Docker connection is needed for volumes and for stopping containers',
-			'Set the Docker Engine credential (CLI: --docker-host).',
+			'Say where the Docker Engine listens (its socket, or tcp host and port).',
 		);
 	return createDockerClient(options.docker);
 }
@@ -117,7 +120,8 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 						'LIVE_SQLITE',
 						`Volume "${source.volume}" holds a SQLite database that ${users.join(', ')} is writing`,
 						{
-							hint: `A raw copy of a live database is not a backup. Stop ${users.join(', ')} during the archive ("Stop Containers"), or archive the folder on the host, where SQLite's backup API takes a consistent copy.`,
+							hint: `A raw copy of a live database is not a backup. Stop ${users.join(', ')} during the archive, or archive the folder on the host, where SQLite's backup API takes a consistent copy.`,
+							details: aboutFields('stopContainers'),
 						},
 					);
 				}

@@ -15,6 +15,7 @@ import { checkArchiveSafety, entryPath, unsafeEntryError, unsafeEntryReason, typ
 import { createHelperContainer } from '../docker/helperContainer';
 import { helperImageFor, validateVolumeName } from './dockerVolumeSource';
 import { VOLUME_ARTIFACT_KIND, type VolumeInventory } from './volumeBackup';
+import { invalidOption } from '../options/invalidOption';
 
 export type RestoreTarget = { type: 'dir'; path: string } | { type: 'volume'; volume: string; image?: string };
 
@@ -112,7 +113,11 @@ async function extractIntoVolume(
 	artifact: string,
 ): Promise<void> {
 	if (!options.docker)
-		throw invalidInput('Restoring into a volume needs a Docker connection', 'Set the Docker Engine credential (CLI: --docker-host).');
+		throw invalidOption(
+			'dockerHost',
+			'Restoring into a volume needs a Docker connection',
+			'Say where the Docker Engine listens (its socket, or tcp host and port).',
+		);
 	const volume = validateVolumeName(options.target.volume);
 	const docker = createDockerClient(options.docker);
 	await ensureVolume(docker, options.docker, volume, log);

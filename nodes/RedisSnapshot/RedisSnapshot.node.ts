@@ -7,12 +7,16 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { backupRedis, backupReport, type RedisMethod } from '../../core';
+import { backupRedis, backupReport, DEFAULT_BGSAVE_TIMEOUT_SECONDS, type RedisMethod } from '../../core';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { redisConnectionFrom } from '../shared/credentialConnections';
 import { containerNameField, readContainerTarget } from '../shared/dockerTarget';
 import { stackBackupDockerConnectionTest, stackBackupRedisConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
+import type { FieldNames } from '../shared/fieldNames';
+
+// This panel's container field is the shared "Container Name".
+const REDIS_FIELD_NAMES: FieldNames = { redisContainer: 'Container Name' };
 
 export class RedisSnapshot implements INodeType {
 	description: INodeTypeDescription = {
@@ -83,7 +87,7 @@ export class RedisSnapshot implements INodeType {
 				name: 'bgsaveTimeoutSeconds',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 300,
+				default: DEFAULT_BGSAVE_TIMEOUT_SECONDS,
 				description: 'How long to wait for Redis to write its snapshot',
 			},
 		],
@@ -94,17 +98,21 @@ export class RedisSnapshot implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runForEachItem(this, async (i): Promise<IDataObject> => {
-			const method = this.getNodeParameter('method', i) as RedisMethod;
-			const result = await backupRedis({
-				...(await readBackupSetFields(this, i)),
-				method,
-				connection: redisConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupRedisApi', i)),
-				docker: method === 'docker' ? await readContainerTarget(this, i) : undefined,
-				filePath: method === 'file' ? (this.getNodeParameter('filePath', i, '') as string) || undefined : undefined,
-				bgsaveTimeoutMs: (this.getNodeParameter('bgsaveTimeoutSeconds', i, 300) as number) * 1000,
-			});
-			return backupReport(result);
-		});
+		return runForEachItem(
+			this,
+			async (i): Promise<IDataObject> => {
+				const method = this.getNodeParameter('method', i) as RedisMethod;
+				const result = await backupRedis({
+					...(await readBackupSetFields(this, i)),
+					method,
+					connection: redisConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupRedisApi', i)),
+					docker: method === 'docker' ? await readContainerTarget(this, i) : undefined,
+					filePath: method === 'file' ? (this.getNodeParameter('filePath', i, '') as string) || undefined : undefined,
+					bgsaveTimeoutSeconds: this.getNodeParameter('bgsaveTimeoutSeconds', i) as number | string,
+				});
+				return backupReport(result);
+			},
+			REDIS_FIELD_NAMES,
+		);
 	}
 }

@@ -214,6 +214,7 @@ export class Restore implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runForEachItem(this, (i) => operationFor(this, i).execute(this, i));
+		const drilling = this.getNodeParameter('operation', 0, '') === 'drill';
+		return runForEachItem(this, (i) => operationFor(this, i).execute(this, i), drilling ? drill.FIELD_NAMES : undefined);
 	}
 }

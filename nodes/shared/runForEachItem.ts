@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { FieldNames } from './fieldNames';
 import { errorItemJson, toNodeError } from './nodeErrors';
 
 /**
@@ -10,6 +11,8 @@ import { errorItemJson, toNodeError } from './nodeErrors';
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
 	handle: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+	/** This node's labels where they differ from FIELD_NAMES, for the hints of its errors. */
+	fieldNames?: FieldNames,
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const out: INodeExecutionData[] = [];
@@ -19,10 +22,10 @@ export async function runForEachItem(
 			for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (ctx.continueOnFail()) {
-				out.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+				out.push({ json: errorItemJson(error, fieldNames), pairedItem: { item: itemIndex } });
 				continue;
 			}
-			throw toNodeError(ctx.getNode(), error, itemIndex);
+			throw toNodeError(ctx.getNode(), error, itemIndex, fieldNames);
 		}
 	}
 	return [out];

@@ -6,6 +6,7 @@ import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom, pgConnectionFrom } from '../../shared/credentialConnections';
 import { splitList } from '../../shared/splitList';
 import { readDecryptionKeys } from '../../shared/encryptionFields';
+import type { FieldNames } from '../../shared/fieldNames';
 
 const show = { operation: ['drill'] };
 
@@ -95,6 +96,9 @@ export const fields: INodeProperties[] = [
 		displayOptions: { show },
 	},
 ];
+
+/** The drill names its scratch containers apart. */
+export const FIELD_NAMES: FieldNames = { postgresContainer: 'Postgres Container Name', redisContainer: 'Redis Container Name' };
 
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const scratchPostgres = ctx.getNodeParameter('scratchPostgres', i) as 'docker' | 'local' | 'none';

@@ -59,7 +59,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 		connection: { ...connection, database: ctx.getNodeParameter('targetDatabase', i) as string },
 		docker: method === 'docker' ? await readContainerTarget(ctx, i) : undefined,
 		confirmReplace: (ctx.getNodeParameter('confirmReplace', i, '') as string) || undefined,
-		jobs: ctx.getNodeParameter('jobs', i, 2) as number,
+		jobs: ctx.getNodeParameter('jobs', i) as number | string,
 		noOwner: ctx.getNodeParameter('noOwner', i, false) as boolean,
 		log: coreLoggerFor(ctx),
 	});
