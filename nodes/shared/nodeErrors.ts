@@ -28,8 +28,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, fiel
 /** The json of the error item that "Continue (using error output)" / continueOnFail emits. */
 export function errorItemJson(error: unknown, fieldNames?: FieldNames): JsonObject {
 	if (isStackBackupError(error)) {
-		const field = (error.details.field as string | undefined) ?? null;
-		return { error: error.message, code: error.code, hint: hintFor(error, fieldNames) ?? null, field };
+		const field = error.details.field as string | undefined;
+		return { error: error.message, code: error.code, hint: hintFor(error, fieldNames) ?? null, ...(field ? { field } : {}) };
 	}
 	const e = error as NodeOperationError;
 	return { error: e.message, hint: e.description ?? null };

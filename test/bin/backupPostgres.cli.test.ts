@@ -144,12 +144,23 @@ describe('n8n-stack-backup backup postgres', () => {
 			error: {
 				code: 'PG_AUTH_FAILED',
 				message: expect.stringMatching(/password authentication failed/),
-				hint: expect.any(String),
-				details: {},
+				hint: expect.stringMatching(/Option: --url and PGPASSWORD\.$/),
+				details: { field: 'postgresCredential' },
 			},
 		});
-		expect(run.stderr).toMatch(/Hint: Check the user/);
+		// The core names the input; the CLI words it as its own flags.
+		expect(run.stderr).toMatch(/Hint: Check the user "postgres" and the password Postgres is given\. Option: --url and PGPASSWORD\./);
 		expect(run.stdout + run.stderr).not.toContain('Wr0ng-Secret');
+	});
+
+	it('a shrink limit over 100 is refused by the core (exit 2, nothing written), the hint naming the flag', async () => {
+		const run = await runCli(['backup', 'postgres', '--root', tmp.path(), '--set', 'n', '--url', url(), '--max-shrink-percent', '250']);
+		expect(run.code).toBe(2);
+		expect(run.json.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'maxShrinkPercent' } });
+		expect(run.stderr).toMatch(
+			/must be a number from 0 to 100, not "250"\nHint: Give a number from 0 to 100\. Option: --max-shrink-percent\./,
+		);
+		expect(existsSync(join(tmp.path(), 'n'))).toBe(false);
 	});
 
 	it('Docker socket permission denied (an unprivileged user): DOCKER_PERMISSION_DENIED with the group hint', async () => {

@@ -53,7 +53,12 @@ describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 
 			const again = await runCli(['restore', backup.json.path, '--url', `${server}/${name}`], { env: pgEnv });
 			expect(again.code).toBe(1);
-			expect(again.json.error).toMatchObject({ code: 'CONFIRMATION_REQUIRED', hint: expect.stringContaining(`--replace ${name}`) });
+			expect(again.json.error).toMatchObject({
+				code: 'CONFIRMATION_REQUIRED',
+				hint: expect.stringContaining(`confirm with its name "${name}"`),
+				details: { field: 'confirmReplace' },
+			});
+			expect(again.json.error.hint).toMatch(/Options: --replace NAME, --database/);
 
 			const replaced = await runCli(['restore', backup.json.path, '--url', `${server}/${name}`, '--replace', name], { env: pgEnv });
 			expect(replaced.code).toBe(0);

@@ -31,7 +31,7 @@ describe('credential tests (what "Test" in the credential dialog runs)', () => {
 			pg({ password: 'wrong-pw-123' }),
 		);
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/password authentication failed.*Check the user "postgres" and password/);
+		expect(result.message).toMatch(/password authentication failed.*Check the user "postgres" and the password/);
 		expect(result.message).not.toContain('wrong-pw-123');
 	});
 

@@ -86,6 +86,28 @@ describe("Postgres Dump node in n8n-core's execute context", () => {
 		expect(existsSync(join(tmp.path(), '..', 'escape'))).toBe(false);
 	});
 
+	it('options are checked in core, whatever the panel allowed: an expression giving 250 for Max Shrink (%) is refused, naming the field', async () => {
+		const error = await runNode(node, {
+			parameters: parameters({ options: { maxShrinkPercent: '={{ 250 }}' } }),
+			credentials: credentials(),
+		}).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('The largest shrink to accept, in percent must be a number from 0 to 100, not 250 [INVALID_INPUT]');
+		expect(error.description).toBe('Give a number from 0 to 100. Field: "Max Shrink (%)".');
+		expect(existsSync(join(tmp.path(), 'n8n-postgres'))).toBe(false);
+	});
+
+	it('a comma-separated filter is split in core the same way the CLI splits it, quotes kept', async () => {
+		const [out] = await runNode(node, {
+			parameters: parameters({ options: { excludeTableData: 'public.execution_data, "public"."no, such"' } }),
+			credentials: credentials(),
+		});
+		const manifest = await readManifest(out[0].json.path as string);
+		expect((manifest.sources.postgres as { filters: { excludeTableData: string[] } }).filters.excludeTableData).toEqual(
+			expect.arrayContaining(['public.execution_data', '"public"."no, such"']),
+		);
+	});
+
 	it("refuses a backup root that n8n's file-access restriction blocks, naming the variable to set", async () => {
 		const error = await runNode(node, {
 			parameters: parameters({ backupRoot: '/var/lib/somewhere-else' }),

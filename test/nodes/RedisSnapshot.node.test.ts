@@ -51,7 +51,12 @@ describe("Redis Snapshot node in n8n-core's execute context", () => {
 		const [out] = await runNode(node, { parameters: parameters(), credentials, continueOnFail: true });
 		expect(out).toEqual([
 			{
-				json: { error: expect.stringMatching(/Nothing answers at 127\.0\.0\.1:1/), code: 'REDIS_UNREACHABLE', hint: expect.any(String) },
+				json: {
+					error: expect.stringMatching(/Nothing answers at 127\.0\.0\.1:1/),
+					code: 'REDIS_UNREACHABLE',
+					hint: expect.stringMatching(/Field: the Stack Backup Redis API credential\.$/),
+					field: 'redisCredential',
+				},
 				pairedItem: { item: 0 },
 			},
 		]);

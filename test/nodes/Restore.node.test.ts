@@ -123,7 +123,9 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 			expect(await fingerprint(env.containerPostgres, target)).toEqual(await fingerprint(env.containerPostgres, source.name));
 			const error = await runNode(node, { parameters, credentials: { ...docker, stackBackupPostgresApi: containerPg } }).catch((e) => e);
 			expect(error.message).toMatch(/already exists.*\[CONFIRMATION_REQUIRED\]/);
-			expect(error.description).toMatch(new RegExp(`type its name "${target}"`));
+			expect(error.description).toMatch(new RegExp(`confirm with its name "${target}"`));
+			// The core names the input; the node words it as its own field labels.
+			expect(error.description).toMatch(/Fields: "Replace Confirmation", "Target Database"\.$/);
 		} finally {
 			await withClient(env.containerPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`));
 		}

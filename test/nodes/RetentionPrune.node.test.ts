@@ -65,7 +65,8 @@ describe("Retention Prune node in n8n-core's execute context", () => {
 		expect(out[0].json).toMatchObject({
 			code: 'INVALID_INPUT',
 			error: expect.stringMatching(/empty/),
-			hint: expect.stringMatching(/keep-daily 7/),
+			hint: expect.stringMatching(/keep 7 daily sets .*Fields: "Keep Daily", "Keep Last", "Keep Within"\.$/),
+			field: 'keepDaily',
 		});
 		expect(runs()).toHaveLength(3);
 	});

@@ -167,7 +167,8 @@ describe('Postgres dump failures users will hit', () => {
 			await withClient(env.hostPostgres, big.name, (c) => c.query('DELETE FROM execution_entity'));
 			const error = await backupPostgres(dumpOptions(tmp.path(), big, 'local', { setName: 'shrink' })).catch((e) => e);
 			expect(error).toMatchObject({ code: 'DUMP_SHRANK' });
-			expect(error.hint).toMatch(/Allow Shrink/);
+			expect(error.hint).toMatch(/allowing the shrink, or raise the limit \(now 50%\)/);
+			expect(error.details).toMatchObject({ field: 'allowShrink', fields: ['allowShrink', 'maxShrinkPercent'] });
 			expect(setFolderEntries(tmp.path(), 'shrink')).toEqual([first.path.split('/').pop()]);
 			const allowed = await backupPostgres(dumpOptions(tmp.path(), big, 'local', { setName: 'shrink', allowShrink: true }));
 			expect(allowed.artifacts[0].rawSize).toBeLessThan(first.artifacts[0].rawSize / 2);

@@ -91,7 +91,8 @@ describe('Redis snapshot failures', () => {
 			{ root: tmp.path(), setName: 'redis', compression: 'gzip', method: 'sync', connection: host({ user: 'nosync', password: SECRET }) },
 			'REDIS_SYNC_REFUSED',
 		);
-		expect(error.hint).toMatch(/Docker Container.*Local File/);
+		expect(error.hint).toMatch(/BGSAVE instead: in the Redis container .*or from the dump file/);
+		expect(error.details).toMatchObject({ field: 'redisMethod' });
 	});
 
 	it('a BGSAVE already in progress is waited for, not failed', async () => {

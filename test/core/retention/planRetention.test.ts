@@ -249,14 +249,24 @@ describe('retention plan (pure, hand-worked cases)', () => {
 	});
 
 	it.each([
-		[{ keepDaily: -1 }, /keep-daily must be a whole number/],
-		[{ keepLast: 1.5 }, /keep-last must be a whole number/],
-		[{ keepWithin: '30 days' }, /not a keep-within duration/],
-		[{ keepWithin: '0d' }, /zero/],
-	])('refuses the bad rule %j with a hint', (policy, message) => {
+		[{ keepDaily: -1 }, /daily sets to keep must be a whole number of 0 or more, not -1/, 'keepDaily'],
+		[{ keepLast: 1.5 }, /last sets to keep must be a whole number of 0 or more, not 1.5/, 'keepLast'],
+		[{ keepWeekly: 'four' }, /weekly sets to keep must be a whole number of 0 or more, not "four"/, 'keepWeekly'],
+		[{ keepWithin: '30 days' }, /not a duration to keep sets within/, 'keepWithin'],
+		[{ keepWithin: '0d' }, /zero/, 'keepWithin'],
+	])('refuses the bad rule %j with a hint, naming the input', (policy, message, field) => {
 		expect(() => planRetention([], policy as RetentionPolicy)).toThrow(
-			expect.objectContaining({ message: expect.stringMatching(message), hint: expect.any(String) }),
+			expect.objectContaining({ message: expect.stringMatching(message), hint: expect.any(String), details: { field } }),
 		);
+	});
+
+	it('takes counts as typed: "7" is 7', () => {
+		const days = ['2026-01-01T02:00', '2026-01-02T02:00', '2026-01-03T02:00'];
+		const plan = planRetention(
+			days.map((d) => ({ id: d, time: new Date(`${d}:00Z`), complete: true })),
+			{ keepDaily: '2' },
+		);
+		expect(plan.sets.map((s) => s.verdict)).toEqual(['keep', 'keep', 'delete']);
 	});
 
 	it('refuses an unknown time zone', () => {

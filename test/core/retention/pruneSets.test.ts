@@ -106,7 +106,8 @@ describe('pruning a set folder on disk', () => {
 		writeNightlySets(root, 'nightly', '2026-01-01', 3);
 		await expect(pruneSets({ root, setName: 'nightly', policy: {} })).rejects.toMatchObject({
 			code: 'INVALID_INPUT',
-			hint: expect.stringMatching(/keep-daily 7/),
+			hint: expect.stringMatching(/keep 7 daily sets/),
+			details: { field: 'keepDaily' },
 		});
 		expect(runs(root)).toHaveLength(3);
 	});
@@ -145,7 +146,8 @@ describe('pruning a set folder on disk', () => {
 	it('fails with SET_NOT_FOUND and a hint for a set that does not exist', async () => {
 		await expect(pruneSets({ root: tmp.path(), setName: 'nope', policy: { keepLast: 1 } })).rejects.toMatchObject({
 			code: 'SET_NOT_FOUND',
-			hint: expect.stringMatching(/list --root/),
+			hint: expect.stringMatching(/listing the backup root shows its sets/),
+			details: { field: 'root', fields: ['root', 'setName'] },
 		});
 	});
 
