@@ -1,11 +1,12 @@
-import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import { withBackupRun, type BackupRun, type BackupRunOptions } from '../backupSet/backupRun';
 import type { BackupResult } from '../backupSet/backupResult';
 import { checkShrink } from '../backupSet/shrinkGuard';
 import type { Compression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError } from '../errors/StackBackupError';
 import { EXPORT_SNAPSHOT_SQL, FOREIGN_KEYS_SQL, SERVER_VERSION_SQL, USER_TABLES_SQL } from './catalogQueries';
-import { scopeTables, type DumpFilters, type TableRef } from './dumpScope';
+import { scopeTables, type DumpFilters, type ScopedTable, type TableRef } from './dumpScope';
+import type { QuerySession } from './QuerySession';
 import { CopyRowCounter } from './CopyRowCounter';
 import { collectInventory, summarizeInventory, withRowCounts, type PostgresInventory } from './inventory';
 import { executionHistoryTables, findN8nTables } from './n8nTables';
@@ -56,6 +57,14 @@ async function openTransport(options: PostgresBackupOptions): Promise<PgTranspor
 	return containerTransport(options.docker.connection, options.docker.container, options.connection);
 }
 
+/** What the catalog says at the snapshot the dump will use. */
+interface SnapshotCatalog {
+	snapshot: string;
+	serverVersion: string;
+	tables: TableRef[];
+	n8n: ReturnType<typeof findN8nTables>;
+}
+
 /**
  * Dumps one database into a new backup set. pg_dump runs in a snapshot that
  * our own session exported, and the inventory (tables, row counts, n8n
@@ -79,100 +88,18 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 		try {
 			// Before the first query: without pg_dump there is nothing to do, and "pg_dump not found" is the error to show.
 			const pgDumpVersion = await versionAnswer;
-			await session.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-			const snapshot = await session.queryJson<string>(EXPORT_SNAPSHOT_SQL);
-			const serverVersion = await session.queryJson<string>(SERVER_VERSION_SQL);
-			const tables = (await session.queryJson<TableRef[] | null>(USER_TABLES_SQL)) ?? [];
-			const n8n = findN8nTables(tables);
-
-			let skippedData: TableRef[] = [];
-			if (options.n8nSkipExecutions) {
-				if (n8n) {
-					const foreignKeys = (await session.queryJson<Array<{ from: TableRef; to: TableRef }> | null>(FOREIGN_KEYS_SQL)) ?? [];
-					skippedData = executionHistoryTables(n8n, tables, foreignKeys);
-				} else {
-					warnings.push(
-						'"Leave out execution history" was set, but this is not an n8n database (no workflow_entity table): everything was dumped.',
-					);
-				}
-			}
-			const filters: DumpFilters = {
-				...typedFilters,
-				excludeTableData: [...(typedFilters.excludeTableData ?? []), ...skippedData.map((t) => exactTablePattern(t.schema, t.name))],
-			};
-			const scoped = scopeTables(tables, filters);
-			if (scoped.length === 0 && tables.length > 0) {
-				warnings.push('The table filters match no table: the dump holds no table.');
-			}
-
-			const args = buildPgDumpArgs({
-				format: options.format,
-				compressOutside: options.compression !== 'none',
-				snapshot,
-				filters,
-			});
+			const catalog = await exportSnapshot(session);
+			const leftOut = await executionHistoryToLeaveOut(session, catalog, options, warnings);
+			const filters = withDataLeftOut(typedFilters, leftOut);
+			const scoped = scopeTables(catalog.tables, filters);
+			if (scoped.length === 0 && catalog.tables.length > 0) warnings.push('The table filters match no table: the dump holds no table.');
 			run.log.info(
-				`pg_dump ${pgDumpVersion} (${options.format}) of "${options.connection.database}", ${scoped.length} tables, server ${serverVersion}`,
+				`pg_dump ${pgDumpVersion} (${options.format}) of "${options.connection.database}", ${scoped.length} tables, server ${catalog.serverVersion}`,
 			);
-			const dump = await transport.startDump(args);
-			// A plain dump's rows are counted as it streams; only custom format needs count(*), a second scan.
-			const rowCounter = options.format === 'plain' ? new CopyRowCounter() : undefined;
-			const inventoryPromise = collectInventory(session, options.connection.database, scoped, n8n, { countRows: !rowCounter });
-			inventoryPromise.catch(() => undefined); // awaited below, after the dump
-
-			try {
-				await run.writeArtifact({
-					baseName: `${safeFileStem(options.connection.database)}.${options.format === 'custom' ? 'pgdump' : 'sql'}`,
-					kind: ARTIFACT_KIND,
-					format: options.format,
-					compression: options.compression,
-					source: dump.stdout,
-					transforms: rowCounter ? [rowCounter] : [],
-				});
-			} catch (error) {
-				// Only our side breaks the write (disk full, permissions): pg_dump's own failures end
-				// its output normally and show in its exit code below. Stopping it here makes it say
-				// "terminated by user", which must not replace the real cause.
-				dump.abort();
-				throw error;
-			}
-			const { exitCode, stderr } = await dump.done;
-			if (exitCode !== 0) {
-				// A failed inventory query ends the transaction that exported the snapshot, and pg_dump
-				// then only reports that the snapshot is gone: the query's own error is the cause.
-				const inventoryError = await inventoryPromise.then(
-					() => undefined,
-					(e: unknown) => e,
-				);
-				if (inventoryError && /could not import the requested snapshot/.test(stderr)) throw inventoryError;
-				throw pgProcessError(exitCode, stderr, transport.errorContext('pg_dump'));
-			}
-			if (run.artifacts[0].rawSize === 0) {
-				throw new StackBackupError('EMPTY_DUMP', 'pg_dump exited successfully but wrote nothing', {
-					hint: 'An empty dump is never a backup. Check the database name and the table filters.',
-				});
-			}
-			const collected: PostgresInventory = await inventoryPromise;
-			const inventory = rowCounter ? withRowCounts(collected, rowCounter.rows) : collected;
-			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, {
-				maxShrinkPercent,
-				allowShrink: Boolean(options.allowShrink),
-			});
-
+			const inventory = await dumpWithInventory(run, transport, session, options, { catalog, filters, scoped });
+			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, { maxShrinkPercent, allowShrink: Boolean(options.allowShrink) });
 			const manifest = await run.seal({
-				sources: {
-					[ARTIFACT_KIND]: {
-						...transport.describe(),
-						database: options.connection.database,
-						user: options.connection.user ?? null,
-						serverVersion,
-						pgDumpVersion,
-						format: options.format,
-						filters,
-						n8nSkipExecutions: Boolean(options.n8nSkipExecutions),
-						dataLeftOut: skippedData.map((t) => `${t.schema}.${t.name}`),
-					},
-				},
+				sources: { [ARTIFACT_KIND]: describeSource(transport, options, { catalog, pgDumpVersion, filters, leftOut }) },
 				inventory: { [ARTIFACT_KIND]: inventory },
 				warnings,
 			});
@@ -190,6 +117,120 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			await session.close();
 		}
 	});
+}
+
+/** Opens a read-only transaction and exports its snapshot, for pg_dump and the inventory to share. */
+export async function exportSnapshot(session: QuerySession): Promise<SnapshotCatalog> {
+	await session.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+	const snapshot = await session.queryJson<string>(EXPORT_SNAPSHOT_SQL);
+	const serverVersion = await session.queryJson<string>(SERVER_VERSION_SQL);
+	const tables = (await session.queryJson<TableRef[] | null>(USER_TABLES_SQL)) ?? [];
+	return { snapshot, serverVersion, tables, n8n: findN8nTables(tables) };
+}
+
+/** n8n's execution tables (and those that reference them) whose rows stay out, when asked and when this is n8n. */
+export async function executionHistoryToLeaveOut(
+	session: QuerySession,
+	catalog: SnapshotCatalog,
+	options: Pick<PostgresBackupOptions, 'n8nSkipExecutions'>,
+	warnings: string[],
+): Promise<TableRef[]> {
+	if (!options.n8nSkipExecutions) return [];
+	if (!catalog.n8n) {
+		warnings.push(
+			'"Leave out execution history" was set, but this is not an n8n database (no workflow_entity table): everything was dumped.',
+		);
+		return [];
+	}
+	const foreignKeys = (await session.queryJson<Array<{ from: TableRef; to: TableRef }> | null>(FOREIGN_KEYS_SQL)) ?? [];
+	return executionHistoryTables(catalog.n8n, catalog.tables, foreignKeys);
+}
+
+function withDataLeftOut(filters: DumpFilters, leftOut: TableRef[]): DumpFilters {
+	return {
+		...filters,
+		excludeTableData: [...(filters.excludeTableData ?? []), ...leftOut.map((t) => exactTablePattern(t.schema, t.name))],
+	};
+}
+
+/**
+ * Streams pg_dump into the run's artifact while the inventory is read in the same snapshot;
+ * fails with the cause that counts (ours, pg_dump's, or an empty dump).
+ */
+async function dumpWithInventory(
+	run: BackupRun,
+	transport: PgTransport,
+	session: QuerySession,
+	options: PostgresBackupOptions,
+	plan: { catalog: SnapshotCatalog; filters: DumpFilters; scoped: ScopedTable[] },
+): Promise<PostgresInventory> {
+	const dump = await transport.startDump(
+		buildPgDumpArgs({
+			format: options.format,
+			compressOutside: options.compression !== 'none',
+			snapshot: plan.catalog.snapshot,
+			filters: plan.filters,
+		}),
+	);
+	// A plain dump's rows are counted as it streams; only custom format needs count(*), a second scan.
+	const rowCounter = options.format === 'plain' ? new CopyRowCounter() : undefined;
+	const inventoryPromise = collectInventory(session, options.connection.database, plan.scoped, plan.catalog.n8n, {
+		countRows: !rowCounter,
+	});
+	inventoryPromise.catch(() => undefined); // awaited below, after the dump
+	try {
+		await run.writeArtifact({
+			baseName: `${safeFileStem(options.connection.database)}.${options.format === 'custom' ? 'pgdump' : 'sql'}`,
+			kind: ARTIFACT_KIND,
+			format: options.format,
+			compression: options.compression,
+			source: dump.stdout,
+			transforms: rowCounter ? [rowCounter] : [],
+		});
+	} catch (error) {
+		// Only our side breaks the write (disk full, permissions): pg_dump's own failures end
+		// its output normally and show in its exit code below. Stopping it here makes it say
+		// "terminated by user", which must not replace the real cause.
+		dump.abort();
+		throw error;
+	}
+	const { exitCode, stderr } = await dump.done;
+	if (exitCode !== 0) {
+		// A failed inventory query ends the transaction that exported the snapshot, and pg_dump
+		// then only reports that the snapshot is gone: the query's own error is the cause.
+		const inventoryError = await inventoryPromise.then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		if (inventoryError && /could not import the requested snapshot/.test(stderr)) throw inventoryError;
+		throw pgProcessError(exitCode, stderr, transport.errorContext('pg_dump'));
+	}
+	if (run.artifacts[0].rawSize === 0) {
+		throw new StackBackupError('EMPTY_DUMP', 'pg_dump exited successfully but wrote nothing', {
+			hint: 'An empty dump is never a backup. Check the database name and the table filters.',
+		});
+	}
+	const collected = await inventoryPromise;
+	return rowCounter ? withRowCounts(collected, rowCounter.rows) : collected;
+}
+
+/** Where the dump came from, for the manifest: nothing secret. */
+function describeSource(
+	transport: PgTransport,
+	options: PostgresBackupOptions,
+	facts: { catalog: SnapshotCatalog; pgDumpVersion: string; filters: DumpFilters; leftOut: TableRef[] },
+): Record<string, unknown> {
+	return {
+		...transport.describe(),
+		database: options.connection.database,
+		user: options.connection.user ?? null,
+		serverVersion: facts.catalog.serverVersion,
+		pgDumpVersion: facts.pgDumpVersion,
+		format: options.format,
+		filters: facts.filters,
+		n8nSkipExecutions: Boolean(options.n8nSkipExecutions),
+		dataLeftOut: facts.leftOut.map((t) => `${t.schema}.${t.name}`),
+	};
 }
 
 function safeFileStem(database: string): string {

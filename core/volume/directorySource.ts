@@ -57,6 +57,32 @@ const ownerOf = (info: Stats): Pick<TarEntryHeader, 'mode' | 'uid' | 'gid' | 'mt
 });
 const errno = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
 
+/** A live n8n SQLite database, copied consistently beside the set: archived in place of its raw files. */
+export interface StagedSqlite {
+	/** Its path in the folder, e.g. "database.sqlite"; null when there is none being written. */
+	live: string | null;
+	/** The staged copy (removed by `cleanup`). */
+	staged?: string;
+	/** The raw files the copy replaces: the database, its WAL, SHM and journal. */
+	replaces: Set<string>;
+	cleanup: () => Promise<void>;
+}
+
+/** Takes the SQLite snapshot (SQLite's backup API) when the folder holds a database being written. */
+export async function stageLiveSqlite(dir: string, stagingDir: string): Promise<StagedSqlite> {
+	const live = await liveSqlite(dir);
+	if (!live) return { live: null, replaces: new Set(), cleanup: async () => undefined };
+	const staged = join(stagingDir, `.sqlite-snapshot-${process.pid}.tmp`);
+	const cleanup = () => fs.rm(staged, { force: true });
+	try {
+		await snapshotSqlite(join(dir, live), staged);
+	} catch (error) {
+		await cleanup();
+		throw error;
+	}
+	return { live, staged, replaces: new Set([live, `${live}-wal`, `${live}-shm`, `${live}-journal`]), cleanup };
+}
+
 /**
  * A host folder as a tar stream. The folder is walked here and written with
  * TarBlockStream, because node-tar's own walker stops the archive when a file
@@ -72,43 +98,87 @@ const errno = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
 export async function openDirectoryArchive(
 	options: DirectorySourceOptions,
 ): Promise<{ stream: Readable; cleanup: () => Promise<void>; sqliteSnapshot: string | null }> {
-	const { dir, warn } = options;
-	const stat = await fs.stat(dir).catch(() => null);
-	if (!stat?.isDirectory()) {
-		throw new StackBackupError('SOURCE_NOT_FOUND', `${dir} is not a folder`, { hint: 'Give the absolute path of the folder to archive.' });
-	}
-	const live = await liveSqlite(dir);
-	const staged = live ? join(options.stagingDir, `.sqlite-snapshot-${process.pid}.tmp`) : undefined;
-	const cleanup = async () => {
-		if (staged) await fs.rm(staged, { force: true });
-	};
-	if (live && staged) await snapshotSqlite(join(dir, live), staged);
-	const liveFiles = live ? new Set([live, `${live}-wal`, `${live}-shm`, `${live}-journal`]) : new Set<string>();
-
-	const tar = new TarBlockStream();
-
-	const unreadable = (rel: string) => {
-		if (options.skipUnreadable) {
-			warn(`${rel}: not readable, skipped`);
-			return;
-		}
-		throw new StackBackupError('PERMISSION_DENIED', `Cannot read ${rel} in ${dir}`, {
-			hint: 'Give the n8n user read access to it, exclude it, or skip unreadable files.',
-			details: { path: rel, ...aboutFields('skipUnreadable') },
+	const root = await fs.stat(options.dir).catch(() => null);
+	if (!root?.isDirectory()) {
+		throw new StackBackupError('SOURCE_NOT_FOUND', `${options.dir} is not a folder`, {
+			hint: 'Give the absolute path of the folder to archive.',
 		});
-	};
+	}
+	const sqlite = await stageLiveSqlite(options.dir, options.stagingDir);
+	const archiver = new FolderArchiver(options, sqlite.replaces);
+	archiver.archive(root, sqlite).catch((error: Error) => archiver.tar.destroy(error));
+	return { stream: archiver.tar, cleanup: sqlite.cleanup, sqliteSnapshot: sqlite.live };
+}
 
-	// Small files are read with plain system calls, in slices that give the event loop back
-	// every few milliseconds: a thread-pool round trip per open, stat, read and close cost
-	// more than the reads themselves on folders of many small files.
-	let sliceStarted = performance.now();
-	const yieldAfterSlice = async () => {
-		if (performance.now() - sliceStarted < SYNC_SLICE_MS) return;
-		await new Promise((resolve) => setImmediate(resolve));
-		sliceStarted = performance.now();
-	};
+/** Writes one folder's entries into a tar stream, in name order, as the walk finds them. */
+export class FolderArchiver {
+	readonly tar = new TarBlockStream();
+	private sliceStarted = performance.now();
 
-	const addFile = async (rel: string, abs: string, name = rel) => {
+	constructor(
+		private readonly options: DirectorySourceOptions,
+		/** Paths left out because something else stands for them (the raw files of a staged database). */
+		private readonly skipped: ReadonlySet<string> = new Set(),
+	) {}
+
+	/** The whole archive: the root folder, everything below it, the staged database, the end. */
+	async archive(root: Stats, sqlite: Pick<StagedSqlite, 'live' | 'staged'>): Promise<void> {
+		await this.tar.header({ path: './', type: 'Directory', ...ownerOf(root) });
+		await this.walk('');
+		if (sqlite.live && sqlite.staged) await this.addFile(sqlite.live, sqlite.staged, sqlite.live);
+		await this.tar.finish();
+	}
+
+	/** One folder's entries, sorted by name, then each subfolder in turn. */
+	async walk(rel: string): Promise<void> {
+		const { dir, warn } = this.options;
+		const abs = rel ? join(dir, rel) : dir;
+		let entries: Dirent[];
+		try {
+			entries = (await fs.readdir(abs, { withFileTypes: true })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+		} catch (error) {
+			if (errno(error) === 'ENOENT') return warn(`${rel}/: vanished before it was read, skipped`);
+			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return this.unreadable(`${rel}/`);
+			throw error;
+		}
+		for (const dirent of entries) {
+			if (this.tar.destroyed) return;
+			const childRel = rel ? `${rel}/${dirent.name}` : dirent.name;
+			if (this.skipped.has(childRel) || this.options.excluded?.(`./${childRel}`)) continue;
+			// A regular file is stat-ed once it is open: the open file's stat is the one that counts.
+			if (dirent.isFile()) await this.addFile(childRel, join(dir, childRel));
+			else await this.addOther(childRel);
+		}
+	}
+
+	/** A folder, a symlink, or whatever else a listed name turned out to be by now. */
+	private async addOther(rel: string): Promise<void> {
+		const { warn } = this.options;
+		const abs = join(this.options.dir, rel);
+		let info: Stats;
+		try {
+			info = await fs.lstat(abs);
+		} catch (error) {
+			if (errno(error) === 'ENOENT') return warn(`${rel}: vanished before it was read, skipped`);
+			throw error;
+		}
+		if (info.isDirectory()) {
+			await this.tar.header({ path: `./${rel}/`, type: 'Directory', ...ownerOf(info) });
+			await this.walk(rel);
+		} else if (info.isSymbolicLink()) {
+			const target = await fs.readlink(abs).catch(() => null);
+			if (target === null) warn(`${rel}: vanished before it was read, skipped`);
+			else await this.tar.header({ path: `./${rel}`, type: 'SymbolicLink', linkpath: target, ...ownerOf(info) });
+		} else if (info.isFile()) {
+			await this.addFile(rel, abs);
+		} else {
+			warn(`${rel}: not a regular file, folder or link (socket, pipe or device), skipped`);
+		}
+	}
+
+	/** One regular file, sized by its open descriptor; `name` is its path in the archive. */
+	async addFile(rel: string, abs: string, name = rel): Promise<void> {
+		const { warn } = this.options;
 		let fd: number;
 		try {
 			// Since the folder was listed, the file may have been swapped: O_NOFOLLOW keeps a symlink
@@ -117,74 +187,37 @@ export async function openDirectoryArchive(
 		} catch (error) {
 			if (errno(error) === 'ENOENT') return warn(`${rel}: vanished before it was read, skipped`);
 			if (errno(error) === 'ELOOP') return warn(`${rel}: is no longer a regular file, skipped`);
-			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return unreadable(rel);
+			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return this.unreadable(rel);
 			throw error;
 		}
 		try {
 			const info = fstatSync(fd);
 			if (!info.isFile()) return warn(`${rel}: is no longer a regular file, skipped`);
-			await tar.header({ path: `./${name}`, type: 'File', size: info.size, ...ownerOf(info) });
-			const { written, overflowed } = await tar.body(info.size, info.size <= SMALL_FILE ? readInline(fd) : readOnThread(fd));
-			if (tar.destroyed) return;
+			await this.tar.header({ path: `./${name}`, type: 'File', size: info.size, ...ownerOf(info) });
+			const { written, overflowed } = await this.tar.body(info.size, info.size <= SMALL_FILE ? readInline(fd) : readOnThread(fd));
+			if (this.tar.destroyed) return;
 			if (written < info.size) warn(`${rel}: shrank by ${info.size - written} bytes while it was read; padded with zeros`);
 			if (overflowed) warn(`${rel}: grew while it was read; kept its first ${info.size} bytes`);
 		} finally {
 			closeSync(fd);
 		}
-		await yieldAfterSlice();
-	};
+		await this.yieldAfterSlice();
+	}
 
-	const walk = async (rel: string): Promise<void> => {
-		const abs = rel ? join(dir, rel) : dir;
-		let entries: Dirent[];
-		try {
-			entries = (await fs.readdir(abs, { withFileTypes: true })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-		} catch (error) {
-			if (errno(error) === 'ENOENT') return warn(`${rel}/: vanished before it was read, skipped`);
-			if (errno(error) === 'EACCES' || errno(error) === 'EPERM') return unreadable(`${rel}/`);
-			throw error;
-		}
-		for (const dirent of entries) {
-			if (tar.destroyed) return;
-			const childRel = rel ? `${rel}/${dirent.name}` : dirent.name;
-			if (liveFiles.has(childRel) || options.excluded?.(`./${childRel}`)) continue;
-			const childAbs = join(dir, childRel);
-			// A regular file is stat-ed once it is open: the open file's stat is the one that counts.
-			if (dirent.isFile()) {
-				await addFile(childRel, childAbs);
-				continue;
-			}
-			let info;
-			try {
-				info = await fs.lstat(childAbs);
-			} catch (error) {
-				if (errno(error) === 'ENOENT') {
-					warn(`${childRel}: vanished before it was read, skipped`);
-					continue;
-				}
-				throw error;
-			}
-			if (info.isDirectory()) {
-				await tar.header({ path: `./${childRel}/`, type: 'Directory', ...ownerOf(info) });
-				await walk(childRel);
-			} else if (info.isSymbolicLink()) {
-				const target = await fs.readlink(childAbs).catch(() => null);
-				if (target === null) warn(`${childRel}: vanished before it was read, skipped`);
-				else await tar.header({ path: `./${childRel}`, type: 'SymbolicLink', linkpath: target, ...ownerOf(info) });
-			} else if (info.isFile()) {
-				await addFile(childRel, childAbs);
-			} else {
-				warn(`${childRel}: not a regular file, folder or link (socket, pipe or device), skipped`);
-			}
-		}
-	};
+	private unreadable(rel: string): void {
+		if (this.options.skipUnreadable) return this.options.warn(`${rel}: not readable, skipped`);
+		throw new StackBackupError('PERMISSION_DENIED', `Cannot read ${rel} in ${this.options.dir}`, {
+			hint: 'Give the n8n user read access to it, exclude it, or skip unreadable files.',
+			details: { path: rel, ...aboutFields('skipUnreadable') },
+		});
+	}
 
-	(async () => {
-		await tar.header({ path: './', type: 'Directory', ...ownerOf(stat) });
-		await walk('');
-		if (live && staged) await addFile(live, staged, live);
-		await tar.finish();
-	})().catch((error: Error) => tar.destroy(error));
-
-	return { stream: tar, cleanup, sqliteSnapshot: live ?? null };
+	// Small files are read with plain system calls, in slices that give the event loop back
+	// every few milliseconds: a thread-pool round trip per open, stat, read and close cost
+	// more than the reads themselves on folders of many small files.
+	private async yieldAfterSlice(): Promise<void> {
+		if (performance.now() - this.sliceStarted < SYNC_SLICE_MS) return;
+		await new Promise((resolve) => setImmediate(resolve));
+		this.sliceStarted = performance.now();
+	}
 }
