@@ -4,6 +4,8 @@ import { writeFileAtomically } from './atomicWrite';
 import { latestCompleteSet } from './completeSets';
 import { ensurePrivateDir } from './secureFs';
 import { validateSetName } from './setName';
+import { optionList } from '../options/optionList';
+import { optionNumberOr } from '../options/optionNumber';
 
 export interface SetReport {
 	set: string;
@@ -30,9 +32,10 @@ export interface SetsReport {
 
 export interface SetsReportOptions {
 	root: string;
-	setNames: string[];
-	/** Fail (NO_RECENT_BACKUP) when a set has no complete run newer than this; 0 or unset: no limit. */
-	maxAgeHours?: number;
+	/** As typed: a list, or one text of names separated by commas or new lines. */
+	setNames: string | readonly string[];
+	/** Fail (NO_RECENT_BACKUP) when a set has no complete run newer than this many hours, as typed; 0 or unset: no limit. */
+	maxAgeHours?: number | string;
 	/** Write the report as this file in the root (e.g. backup_report.json). */
 	reportFile?: string;
 	now?: Date;
@@ -45,8 +48,9 @@ export interface SetsReportOptions {
  */
 export async function reportSets(options: SetsReportOptions): Promise<SetsReport> {
 	const now = options.now ?? new Date();
+	const limit = optionNumberOr(options.maxAgeHours, { field: 'maxAgeHours', what: 'The age limit in hours', min: 0 }, 0);
 	const sets: SetReport[] = [];
-	for (const name of options.setNames) {
+	for (const name of optionList(options.setNames, 'setName') ?? []) {
 		const newest = await latestCompleteSet(options.root, validateSetName(name));
 		const m = newest?.manifest;
 		sets.push({
@@ -60,7 +64,6 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 			warnings: m?.warnings ?? [],
 		});
 	}
-	const limit = options.maxAgeHours ?? 0;
 	const stale = limit > 0 ? sets.filter((s) => s.ageHours === null || s.ageHours > limit).map((s) => s.set) : [];
 	const report: SetsReport = {
 		createdAt: now.toISOString(),

@@ -3,7 +3,6 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { reportSets } from '../../core';
 import { resolveBackupRoot } from '../shared/backupRootAccess';
 import { runForEachItem } from '../shared/runForEachItem';
-import { splitList } from '../shared/splitList';
 
 export class BackupReport implements INodeType {
 	description: INodeTypeDescription = {
@@ -59,9 +58,9 @@ export class BackupReport implements INodeType {
 		const [out] = await runForEachItem(this, async (i): Promise<IDataObject> => {
 			const report = await reportSets({
 				root: await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i),
-				setNames: splitList(this.getNodeParameter('setNames', i)),
+				setNames: this.getNodeParameter('setNames', i) as string,
 				reportFile: (this.getNodeParameter('reportFile', i, '') as string).trim() || undefined,
-				maxAgeHours: this.getNodeParameter('maxAgeHours', i, 0) as number,
+				maxAgeHours: this.getNodeParameter('maxAgeHours', i) as number | string,
 			});
 			return report as unknown as IDataObject;
 		});
