@@ -70,7 +70,7 @@ export {
 	type PrunedSetReport,
 } from './retention/pruneSets';
 export { verifySet, verifySetForRestore, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
-export { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
+export { restorePostgres, DEFAULT_RESTORE_JOBS, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
 export type { PostgresComparison } from './postgres/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';
 export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from './redis/redisRestore';

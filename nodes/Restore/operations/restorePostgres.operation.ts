@@ -1,5 +1,5 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { restorePostgres } from '../../../core';
+import { DEFAULT_RESTORE_JOBS, restorePostgres } from '../../../core';
 import { coreLoggerFor } from '../../shared/coreLogger';
 import { pgConnectionFrom } from '../../shared/credentialConnections';
 import { readContainerTarget } from '../../shared/dockerTarget';
@@ -35,7 +35,7 @@ export const fields: INodeProperties[] = [
 		name: 'jobs',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 2,
+		default: DEFAULT_RESTORE_JOBS,
 		description: 'Pg_restore jobs for custom-format dumps (plain SQL always runs in one transaction)',
 		displayOptions: { show },
 	},
