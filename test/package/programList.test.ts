@@ -46,6 +46,9 @@ const INDIRECT: Record<string, string[]> = {
 	'scripts/n8n-install.sh: "$APP/node_modules/.bin/n8n"': ['node'],
 };
 
+/** Programs that a listed program starts for us: n8n-install.sh's `npm rebuild sqlite3` builds with node-gyp. */
+const STARTED_BY_OTHERS: Record<string, string[]> = { 'npm (node-gyp, scripts/n8n-install.sh)': ['python3', 'make', 'g++'] };
+
 /** Started through their process, not looked up: node is the runtime itself. */
 const SELF = new Set(['process.execPath', 'NODE24', 'NODE20', 'NODE22']);
 const SELF_PROGRAMS: Record<string, string> = { 'process.execPath': 'node', NODE24: 'node', NODE20: '/usr/bin/node', NODE22: 'node' };
@@ -208,7 +211,8 @@ function allUses(): Use[] {
 		.flatMap(([name, script]) => shellCommands(script, `package.json scripts.${name}`))
 		// npm puts node_modules/.bin first on PATH for package scripts: those are npm's.
 		.filter((use) => !execFileSyncSafe(join(REPO, 'node_modules', '.bin', use.program)));
-	return [...code, ...scripts, ...shebangs, ...packageScripts];
+	const byOthers = Object.entries(STARTED_BY_OTHERS).flatMap(([where, programs]) => programs.map((program) => ({ program, where })));
+	return [...code, ...scripts, ...shebangs, ...packageScripts, ...byOthers];
 }
 
 function execFileSyncSafe(path: string): boolean {
