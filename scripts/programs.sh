@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The programs of scripts/programs.list:
-#   programs.sh install   apt-get installs the Debian packages of the rows whose program is missing
+#   programs.sh install   apt-get installs the Debian packages of the rows whose check fails
+#                         (a missing program, or one that is not what we need)
 #   programs.sh check     runs every row's check; fails naming each program that does not answer
 #                         and the package that provides it
 # `npm` rows are node_modules' own (scripts/install-deps.sh installs them); check still runs them.
@@ -10,13 +11,13 @@ LIST=scripts/programs.list
 
 log() { printf '[programs %s] %s\n' "$(date +%T)" "$*" >&2; }
 rows() { grep -v '^[[:space:]]*\(#\|$\)' "$LIST"; }
-present() { case $1 in /*) [ -x "$1" ] ;; *) command -v "$1" >/dev/null ;; esac; }
+answers() { timeout 60 bash -c "$1" </dev/null >/dev/null 2>&1; }
 
 cmd_install() {
   local program provider check missing=()
   while read -r program provider check; do
     [ "$provider" = npm ] && continue
-    present "$program" || missing+=("$provider")
+    answers "$check" || missing+=("$provider")
   done < <(rows)
   [ ${#missing[@]} -eq 0 ] && return 0
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -30,7 +31,7 @@ cmd_install() {
 cmd_check() {
   local program provider check failed=()
   while read -r program provider check; do
-    timeout 60 bash -c "$check" </dev/null >/dev/null 2>&1 || failed+=("$program (from $provider)")
+    answers "$check" || failed+=("$program (from $provider)")
   done < <(rows)
   [ ${#failed[@]} -eq 0 ] && return 0
   log "ERROR: these programs do not answer: ${failed[*]}"

@@ -1,5 +1,6 @@
 import { invalidOption } from './invalidOption';
 import type { OptionField } from './optionFields';
+import { typedPreview } from './typedPreview';
 
 /**
  * Splits one typed value into entries at new lines and at commas outside double quotes, so
@@ -14,6 +15,8 @@ function splitEntries(text: string): string[] {
 		if ((c === ',' && !quoted) || c === '\n') {
 			out.push(current);
 			current = '';
+			// A quote left open ends with its line: one typo must not swallow the lines after it.
+			if (c === '\n') quoted = false;
 		} else current += c;
 	}
 	out.push(current);
@@ -28,7 +31,7 @@ function splitEntries(text: string): string[] {
 export function optionList(raw: unknown, field: OptionField): string[] | undefined {
 	if (raw === undefined || raw === null) return undefined;
 	const parts = typeof raw === 'string' ? [raw] : Array.isArray(raw) && raw.every((v) => typeof v === 'string') ? (raw as string[]) : null;
-	if (!parts) throw invalidOption(field, `Expected text, got ${JSON.stringify(raw)}`, 'Give the entries separated by commas or new lines.');
+	if (!parts) throw invalidOption(field, `Expected text, got ${typedPreview(raw)}`, 'Give the entries separated by commas or new lines.');
 	const entries = parts.flatMap(splitEntries);
 	return entries.length ? entries : undefined;
 }

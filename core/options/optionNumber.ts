@@ -1,5 +1,6 @@
 import { invalidOption } from './invalidOption';
 import type { OptionField } from './optionFields';
+import { typedPreview } from './typedPreview';
 
 export interface NumberRule {
 	field: OptionField;
@@ -29,7 +30,7 @@ export function optionNumber(raw: unknown, rule: NumberRule): number | undefined
 		(rule.max === undefined || value <= rule.max) &&
 		(!rule.integer || Number.isInteger(value));
 	if (!fits) {
-		throw invalidOption(rule.field, `${rule.what} must be ${rangeText(rule)}, not ${JSON.stringify(raw)}`, `Give ${rangeText(rule)}.`);
+		throw invalidOption(rule.field, `${rule.what} must be ${rangeText(rule)}, not ${typedPreview(raw)}`, `Give ${rangeText(rule)}.`);
 	}
 	return value;
 }

@@ -151,8 +151,12 @@ const CHECKERS: Record<string, Checker> = { postgres: checkPostgres, redis: chec
  * It never touches the live target, and it never throws for a bad set: the
  * verdict says what failed.
  */
-export async function runRestoreDrill(options: DrillOptions): Promise<DrillVerdict> {
+export async function runRestoreDrill(typed: DrillOptions): Promise<DrillVerdict> {
 	const began = Date.now();
+	// What the user typed is checked before any set is read or any scratch target made.
+	const options: DrillOptions = typed.postgres
+		? { ...typed, postgres: { ...typed.postgres, jobs: restoreJobs(typed.postgres.jobs) } }
+		: typed;
 	const log = options.log ?? silentLogger;
 	const verdict = (path: string, startedAt: string | null, checks: DrillCheck[], extra: string[] = []): DrillVerdict => {
 		const differences = [...extra, ...checks.flatMap((c) => c.differences.map((d) => `${c.artifact}: ${d}`))];

@@ -77,7 +77,7 @@ export async function stageLiveSqlite(dir: string, stagingDir: string): Promise<
 	try {
 		await snapshotSqlite(join(dir, live), staged);
 	} catch (error) {
-		await cleanup();
+		await cleanup().catch(() => undefined); // the snapshot's own error is the one to show
 		throw error;
 	}
 	return { live, staged, replaces: new Set([live, `${live}-wal`, `${live}-shm`, `${live}-journal`]), cleanup };

@@ -211,8 +211,17 @@ function allUses(): Use[] {
 		.flatMap(([name, script]) => shellCommands(script, `package.json scripts.${name}`))
 		// npm puts node_modules/.bin first on PATH for package scripts: those are npm's.
 		.filter((use) => !execFileSyncSafe(join(REPO, 'node_modules', '.bin', use.program)));
+	// programs.sh runs each row's check: another program a check starts is started too (a row's
+	// own program is not: else no row could ever be found unused).
+	const checks = readFileSync(join(REPO, 'scripts', 'programs.list'), 'utf8')
+		.split('\n')
+		.filter((line) => line.trim() && !line.trim().startsWith('#'))
+		.flatMap((line) => {
+			const [program, , ...check] = line.trim().split(/\s+/);
+			return shellCommands(check.join(' '), 'scripts/programs.list').filter((use) => basename(use.program) !== basename(program));
+		});
 	const byOthers = Object.entries(STARTED_BY_OTHERS).flatMap(([where, programs]) => programs.map((program) => ({ program, where })));
-	return [...code, ...scripts, ...shebangs, ...packageScripts, ...byOthers];
+	return [...code, ...scripts, ...shebangs, ...packageScripts, ...checks, ...byOthers];
 }
 
 function execFileSyncSafe(path: string): boolean {

@@ -14,6 +14,10 @@ describe('optionList: one list from an n8n field or a repeated command-line flag
 		expect(optionList('"a ""quoted"", name"', 'excludeTables')).toEqual(['"a ""quoted"", name"']);
 	});
 
+	it('a quote left open ends with its line', () => {
+		expect(optionList('public."typo, a\npublic.b, public.c', 'excludeTables')).toEqual(['public."typo, a', 'public.b', 'public.c']);
+	});
+
 	it('empty is "not given"', () => {
 		for (const empty of [undefined, null, '', ' , \n', []]) expect(optionList(empty, 'includeSchemas')).toBeUndefined();
 	});

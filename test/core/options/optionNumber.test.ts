@@ -22,8 +22,8 @@ describe('optionNumber: a number as a user typed it, checked once for every fron
 		[250, 'The largest shrink to accept, in percent must be a number from 0 to 100, not 250'],
 		[-1, 'The largest shrink to accept, in percent must be a number from 0 to 100, not -1'],
 		['abc', 'The largest shrink to accept, in percent must be a number from 0 to 100, not "abc"'],
-		[NaN, 'The largest shrink to accept, in percent must be a number from 0 to 100, not null'],
-		[Infinity, 'The largest shrink to accept, in percent must be a number from 0 to 100, not null'],
+		[NaN, 'The largest shrink to accept, in percent must be a number from 0 to 100, not NaN'],
+		[Infinity, 'The largest shrink to accept, in percent must be a number from 0 to 100, not Infinity'],
 		[true, 'The largest shrink to accept, in percent must be a number from 0 to 100, not true'],
 	])('refuses %p, naming the input', (raw, message) => {
 		expect(() => optionNumber(raw, percent)).toThrow(
@@ -33,6 +33,17 @@ describe('optionNumber: a number as a user typed it, checked once for every fron
 				hint: 'Give a number from 0 to 100.',
 				details: { field: 'maxShrinkPercent' },
 			}),
+		);
+	});
+
+	it('what an expression handed over is shown short, never whole (a big, or circular, item)', () => {
+		const circular: Record<string, unknown> = { a: 1 };
+		circular.self = circular;
+		expect(() => optionNumber(circular, percent)).toThrow(
+			expect.objectContaining({ message: expect.stringMatching(/not a value of type object$/) }),
+		);
+		expect(() => optionNumber('x'.repeat(500), percent)).toThrow(
+			expect.objectContaining({ message: expect.stringMatching(/not "x{80}…"$/) }),
 		);
 	});
 

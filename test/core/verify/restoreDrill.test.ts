@@ -50,6 +50,14 @@ describe('restore drills (scratch targets, compared with the manifest, always cl
 		afterAll(() => source.drop());
 		const pg = (): DrillOptions['postgres'] => ({ method: 'local', connection: source.connection });
 
+		it('a bad number of jobs is refused before the set is read or a scratch database made', async () => {
+			const missingSet = join(tmp.path(), 'no-such-set');
+			await expect(runRestoreDrill({ setPath: missingSet, postgres: { ...pg()!, jobs: 'abc' } })).rejects.toMatchObject({
+				code: 'INVALID_INPUT',
+				details: { field: 'jobs' },
+			});
+		});
+
 		it('passes on a good set and leaves no scratch database behind', async () => {
 			const set = await backupPostgres(dumpOptions(tmp.path(), source, 'local', { format: 'custom', compression: 'zstd' }));
 			const verdict = await runRestoreDrill({ setPath: set.path, postgres: pg() });
