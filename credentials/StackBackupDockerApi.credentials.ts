@@ -6,7 +6,7 @@ export class StackBackupDockerApi implements ICredentialType {
 
 	displayName = 'Stack Backup Docker Engine API';
 
-	icon: Icon = { light: 'file:../nodes/PostgresDump/postgresDump.svg', dark: 'file:../nodes/PostgresDump/postgresDump.dark.svg' };
+	icon: Icon = { light: 'file:icons/dockerEngine.svg', dark: 'file:icons/dockerEngine.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-stack-backup/n8n-nodes-stack-backup#docker-access';
 
@@ -28,7 +28,15 @@ export class StackBackupDockerApi implements ICredentialType {
 			name: 'socketPath',
 			type: 'string',
 			default: '/var/run/docker.sock',
-			description: 'Mount it into the n8n container: volumes: - /var/run/docker.sock:/var/run/docker.sock',
+			description: 'The Docker Engine socket, as seen from inside n8n',
+			displayOptions: { show: { connection: ['socket'] } },
+		},
+		{
+			displayName:
+				"n8n in Docker sees the socket only when it is mounted into its container: <code>volumes: - /var/run/docker.sock:/var/run/docker.sock</code>, and the n8n user needs its group (<code>group_add</code> with the socket's group id). Whoever can use this socket controls the host.",
+			name: 'socketNotice',
+			type: 'notice',
+			default: '',
 			displayOptions: { show: { connection: ['socket'] } },
 		},
 		{ displayName: 'Host', name: 'host', type: 'string', default: '', displayOptions: { show: { connection: ['tcp'] } } },

@@ -6,7 +6,7 @@ export class StackBackupEncryptionApi implements ICredentialType {
 
 	displayName = 'Stack Backup Encryption API';
 
-	icon: Icon = { light: 'file:../nodes/Restore/restore.svg', dark: 'file:../nodes/Restore/restore.dark.svg' };
+	icon: Icon = { light: 'file:icons/encryption.svg', dark: 'file:icons/encryption.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-stack-backup/n8n-nodes-stack-backup#encryption-at-rest';
 

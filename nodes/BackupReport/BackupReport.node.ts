@@ -11,7 +11,7 @@ export class BackupReport implements INodeType {
 		icon: { light: 'file:backupReport.svg', dark: 'file:backupReport.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["maxAgeHours"] ? "alert after " + $parameter["maxAgeHours"] + " h" : "report"}}',
+		subtitle: '={{$parameter["maxAgeHours"] ? "alert: no backup in " + $parameter["maxAgeHours"] + " h" : "report: newest sets"}}',
 		description: 'Report the newest complete set of each name (sizes, durations, warnings), or fail when one is too old',
 		defaults: { name: 'Backup Report' },
 		usableAsTool: true,
@@ -39,6 +39,7 @@ export class BackupReport implements INodeType {
 				name: 'reportFile',
 				type: 'string',
 				default: 'backup_report.json',
+				placeholder: 'No file',
 				description: 'Also write the report as this file in the backup root (0600). Empty: no file.',
 			},
 			{
@@ -47,8 +48,8 @@ export class BackupReport implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description:
-					'Stop the workflow with NO_RECENT_BACKUP when a set has no complete run newer than this, so its error workflow alerts (the watchdog uses 26). 0: never.',
+				description: 'Stop the workflow with NO_RECENT_BACKUP when a set has no complete run newer than this, so its error workflow alerts',
+				hint: '0 never fails. The watchdog template uses 26: a nightly backup plus two hours.',
 			},
 		],
 	};

@@ -14,6 +14,7 @@ import { containerNameField, readContainerTarget } from '../shared/dockerTarget'
 import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
+import { encryptField } from '../shared/encryptionFields';
 
 export class PostgresDump implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +23,7 @@ export class PostgresDump implements INodeType {
 		icon: { light: 'file:postgresDump.svg', dark: 'file:postgresDump.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["method"] === "docker" ? "in container " + $parameter["containerName"] : "local pg_dump"}}',
+		subtitle: '={{"dump: " + ($parameter["method"] === "docker" ? "in container " + $parameter["containerName"] : "on this machine")}}',
 		description: "Dump a PostgreSQL database (such as n8n's own) into a verified backup set",
 		defaults: { name: 'Postgres Dump' },
 		usableAsTool: true,
@@ -30,17 +31,24 @@ export class PostgresDump implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
-				name: 'stackBackupEncryptionApi',
+				name: 'stackBackupPostgresApi',
+				displayName: 'Credential for Postgres',
 				required: true,
-				testedBy: 'stackBackupEncryptionTest',
-				displayOptions: { show: { encrypt: [true] } },
+				testedBy: 'stackBackupPostgresConnectionTest',
 			},
-			{ name: 'stackBackupPostgresApi', required: true, testedBy: 'stackBackupPostgresConnectionTest' },
 			{
 				name: 'stackBackupDockerApi',
+				displayName: 'Credential for Docker Engine',
 				required: true,
 				testedBy: 'stackBackupDockerConnectionTest',
 				displayOptions: { show: { method: ['docker'] } },
+			},
+			{
+				name: 'stackBackupEncryptionApi',
+				displayName: 'Credential for Encryption',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { encrypt: [true] } },
 			},
 		],
 		properties: [
@@ -51,18 +59,19 @@ export class PostgresDump implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
-						name: 'Docker Container',
+						name: 'In the Postgres Container',
 						value: 'docker',
-						description: "Run the server's own pg_dump inside its container (needs the Docker socket; versions always match)",
+						description: "Run the server's own pg_dump inside its container, through the Docker Engine: versions always match",
 					},
 					{
-						name: 'Local Pg_dump',
+						name: 'On This Machine',
 						value: 'local',
-						description: 'Run pg_dump on the n8n machine over TCP (needs postgresql-client of the server major version)',
+						description: 'Run pg_dump where n8n runs, over TCP: needs the PostgreSQL client of the server major version',
 					},
 				],
 				default: 'docker',
 			},
+			encryptField,
 			containerNameField('postgres', 'Postgres'),
 			{
 				displayName: 'Format',

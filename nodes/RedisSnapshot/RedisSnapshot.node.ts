@@ -14,6 +14,7 @@ import { containerNameField, readContainerTarget } from '../shared/dockerTarget'
 import { stackBackupDockerConnectionTest, stackBackupRedisConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import type { FieldNames } from '../shared/fieldNames';
+import { encryptField } from '../shared/encryptionFields';
 
 // This panel's container field is the shared "Container Name".
 const REDIS_FIELD_NAMES: FieldNames = { redisContainer: 'Container Name' };
@@ -25,25 +26,28 @@ export class RedisSnapshot implements INodeType {
 		icon: { light: 'file:redisSnapshot.svg', dark: 'file:redisSnapshot.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["method"]}}',
+		subtitle:
+			'={{"snapshot: " + ({"sync": "over the network", "docker": "in container " + $parameter["containerName"], "file": "from the dump file"}[$parameter["method"]] || $parameter["method"])}}',
 		description: 'Take a consistent RDB snapshot of Redis into a verified backup set',
 		defaults: { name: 'Redis Snapshot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'stackBackupEncryptionApi',
-				required: true,
-				testedBy: 'stackBackupEncryptionTest',
-				displayOptions: { show: { encrypt: [true] } },
-			},
-			{ name: 'stackBackupRedisApi', required: true, testedBy: 'stackBackupRedisConnectionTest' },
+			{ name: 'stackBackupRedisApi', displayName: 'Credential for Redis', required: true, testedBy: 'stackBackupRedisConnectionTest' },
 			{
 				name: 'stackBackupDockerApi',
+				displayName: 'Credential for Docker Engine',
 				required: true,
 				testedBy: 'stackBackupDockerConnectionTest',
 				displayOptions: { show: { method: ['docker'] } },
+			},
+			{
+				name: 'stackBackupEncryptionApi',
+				displayName: 'Credential for Encryption',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { encrypt: [true] } },
 			},
 		],
 		properties: [
@@ -59,36 +63,46 @@ export class RedisSnapshot implements INodeType {
 						description: 'Receive the RDB like a replica does (as redis-cli --rdb); needs no Docker and no shared files',
 					},
 					{
-						name: 'Docker Container',
+						name: 'In the Redis Container',
 						value: 'docker',
-						description: 'BGSAVE inside the Redis container, then copy dump.rdb out through the Docker API',
+						description: 'BGSAVE inside the Redis container, then copy dump.rdb out through the Docker Engine',
 					},
 					{
-						name: 'Local File',
+						name: 'From the Dump File',
 						value: 'file',
-						description: 'BGSAVE over the network, then read the dump file from this machine (Redis on the same host)',
+						description: 'BGSAVE over the network, then read dump.rdb from this machine (Redis on the same host)',
 					},
 				],
 				default: 'sync',
 			},
+			encryptField,
 			containerNameField('redis', 'Redis'),
 			{
 				displayName: 'Dump File Path',
 				name: 'filePath',
 				type: 'string',
 				default: '',
-				placeholder: '/var/lib/redis/dump.rdb',
-				description: 'Leave empty to ask Redis (CONFIG GET dir and dbfilename)',
+				placeholder: 'Asked from Redis (CONFIG GET dir, dbfilename)',
+				description: 'Where Redis writes dump.rdb on this machine. Empty: asked from Redis.',
 				displayOptions: { show: { method: ['file'] } },
 			},
 			...backupSetFields('n8n-redis'),
 			{
-				displayName: 'BGSAVE Timeout (Seconds)',
-				name: 'bgsaveTimeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_BGSAVE_TIMEOUT_SECONDS,
-				description: 'How long to wait for Redis to write its snapshot',
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Snapshot Timeout (Seconds)',
+						name: 'bgsaveTimeoutSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_BGSAVE_TIMEOUT_SECONDS,
+						description: 'How long Redis may take to write its snapshot before the run fails',
+					},
+				],
 			},
 		],
 	};
@@ -108,7 +122,10 @@ export class RedisSnapshot implements INodeType {
 					connection: redisConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupRedisApi', i)),
 					docker: method === 'docker' ? await readContainerTarget(this, i) : undefined,
 					filePath: method === 'file' ? (this.getNodeParameter('filePath', i, '') as string) || undefined : undefined,
-					bgsaveTimeoutSeconds: this.getNodeParameter('bgsaveTimeoutSeconds', i) as number | string,
+					bgsaveTimeoutSeconds: (this.getNodeParameter('options', i, {}) as IDataObject).bgsaveTimeoutSeconds as
+						| number
+						| string
+						| undefined,
 				});
 				return backupReport(result);
 			},

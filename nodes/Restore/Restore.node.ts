@@ -54,41 +54,47 @@ export class Restore implements INodeType {
 		icon: { light: 'file:restore.svg', dark: 'file:restore.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle:
+			'={{({"restorePostgres": "restore: Postgres dump", "restoreRedis": "restore: Redis snapshot", "restoreVolume": "restore: volume or folder", "drill": "drill: restore and compare", "listWorkflows": "list: workflows", "extractWorkflow": "extract: workflow"})[$parameter["operation"]] || $parameter["operation"]}}',
 		description: 'Restore backup sets, prove them with restore drills, or bring back one workflow',
 		defaults: { name: 'Stack Restore' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// n8n reads only the first entry of a credential type, so each is listed once: shown for the
-		// operations that may need it, hidden (hide rules are ORed) where a setting makes it unneeded.
+		// n8n reads only the first entry of a credential type, so each is listed once. Their rules
+		// only hide, never show, by operation: n8n takes a field that credentials are shown by, and
+		// whose every option shows one, for an authentication switch, and hides it with the fields
+		// that depend on it: Resource and Operation would vanish from the panel.
 		credentials: [
 			{
-				name: 'stackBackupEncryptionApi',
-				required: true,
-				testedBy: 'stackBackupEncryptionTest',
-				displayOptions: { show: { decrypt: [true] } },
-			},
-			{
 				name: 'stackBackupPostgresApi',
+				displayName: 'Credential for Postgres',
 				required: true,
 				testedBy: 'stackBackupPostgresConnectionTest',
-				displayOptions: { show: { operation: ['restorePostgres', 'drill'] }, hide: { scratchPostgres: ['none'] } },
+				displayOptions: {
+					hide: { operation: ['restoreRedis', 'restoreVolume', 'listWorkflows', 'extractWorkflow'], scratchPostgres: ['none'] },
+				},
 			},
 			{
 				name: 'stackBackupRedisApi',
+				displayName: 'Credential for Redis',
 				required: true,
 				testedBy: 'stackBackupRedisConnectionTest',
-				displayOptions: { show: { operation: ['restoreRedis'] } },
+				displayOptions: { hide: { operation: ['restorePostgres', 'restoreVolume', 'drill', 'listWorkflows', 'extractWorkflow'] } },
 			},
 			{
 				name: 'stackBackupDockerApi',
+				displayName: 'Credential for Docker Engine',
 				required: true,
 				testedBy: 'stackBackupDockerConnectionTest',
-				displayOptions: {
-					show: { operation: ['restorePostgres', 'extractWorkflow', 'restoreRedis', 'restoreVolume', 'drill'] },
-					hide: { method: ['local'], targetType: ['dir'] },
-				},
+				displayOptions: { hide: { operation: ['listWorkflows'], method: ['local'], targetType: ['dir'] } },
+			},
+			{
+				name: 'stackBackupEncryptionApi',
+				displayName: 'Credential for Encryption',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { decrypt: [true] } },
 			},
 		],
 		properties: [
@@ -115,13 +121,15 @@ export class Restore implements INodeType {
 						name: 'Restore Postgres',
 						value: 'restorePostgres',
 						description: 'Restore a dump into a new database, or replace one with confirmation',
-						action: 'Restore a postgres dump',
+						// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- product names keep their capitals in the node search
+						action: 'Restore a Postgres dump',
 					},
 					{
 						name: 'Restore Redis',
 						value: 'restoreRedis',
 						description: 'Put an RDB into the Redis container and check the keys',
-						action: 'Restore a redis snapshot',
+						// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- product names keep their capitals in the node search
+						action: 'Restore a Redis snapshot',
 					},
 					{
 						name: 'Restore Volume or Folder',
@@ -171,15 +179,21 @@ export class Restore implements INodeType {
 				default: 'listWorkflows',
 			},
 			{
+				...decryptField,
+				displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } },
+			},
+			{
 				displayName: 'Method',
 				name: 'method',
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Docker Container', value: 'docker', description: "The Postgres server container's own psql and pg_restore" },
-					{ name: 'Local Client Programs', value: 'local', description: 'Psql and pg_restore on the n8n machine' },
+					{ name: 'In the Postgres Container', value: 'docker', description: "The server container's own psql and pg_restore" },
+					{ name: 'On This Machine', value: 'local', description: 'Psql and pg_restore where n8n runs (the PostgreSQL client)' },
 				],
 				default: 'docker',
+				description: 'Where psql and pg_restore run',
+				hint: 'Extracting a workflow needs them only for custom-format dumps; plain SQL dumps are read directly',
 				displayOptions: { show: { operation: USES_PG_TOOLS } },
 			},
 			{
@@ -190,10 +204,6 @@ export class Restore implements INodeType {
 				required: true,
 				description: 'Name of the Postgres container, as `docker ps` shows it',
 				displayOptions: { show: { operation: USES_PG_TOOLS, method: ['docker'] } },
-			},
-			{
-				...decryptField,
-				displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } },
 			},
 			...restorePostgres.fields,
 			...restoreRedis.fields,

@@ -47,57 +47,71 @@ export class RetentionPrune implements INodeType {
 		properties: [
 			...setLocationFields('n8n-postgres'),
 			{
-				displayName:
-					'Rules are ORed: a set kept by any rule stays. Calendar rules keep the newest set of each of the last N periods that hold a set. The newest set is always kept.',
-				name: 'rulesNotice',
-				type: 'notice',
-				default: '',
-			},
-			countField('Last', 'keepLast', 'Keep the N newest sets'),
-			countField('Hourly', 'keepHourly', 'Keep the newest set of each of the last N hours that have one'),
-			countField('Daily', 'keepDaily', 'Keep the newest set of each of the last N days that have one'),
-			countField('Weekly', 'keepWeekly', 'Keep the newest set of each of the last N ISO weeks (Monday to Sunday) that have one'),
-			countField('Monthly', 'keepMonthly', 'Keep the newest set of each of the last N months that have one'),
-			countField('Yearly', 'keepYearly', 'Keep the newest set of each of the last N years that have one'),
-			{
-				displayName: 'Keep Within',
-				name: 'keepWithin',
-				type: 'string',
-				default: '',
-				placeholder: '30d',
-				description: 'Keep every set this close to the newest set (not to now): y, m, w, d, h, e.g. 30d or 1y6m',
-			},
-			{
-				displayName: 'Time Zone',
-				name: 'timeZone',
-				type: 'string',
-				default: 'UTC',
-				description: 'IANA time zone the days, weeks, months and years are counted in, e.g. Europe/Berlin',
-			},
-			{
 				displayName: 'Dry Run',
 				name: 'dryRun',
 				type: 'boolean',
 				default: false,
 				description: 'Whether to only report what would be deleted, deleting nothing',
+				hint: 'Try a new policy with Dry Run on first: the output lists every set, kept or not, and why',
 			},
 			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
+				displayName:
+					'A set stays when any rule keeps it. "Keep Daily 7" keeps the newest set of each of the last 7 days that have one; 0 turns a rule off. The newest set is always kept, and files that are not backup sets are never touched.',
+				name: 'rulesNotice',
+				type: 'notice',
+				default: '',
+			},
+			countField('Daily', 'keepDaily', 'Keep the newest set of each of the last N days that have one'),
+			countField('Weekly', 'keepWeekly', 'Keep the newest set of each of the last N ISO weeks (Monday to Sunday) that have one'),
+			countField('Monthly', 'keepMonthly', 'Keep the newest set of each of the last N months that have one'),
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
 				options: [
-					{ name: 'One Item per Set', value: 'perSet', description: 'Each set with its verdict and reasons' },
-					{ name: 'Summary', value: 'summary', description: 'One item with the counts and the deleted runs' },
+					{
+						displayName: 'Incomplete Set Grace (Hours)',
+						name: 'incompleteGraceHours',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_INCOMPLETE_GRACE_HOURS,
+						description: 'Folders left without a manifest by crashed runs are deleted once they are this old',
+					},
+					countField('Hourly', 'keepHourly', 'Keep the newest set of each of the last N hours that have one'),
+					countField('Last', 'keepLast', 'Keep the N newest sets'),
+					{
+						displayName: 'Keep Within',
+						name: 'keepWithin',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 30d or 1y6m',
+						description: 'Keep every set this close to the newest set (not to now)',
+						hint: 'A number and a unit: y (years), m (months), w (weeks), d (days), h (hours); combine them, as in 1y6m',
+					},
+					countField('Yearly', 'keepYearly', 'Keep the newest set of each of the last N years that have one'),
+					{
+						displayName: 'Output',
+						name: 'output',
+						type: 'options',
+						options: [
+							{ name: 'One Item per Set', value: 'perSet', description: 'Each set with its verdict and reasons' },
+							{ name: 'Summary', value: 'summary', description: 'One item with the counts and the deleted runs' },
+						],
+						default: 'perSet',
+						description: 'What the node outputs: every set with why it was kept or deleted, or one summary item',
+					},
+					{
+						displayName: 'Time Zone',
+						name: 'timeZone',
+						type: 'string',
+						default: 'UTC',
+						placeholder: 'e.g. Europe/Berlin',
+						description: 'The time zone the days, weeks, months and years are counted in',
+						hint: 'An IANA time zone name, such as UTC, Europe/Berlin or America/New_York',
+					},
 				],
-				default: 'perSet',
-			},
-			{
-				displayName: 'Incomplete Set Grace (Hours)',
-				name: 'incompleteGraceHours',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_INCOMPLETE_GRACE_HOURS,
-				description: 'Sets left without a manifest by crashed runs are deleted once they are this old',
 			},
 		],
 	};
@@ -113,25 +127,27 @@ export class RetentionPrune implements INodeType {
 						'Retention only runs after a successful backup, so a failing backup never costs the sets you still have. Fix the failing step first.',
 				});
 			}
-			// As typed: the core checks the counts and fills in the defaults.
+			// As typed: the core checks the counts and fills in the defaults of what was not added.
 			const n = (name: string) => this.getNodeParameter(name, i) as number | string;
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const typed = (name: string) => options[name] as number | string | undefined;
 			const result = await pruneSets({
 				...(await readSetLocation(this, i)),
 				policy: {
-					keepLast: n('keepLast'),
-					keepHourly: n('keepHourly'),
+					keepLast: typed('keepLast'),
+					keepHourly: typed('keepHourly'),
 					keepDaily: n('keepDaily'),
 					keepWeekly: n('keepWeekly'),
 					keepMonthly: n('keepMonthly'),
-					keepYearly: n('keepYearly'),
-					keepWithin: this.getNodeParameter('keepWithin', i, '') as string,
+					keepYearly: typed('keepYearly'),
+					keepWithin: options.keepWithin as string | undefined,
 				},
-				timeZone: this.getNodeParameter('timeZone', i) as string,
+				timeZone: options.timeZone as string | undefined,
 				dryRun: this.getNodeParameter('dryRun', i, false) as boolean,
-				incompleteGraceHours: this.getNodeParameter('incompleteGraceHours', i) as number | string,
+				incompleteGraceHours: typed('incompleteGraceHours'),
 				log: coreLoggerFor(this),
 			});
-			return this.getNodeParameter('output', i, 'perSet') === 'summary' ? summaryItem(result) : setItems(result);
+			return (options.output ?? 'perSet') === 'summary' ? summaryItem(result) : setItems(result);
 		});
 	}
 }

@@ -14,6 +14,7 @@ import { dockerConnectionFrom } from '../shared/credentialConnections';
 import { stackBackupDockerConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { splitList as list } from '../shared/splitList';
+import { encryptField } from '../shared/encryptionFields';
 
 type Mode = 'volume' | 'dir' | 'files';
 
@@ -24,7 +25,8 @@ export class VolumeArchive implements INodeType {
 		icon: { light: 'file:volumeArchive.svg', dark: 'file:volumeArchive.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["mode"]}}',
+		subtitle:
+			'={{"archive: " + ({"volume": "volume " + $parameter["volumeName"], "dir": "folder " + $parameter["folderPath"], "files": "config files"}[$parameter["mode"]] || $parameter["mode"])}}',
 		description: 'Archive a Docker volume, a host folder or config files into a verified backup set',
 		defaults: { name: 'Volume Archive' },
 		usableAsTool: true,
@@ -32,16 +34,18 @@ export class VolumeArchive implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
-				name: 'stackBackupEncryptionApi',
-				required: true,
-				testedBy: 'stackBackupEncryptionTest',
-				displayOptions: { show: { encrypt: [true] } },
-			},
-			{
 				name: 'stackBackupDockerApi',
+				displayName: 'Credential for Docker Engine',
 				required: false,
 				testedBy: 'stackBackupDockerConnectionTest',
 				displayOptions: { show: { mode: ['volume', 'dir'] } },
+			},
+			{
+				name: 'stackBackupEncryptionApi',
+				displayName: 'Credential for Encryption',
+				required: true,
+				testedBy: 'stackBackupEncryptionTest',
+				displayOptions: { show: { encrypt: [true] } },
 			},
 		],
 		properties: [
@@ -54,28 +58,21 @@ export class VolumeArchive implements INodeType {
 					{
 						name: 'Docker Volume',
 						value: 'volume',
-						description: 'A named volume, read through the Docker API (needs the Docker credential)',
+						description: 'A named volume, read through the Docker Engine (needs its credential)',
 					},
 					{ name: 'Host Folder', value: 'dir', description: 'A folder this n8n can read' },
 					{ name: 'Config Files', value: 'files', description: '.env, docker-compose.yml and similar, stored 0600' },
 				],
 				default: 'volume',
 			},
+			encryptField,
 			{
 				displayName: 'Volume Name',
 				name: 'volumeName',
 				type: 'string',
 				default: 'n8n_data',
 				required: true,
-				displayOptions: { show: { mode: ['volume'] } },
-			},
-			{
-				displayName: 'Helper Image',
-				name: 'helperImage',
-				type: 'string',
-				default: '',
-				description:
-					'Image for the helper container that reads the volume (never started, never pulled). Empty: the image of a container that uses the volume.',
+				description: 'The volume, as `docker volume ls` shows it',
 				displayOptions: { show: { mode: ['volume'] } },
 			},
 			{
@@ -84,6 +81,8 @@ export class VolumeArchive implements INodeType {
 				type: 'string',
 				default: '',
 				required: true,
+				placeholder: '~/.n8n',
+				description: 'The folder to archive, absolute or under ~',
 				displayOptions: { show: { mode: ['dir'] } },
 			},
 			{
@@ -107,38 +106,57 @@ export class VolumeArchive implements INodeType {
 			},
 			...backupSetFields('n8n-data'),
 			{
-				displayName: 'Exclude',
-				name: 'excludes',
-				type: 'string',
-				default: '',
-				placeholder: '*.log, cache/**',
-				description: 'Globs to leave out, comma-separated',
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
 				displayOptions: { show: { mode: ['volume', 'dir'] } },
-			},
-			{
-				displayName: 'Stop Containers',
-				name: 'stopContainers',
-				type: 'string',
-				default: '',
-				placeholder: 'n8n, n8n-worker',
-				description: 'Containers to stop during the archive (comma-separated); they are always started again',
-				displayOptions: { show: { mode: ['volume', 'dir'] } },
-			},
-			{
-				displayName: 'Stop Containers With Label',
-				name: 'stopLabel',
-				type: 'string',
-				default: '',
-				placeholder: 'stack-backup.stop-during-backup=true',
-				displayOptions: { show: { mode: ['volume', 'dir'] } },
-			},
-			{
-				displayName: 'Skip Unreadable Files',
-				name: 'skipUnreadable',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to skip files this n8n may not read (with a warning) instead of failing',
-				displayOptions: { show: { mode: ['dir'] } },
+				options: [
+					{
+						displayName: 'Exclude',
+						name: 'excludes',
+						type: 'string',
+						default: '',
+						placeholder: '*.log, cache/**',
+						description: 'Globs to leave out, separated by commas or new lines; "/tmp" is anchored at the top',
+					},
+					{
+						displayName: 'Helper Image',
+						name: 'helperImage',
+						type: 'string',
+						default: '',
+						placeholder: 'The image of a container that uses the volume',
+						description: 'Image for the helper container that reads the volume (never started, never pulled)',
+						displayOptions: { show: { '/mode': ['volume'] } },
+					},
+					{
+						displayName: 'Skip Unreadable Files',
+						name: 'skipUnreadable',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to skip files this n8n may not read (with a warning) instead of failing',
+						displayOptions: { show: { '/mode': ['dir'] } },
+					},
+					{
+						displayName: 'Stop Containers',
+						name: 'stopContainers',
+						type: 'string',
+						default: '',
+						placeholder: 'n8n, n8n-worker',
+						description: 'Containers to stop for the whole archive (comma-separated); they are always started again',
+						hint: 'Caution: these containers are down while the archive runs. Stopping n8n itself stops this workflow too: archive its data from another n8n, or from the command line.',
+					},
+					{
+						displayName: 'Stop Containers With Label',
+						name: 'stopLabel',
+						type: 'string',
+						default: '',
+						placeholder: 'stack-backup.stop-during-backup=true',
+						description: 'Also stop every running container with this label (key=value) for the archive',
+						hint: 'Caution: every container with this label is down while the archive runs.',
+					},
+				],
 			},
 		],
 	};
@@ -157,8 +175,9 @@ export class VolumeArchive implements INodeType {
 					optional.push(await resolveAllowedPath(this, f, i, 'file', 'read'));
 				return backupReport(await backupFiles({ ...common, files, optional }));
 			}
-			const stopNames = list(this.getNodeParameter('stopContainers', i, ''));
-			const stopLabel = (this.getNodeParameter('stopLabel', i, '') as string).trim();
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const stopNames = list(options.stopContainers);
+			const stopLabel = String(options.stopLabel ?? '').trim();
 			let docker: DockerConnection | undefined;
 			if (mode === 'volume' || stopNames.length || stopLabel) {
 				docker = dockerConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i));
@@ -168,7 +187,7 @@ export class VolumeArchive implements INodeType {
 					? {
 							type: 'volume' as const,
 							volume: this.getNodeParameter('volumeName', i) as string,
-							image: (this.getNodeParameter('helperImage', i, '') as string) || undefined,
+							image: (options.helperImage as string) || undefined,
 						}
 					: {
 							type: 'dir' as const,
@@ -178,9 +197,9 @@ export class VolumeArchive implements INodeType {
 				...common,
 				source,
 				docker,
-				excludes: list(this.getNodeParameter('excludes', i, '')),
+				excludes: list(options.excludes),
 				stopContainers: { names: stopNames, label: stopLabel || undefined },
-				skipUnreadable: mode === 'dir' ? (this.getNodeParameter('skipUnreadable', i, false) as boolean) : false,
+				skipUnreadable: mode === 'dir' && Boolean(options.skipUnreadable),
 			});
 			return backupReport(result);
 		});

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { parseCompression, type Compression, type EncryptionOptions, type Logger } from '../../core';
 import { resolveBackupRoot } from './backupRootAccess';
 import { coreLoggerFor } from './coreLogger';
-import { encryptField, readEncryption } from './encryptionFields';
+import { readEncryption } from './encryptionFields';
 
 /** Where a set lives: the backup root and the set name, in the same words on every node. */
 export function setLocationFields(defaultSetName: string): INodeProperties[] {
@@ -13,8 +13,8 @@ export function setLocationFields(defaultSetName: string): INodeProperties[] {
 			type: 'string',
 			default: '~/.n8n-files/backups',
 			required: true,
-			description:
-				'Folder that holds the backup sets, one subfolder per set name. n8n 2.x only allows folders under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files). In Docker, mount a volume here.',
+			description: 'Folder that holds the backup sets, one subfolder per set name',
+			hint: 'Each run writes <folder>/<set name>/<UTC time>/. n8n 2.x writes only under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files): in Docker, mount a volume on that folder so the backups outlive the container.',
 		},
 		{
 			displayName: 'Set Name',
@@ -27,7 +27,11 @@ export function setLocationFields(defaultSetName: string): INodeProperties[] {
 	];
 }
 
-/** Fields every node that writes a backup set shows. */
+/**
+ * Fields every node that writes a backup set shows. The Encrypt switch is not among them: the
+ * credential it shows depends on it, and n8n puts credential selectors after the last field they
+ * depend on, so each node places it at the top, beside Method.
+ */
 export function backupSetFields(defaultSetName: string): INodeProperties[] {
 	return [
 		...setLocationFields(defaultSetName),
@@ -41,8 +45,8 @@ export function backupSetFields(defaultSetName: string): INodeProperties[] {
 				{ name: 'None', value: 'none' },
 			],
 			default: 'zstd',
+			description: 'How each artifact is compressed: zstd is fastest and smallest; gzip is read by any tool',
 		},
-		encryptField,
 	];
 }
 

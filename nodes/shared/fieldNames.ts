@@ -32,7 +32,7 @@ export const FIELD_NAMES: Record<OptionField, string> = {
 	redisCredential: 'the Stack Backup Redis API credential',
 	redisMethod: 'Method',
 	redisContainer: 'Redis Container Name',
-	bgsaveTimeoutSeconds: 'BGSAVE Timeout (Seconds)',
+	bgsaveTimeoutSeconds: 'Snapshot Timeout (Seconds)',
 	scratchRedis: 'Scratch Redis',
 	stopContainers: 'Stop Containers',
 	skipUnreadable: 'Skip Unreadable Files',

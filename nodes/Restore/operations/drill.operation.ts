@@ -34,7 +34,7 @@ export const fields: INodeProperties[] = [
 				description: 'A scratch database on the server of the container, restored with its own tools',
 			},
 			{
-				name: 'Local Client Programs',
+				name: 'On This Machine',
 				value: 'local',
 				description: "A scratch database on the credential's server, restored with psql/pg_restore on this machine",
 			},
@@ -62,12 +62,13 @@ export const fields: INodeProperties[] = [
 				description: "A throwaway container from the live Redis container's image, without network",
 			},
 			{
-				name: 'Local Redis-Server',
+				name: 'A Redis Server on This Machine',
 				value: 'local',
 				description: 'A throwaway redis-server on a free loopback port (needs redis-server on this machine)',
 			},
 		],
 		default: 'container',
+		description: 'Where Redis snapshots are loaded to count their keys; the live Redis is never touched',
 		displayOptions: { show },
 	},
 	{
@@ -83,6 +84,7 @@ export const fields: INodeProperties[] = [
 		name: 'scratchFolder',
 		type: 'string',
 		default: '',
+		placeholder: 'The system temp folder',
 		description: 'Where volume sets are extracted for the drill (removed afterwards). Empty: the system temp folder.',
 		displayOptions: { show },
 	},

@@ -26,6 +26,7 @@ export const fields: INodeProperties[] = [
 		name: 'confirmReplace',
 		type: 'string',
 		default: '',
+		placeholder: 'Empty: never replace an existing database',
 		description:
 			'To restore over an existing database, type its name here. A safety backup of it is taken first (set "pre-restore-NAME" next to the restored set), then it is dropped and recreated.',
 		displayOptions: { show },

@@ -1,5 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { NodeHelpers, type INode, type INodeType } from 'n8n-workflow';
+import { BackupReport } from '../../../nodes/BackupReport/BackupReport.node';
+import { PostgresDump } from '../../../nodes/PostgresDump/PostgresDump.node';
+import { RedisSnapshot } from '../../../nodes/RedisSnapshot/RedisSnapshot.node';
+import { Restore } from '../../../nodes/Restore/Restore.node';
+import { RetentionPrune } from '../../../nodes/RetentionPrune/RetentionPrune.node';
+import { VolumeArchive } from '../../../nodes/VolumeArchive/VolumeArchive.node';
 import { testEnv } from '../../support/testEnv';
 
 export const WORKFLOWS_DIR = join(__dirname, '..', '..', '..', 'workflows');
@@ -18,8 +25,46 @@ export interface Template {
 	settings: Record<string, unknown>;
 }
 
+/** The ids and names testCredentials imports, by credential type. */
+const TEST_CREDENTIAL_REFS: Record<string, { id: string; name: string }> = {
+	stackBackupPostgresApi: { id: 'sbPostgresCred01', name: 'Stack Backup Postgres (n8n database)' },
+	stackBackupRedisApi: { id: 'sbRedisCred00001', name: 'Stack Backup Redis' },
+	stackBackupDockerApi: { id: 'sbDockerCred0001', name: 'Stack Backup Docker Engine' },
+};
+
+const OUR_NODES: Record<string, INodeType> = Object.fromEntries(
+	[new PostgresDump(), new RedisSnapshot(), new VolumeArchive(), new RetentionPrune(), new Restore(), new BackupReport()].map((n) => [
+		`n8n-nodes-stack-backup.${n.description.name}`,
+		n,
+	]),
+);
+
+/**
+ * A template as a user has it after picking credentials: the templates ship without any (so n8n
+ * marks every node that needs one), and each of our nodes gets the test credential of every type
+ * its panel shows with the template's settings.
+ */
 export function loadTemplate(file: string): Template {
-	return JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8'));
+	const template = JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as Template;
+	for (const node of template.nodes) {
+		const type = OUR_NODES[node.type];
+		if (!type) continue;
+		const parameters = NodeHelpers.getNodeParameters(
+			type.description.properties,
+			node.parameters,
+			true,
+			false,
+			node as INode,
+			type.description,
+		);
+		for (const credential of type.description.credentials ?? []) {
+			const ref = TEST_CREDENTIAL_REFS[credential.name];
+			if (ref && NodeHelpers.displayParameter(parameters ?? {}, credential, node as INode, type.description)) {
+				node.credentials = { ...node.credentials, [credential.name]: ref };
+			}
+		}
+	}
+	return template;
 }
 
 export function templateFiles(): string[] {
