@@ -15,7 +15,7 @@ describe("Redis Snapshot node in n8n-core's execute context", () => {
 		backupRoot: tmp.path(),
 		setName: 'n8n-redis',
 		compression: 'zstd',
-		bgsaveTimeoutSeconds: 60,
+		options: { bgsaveTimeoutSeconds: 60 },
 		...extra,
 	});
 

@@ -35,7 +35,7 @@ describe("Retention Prune node in n8n-core's execute context", () => {
 	it('deletes what no rule keeps, and can output one summary item', async () => {
 		writeNightlySets(tmp.path(), 'nightly', '2026-01-01', 10);
 		const [out] = await runNode(node, {
-			parameters: { ...defaults, backupRoot: tmp.path(), setName: 'nightly', keepDaily: 2, keepWeekly: 1, output: 'summary' },
+			parameters: { ...defaults, backupRoot: tmp.path(), setName: 'nightly', keepDaily: 2, keepWeekly: 1, options: { output: 'summary' } },
 			credentials: {},
 		});
 		expect(out).toHaveLength(1);
@@ -46,7 +46,7 @@ describe("Retention Prune node in n8n-core's execute context", () => {
 	it('never prunes when the current run failed (an error item from the step before)', async () => {
 		writeNightlySets(tmp.path(), 'nightly', '2026-01-01', 10);
 		const error = await runNode(node, {
-			parameters: { ...defaults, backupRoot: tmp.path(), setName: 'nightly', keepLast: 1 },
+			parameters: { ...defaults, backupRoot: tmp.path(), setName: 'nightly', options: { keepLast: 1 } },
 			credentials: {},
 			items: [{ json: { error: 'pg_dump failed [PG_DUMP_FAILED]', code: 'PG_DUMP_FAILED' } }],
 		}).catch((e) => e);

@@ -26,10 +26,7 @@ describe("Volume Archive node in n8n-core's execute context", () => {
 				...base(),
 				mode: 'volume',
 				volumeName: 'stack_node_vol',
-				helperImage: env.helperImage,
-				excludes: '*.log',
-				stopContainers: '',
-				stopLabel: '',
+				options: { helperImage: env.helperImage, excludes: '*.log' },
 			},
 			credentials: { stackBackupDockerApi: { connection: 'socket', socketPath: env.dockerSocket } },
 			items: [{ json: {} }, { json: {} }],
@@ -45,7 +42,7 @@ describe("Volume Archive node in n8n-core's execute context", () => {
 		});
 		expect((out[0].json as { artifacts: unknown[] }).artifacts).toHaveLength(2);
 		const error = await runNode(node, {
-			parameters: { ...base(), mode: 'dir', folderPath: '/etc', excludes: '', stopContainers: '', stopLabel: '', skipUnreadable: false },
+			parameters: { ...base(), mode: 'dir', folderPath: '/etc', options: {} },
 			credentials: {},
 		}).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
