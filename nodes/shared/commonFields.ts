@@ -14,7 +14,7 @@ export function setLocationFields(defaultSetName: string): INodeProperties[] {
 			default: '~/.n8n-files/backups',
 			required: true,
 			description: 'Folder that holds the backup sets, one subfolder per set name',
-			hint: 'Each run writes <folder>/<set name>/<UTC time>/. n8n 2.x writes only under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files): in Docker, mount a volume on that folder so the backups outlive the container.',
+			hint: 'Each set gets a subfolder here, and each run a folder in it named by its UTC time. n8n 2.x writes only under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files): in Docker, mount a volume on that folder so the backups outlive the container.',
 		},
 		{
 			displayName: 'Set Name',

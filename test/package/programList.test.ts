@@ -47,7 +47,9 @@ const INDIRECT: Record<string, string[]> = {
 };
 
 /** Programs that a listed program starts for us: n8n-install.sh's `npm rebuild sqlite3` builds with node-gyp. */
-const STARTED_BY_OTHERS: Record<string, string[]> = { 'npm (node-gyp, scripts/n8n-install.sh)': ['python3', 'make', 'g++'] };
+const STARTED_BY_OTHERS: Record<string, string[]> = {
+	'npm (node-gyp, scripts/n8n-install.sh)': ['python3', 'make', 'g++'],
+};
 
 /** Started through their process, not looked up: node is the runtime itself. */
 const SELF = new Set(['process.execPath', 'NODE24', 'NODE20', 'NODE22']);
@@ -192,6 +194,8 @@ function codeUses(file: string): Use[] {
 		// declared in INDIRECT); any other interpolation stands for one word, such as a path.
 		uses.push(...shellCommands(match[1].replace(/\$\{(?![A-Za-z_]\w*\})[^}]*\}/g, 'X'), at(match.index)));
 	}
+	// A browser driver starts the browser it is given.
+	for (const match of source.matchAll(/\bexecutablePath:\s*'([^']+)'/g)) uses.push({ program: match[1], where: at(match.index) });
 	if (/\bsh = \(script\) => \['bash'/.test(source)) uses.push({ program: 'bash', where: `${file}: sh()` });
 	return uses;
 }

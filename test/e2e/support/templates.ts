@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeHelpers, type INode, type INodeType } from 'n8n-workflow';
+import { NodeHelpers, type INode, type INodeCredentialDescription, type INodeType } from 'n8n-workflow';
 import { BackupReport } from '../../../nodes/BackupReport/BackupReport.node';
 import { PostgresDump } from '../../../nodes/PostgresDump/PostgresDump.node';
 import { RedisSnapshot } from '../../../nodes/RedisSnapshot/RedisSnapshot.node';
@@ -45,26 +45,36 @@ const OUR_NODES: Record<string, INodeType> = Object.fromEntries(
  * its panel shows with the template's settings.
  */
 export function loadTemplate(file: string): Template {
-	const template = JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as Template;
+	const template = rawTemplate(file);
 	for (const node of template.nodes) {
-		const type = OUR_NODES[node.type];
-		if (!type) continue;
-		const parameters = NodeHelpers.getNodeParameters(
-			type.description.properties,
-			node.parameters,
-			true,
-			false,
-			node as INode,
-			type.description,
-		);
-		for (const credential of type.description.credentials ?? []) {
+		for (const credential of shownCredentials(node)) {
 			const ref = TEST_CREDENTIAL_REFS[credential.name];
-			if (ref && NodeHelpers.displayParameter(parameters ?? {}, credential, node as INode, type.description)) {
-				node.credentials = { ...node.credentials, [credential.name]: ref };
-			}
+			if (ref) node.credentials = { ...node.credentials, [credential.name]: ref };
 		}
 	}
 	return template;
+}
+
+/** A template exactly as it ships. */
+export function rawTemplate(file: string): Template {
+	return JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as Template;
+}
+
+/** The credentials one of our nodes shows with its settings (none for other nodes). */
+export function shownCredentials(node: Template['nodes'][number]): INodeCredentialDescription[] {
+	const type = OUR_NODES[node.type];
+	if (!type) return [];
+	const parameters = NodeHelpers.getNodeParameters(
+		type.description.properties,
+		node.parameters,
+		true,
+		false,
+		node as INode,
+		type.description,
+	);
+	return (type.description.credentials ?? []).filter((credential) =>
+		NodeHelpers.displayParameter(parameters ?? {}, credential, node as INode, type.description),
+	);
 }
 
 export function templateFiles(): string[] {
