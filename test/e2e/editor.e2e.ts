@@ -84,7 +84,8 @@ describe('our nodes in the real n8n editor, in Chromium', () => {
 	let editor: Editor;
 
 	beforeAll(async () => {
-		n8n = new N8nInstance({ name: 'editor', port: 5697 });
+		// Its own ports: the server, its task broker and a CLI's broker take three from here.
+		n8n = new N8nInstance({ name: 'editor', port: 5701 });
 		// As shipped: no credential is referenced, as on a user's instance that has none yet.
 		for (const file of templateFiles()) await n8n.importJson('workflow', rawTemplate(file));
 		await n8n.importJson('workflow', BUILTIN_POSTGRES);
