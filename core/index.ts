@@ -24,6 +24,7 @@ export {
 export { checkAgeKeys } from './archive/checkAgeKeys';
 export { validateSetName } from './backupSet/setName';
 export { DEFAULT_MIN_FREE_MB } from './backupSet/backupRun';
+export { localPath } from './backupSet/localRoot';
 export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
 export { listCompleteSets, latestCompleteSet, type CompleteSet } from './backupSet/completeSets';

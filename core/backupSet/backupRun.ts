@@ -27,6 +27,7 @@ import { runFolderName } from './runFolderName';
 import { ensurePrivateDir } from './secureFs';
 import { acquireSetLock, type HeldSetLock } from './setLock';
 import { validateSetName } from './setName';
+import { localPath } from './localRoot';
 
 export interface BackupRunOptions {
 	root: string;
@@ -95,6 +96,7 @@ export class BackupRun {
 		const minFreeBytes = optionNumberOr(options.minFreeMb, MIN_FREE_MB, DEFAULT_MIN_FREE_MB) * 1024 * 1024;
 		const root = options.root;
 		if (!root) throw invalidOption('root', 'No backup root folder was given', 'Give a folder on a disk with room for the backups.');
+		localPath(root, 'root');
 		const setDir = join(root, setName);
 		try {
 			await fs.mkdir(root, { recursive: true, mode: 0o700 });

@@ -4,6 +4,7 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { scanSetFolder } from './scanSetFolder';
 import { validateSetName } from './setName';
 import { aboutFields } from '../options/optionFields';
+import { localPath } from './localRoot';
 
 export interface RunListing {
 	run: string;
@@ -58,6 +59,7 @@ async function listOne(root: string, setName: string, withRuns: boolean): Promis
 
 /** The sets under a backup root (or one set with its runs), read from folders and manifests only. */
 export async function listSets(root: string, setName?: string): Promise<SetListing[]> {
+	localPath(root, 'root');
 	const stat = await fs.stat(root).catch(() => null);
 	if (!stat?.isDirectory())
 		throw new StackBackupError('SET_NOT_FOUND', `The backup root ${root} is not a folder`, {

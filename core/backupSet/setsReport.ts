@@ -6,6 +6,7 @@ import { ensurePrivateDir } from './secureFs';
 import { validateSetName } from './setName';
 import { optionList } from '../options/optionList';
 import { optionNumberOr } from '../options/optionNumber';
+import { localPath } from './localRoot';
 
 export interface SetReport {
 	set: string;
@@ -47,6 +48,7 @@ export interface SetsReportOptions {
  * the nightly run report and the watchdog that notices a silent scheduler.
  */
 export async function reportSets(options: SetsReportOptions): Promise<SetsReport> {
+	localPath(options.root, 'root');
 	const now = options.now ?? new Date();
 	const limit = optionNumberOr(options.maxAgeHours, { field: 'maxAgeHours', what: 'The age limit in hours', min: 0 }, 0);
 	const sets: SetReport[] = [];

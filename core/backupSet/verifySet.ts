@@ -8,6 +8,7 @@ import type { Logger } from '../logging/Logger';
 import { latestCompleteSet } from './completeSets';
 import { MANIFEST_FILE, readManifest, type ArtifactRecord, type Manifest } from './manifest';
 import { aboutFields } from '../options/optionFields';
+import { localPath } from './localRoot';
 
 export interface VerifiedSet {
 	dir: string;
@@ -21,6 +22,7 @@ export interface VerifiedSet {
  * (`<root>/<set>`), which means its newest complete set ("last night's").
  */
 export async function resolveRunFolder(path: string): Promise<string> {
+	localPath(path, 'setFolder');
 	const stat = await fs.lstat(path).catch(() => null);
 	if (!stat)
 		throw new StackBackupError('SET_NOT_FOUND', `${path} does not exist`, {

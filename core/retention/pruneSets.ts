@@ -11,6 +11,7 @@ import { describePolicy, validatePolicy, type RetentionPolicy } from './retentio
 import { scanSetFolder, type RunFolderState } from '../backupSet/scanSetFolder';
 import { aboutFields } from '../options/optionFields';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
+import { localPath } from '../backupSet/localRoot';
 
 export const DEFAULT_INCOMPLETE_GRACE_HOURS = 24;
 // At least an hour: a shorter grace could take the folder of a run that is still writing.
@@ -101,6 +102,7 @@ async function folderBytes(state: RunFolderState): Promise<number> {
  * the set's lock, so it never races a backup of the same set.
  */
 export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
+	localPath(options.root, 'root');
 	const log = options.log ?? silentLogger;
 	const policy = validatePolicy(options.policy);
 	const timeZone = validateTimeZone(options.timeZone?.trim() || 'UTC');

@@ -1,6 +1,9 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { localPath, type OptionField } from '../../core';
+
+const FIELD_OF: Record<string, OptionField> = { 'backup root folder': 'root', 'set folder': 'setFolder' };
 
 function expandHome(path: string): string {
 	return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
@@ -24,6 +27,8 @@ export async function resolveAllowedPath(
 	if (!raw?.trim()) {
 		throw new NodeOperationError(ctx.getNode(), `No ${what} was given`, { itemIndex, description: `Set the ${what}.` });
 	}
+	// Before resolving: "s3://bucket" would become a folder named "s3:" under the working folder.
+	localPath(raw, FIELD_OF[what]);
 	const absolute = resolve(expandHome(raw.trim()));
 	let resolved = absolute;
 	try {

@@ -163,6 +163,14 @@ describe('n8n-stack-backup backup postgres', () => {
 		expect(existsSync(join(tmp.path(), 'n'))).toBe(false);
 	});
 
+	it('--root s3://bucket/prefix is refused (exit 2, the hint naming --root), never written as a local folder "s3:"', async () => {
+		const run = await runCli(['backup', 'postgres', '--root', 's3://bucket/prefix', '--set', 'n', '--url', url()], { cwd: tmp.path() });
+		expect(run.code).toBe(2);
+		expect(run.json.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'root' } });
+		expect(run.stderr).toMatch(/"s3:\/\/bucket\/prefix" is a URL, not a folder on this machine\nHint: .*Option: --root\./);
+		expect(existsSync(join(tmp.path(), 's3:'))).toBe(false);
+	});
+
 	it('Docker socket permission denied (an unprivileged user): DOCKER_PERMISSION_DENIED with the group hint', async () => {
 		const root = mkdtempSync(join(tmpdir(), 'cli-nobody-'));
 		chmodSync(root, 0o777);

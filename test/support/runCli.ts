@@ -21,6 +21,8 @@ export interface CliOptions {
 	env?: NodeJS.ProcessEnv;
 	node?: string;
 	unprivileged?: boolean;
+	/** The working folder (where a relative root would land). */
+	cwd?: string;
 }
 
 export interface SpawnedCli {
@@ -39,7 +41,7 @@ export function spawnCli(args: string[], options: CliOptions = {}): SpawnedCli {
 	const [cmd, argv] = options.unprivileged
 		? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, CLI, ...args]]
 		: [node, [CLI, ...args]];
-	const child = spawn(cmd, argv, { env: { PATH: process.env.PATH, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(cmd, argv, { env: { PATH: process.env.PATH, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
 	child.stdout!.on('data', (d) => (stdout += d));

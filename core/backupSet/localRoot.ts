@@ -1,0 +1,21 @@
+import { StackBackupError } from '../errors/StackBackupError';
+import { aboutFields, type OptionField } from '../options/optionFields';
+
+// "s3://bucket/prefix", "https://...": a scheme, then "//". A Windows drive ("C:\") or a plain
+// path never matches.
+const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/**
+ * A backup root or set path that is a folder on this machine. A URL is refused before anything
+ * is written: taken as a path it would become a local folder named "s3:", and the user would
+ * believe the backup is off-site when it is not.
+ */
+export function localPath(path: string, field?: OptionField): string {
+	if (URL_LIKE.test(path.trim())) {
+		throw new StackBackupError('INVALID_INPUT', `"${path}" is a URL, not a folder on this machine`, {
+			hint: 'This version writes and reads backups in local folders only: give a folder (a mounted volume or disk). A URL is never taken for a folder name.',
+			details: field ? aboutFields(field) : {},
+		});
+	}
+	return path;
+}
