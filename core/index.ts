@@ -87,5 +87,5 @@ export {
 export { listSets, type SetListing, type RunListing } from './backupSet/listSets';
 export { restoreFiles, type FilesRestoreOptions, type FilesRestoreResult } from './volume/filesRestore';
 export { restoreSet, type RestoreSetOptions, type RestoreSetResult } from './restore/restoreSet';
-export { formatBytes } from './backupSet/freeSpace';
+export { formatBytes } from './storage/freeSpace';
 export { reportSets, type SetsReport, type SetReport } from './backupSet/setsReport';

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway, loopback-only test environment for n8n-nodes-stack-backup:
 #   * a host PostgreSQL cluster and a host Redis server (for "local binary / TCP" methods),
+#   * a real S3 server (Ceph's RADOS Gateway, scripts/s3-testenv.sh),
 #   * a private Docker Engine (vfs storage, no bridge, no iptables) holding containers
 #     named `postgres` and `redis` with their data in named volumes, as in a user's
 #     Docker Compose stack.
@@ -208,7 +209,8 @@ write_env() {
   "hostPostgres": { "host": "127.0.0.1", "port": $HOST_PG_PORT, "user": "postgres", "password": "$PG_PASSWORD" },
   "containerPostgres": { "container": "postgres", "host": "127.0.0.1", "port": $CT_PG_PORT, "user": "postgres", "password": "$PG_PASSWORD", "volume": "stack_pgdata" },
   "hostRedis": { "host": "127.0.0.1", "port": $HOST_REDIS_PORT },
-  "containerRedis": { "container": "redis", "host": "127.0.0.1", "port": $CT_REDIS_PORT, "volume": "stack_redisdata" }
+  "containerRedis": { "container": "redis", "host": "127.0.0.1", "port": $CT_REDIS_PORT, "volume": "stack_redisdata" },
+  "s3": $(cat "$DIR/s3/s3.json")
 }
 JSON
   cat >"$DIR/env.sh" <<SH
@@ -235,11 +237,13 @@ cmd_start() {
   ensure_container redis "${common[@]}" -w /data -v stack_redisdata:/data -e REDIS_PORT="$CT_REDIS_PORT" \
     "$BASE_IMAGE" /testenv/redis-entrypoint.sh
   wait_ready
+  bash "$(dirname "$0")/s3-testenv.sh" start
   write_env
   log "ready: source $DIR/env.sh"
 }
 
 cmd_stop() {
+  bash "$(dirname "$0")/s3-testenv.sh" stop
   if daemon_up; then
     local ids; ids=$(d ps -q --filter "label=$LABEL")
     [ -z "$ids" ] || d stop $ids >/dev/null

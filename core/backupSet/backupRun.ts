@@ -10,10 +10,10 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { invalidOption } from '../options/invalidOption';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 import { silentLogger, type Logger } from '../logging/Logger';
-import { syncDir, writeFileAtomically, writeStreamAtomically } from './atomicWrite';
+import { syncDir, writeFileAtomically, writeStreamAtomically } from '../storage/atomicWrite';
 import { latestCompleteSet } from './completeSets';
-import { assertFreeSpace } from './freeSpace';
-import { mapFsError } from './fsErrors';
+import { assertFreeSpace } from '../storage/freeSpace';
+import { mapFsError } from '../storage/fsErrors';
 import {
 	MANIFEST_FILE,
 	MANIFEST_FORMAT,
@@ -24,8 +24,8 @@ import {
 	type Manifest,
 } from './manifest';
 import { runFolderName } from './runFolderName';
-import { ensurePrivateDir } from './secureFs';
-import { acquireSetLock, type HeldSetLock } from './setLock';
+import { ensurePrivateDir } from '../storage/secureFs';
+import { acquireSetLock, type HeldSetLock } from '../storage/setLock';
 import { validateSetName } from './setName';
 import { localPath } from './localRoot';
 

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { LOCK_FILE } from './setLock';
+import { LOCK_FILE } from '../storage/setLock';
 import { MANIFEST_FILE, readManifest, type Manifest } from './manifest';
 import { parseRunFolderName } from './runFolderName';
 

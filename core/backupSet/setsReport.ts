@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
-import { writeFileAtomically } from './atomicWrite';
+import { writeFileAtomically } from '../storage/atomicWrite';
 import { latestCompleteSet } from './completeSets';
-import { ensurePrivateDir } from './secureFs';
+import { ensurePrivateDir } from '../storage/secureFs';
 import { validateSetName } from './setName';
 import { optionList } from '../options/optionList';
 import { optionNumberOr } from '../options/optionNumber';

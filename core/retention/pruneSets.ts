@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { acquireSetLock } from '../backupSet/setLock';
+import { acquireSetLock } from '../storage/setLock';
 import { validateSetName } from '../backupSet/setName';
 import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';

@@ -2,7 +2,7 @@ import type { DecryptionKeys } from '../archive/ageKeys';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openArtifact } from '../backupSet/openArtifact';
-import { writeStreamAtomically } from '../backupSet/atomicWrite';
+import { writeStreamAtomically } from '../storage/atomicWrite';
 import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupPostgres, StackBackupError, type PostgresBackupOptions } from '../../../core';
-import { acquireSetLock } from '../../../core/backupSet/setLock';
+import { acquireSetLock } from '../../../core/storage/setLock';
 import { dumpOptions } from '../../support/backupOptions';
 import { withBusyboxContainer } from '../../support/dockerFixtures';
 import { setFolderEntries } from '../../support/leftovers';

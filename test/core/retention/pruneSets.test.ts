@@ -154,7 +154,7 @@ describe('pruning a set folder on disk', () => {
 	it('does not run while a backup of the same set holds the lock', async () => {
 		const root = tmp.path();
 		writeNightlySets(root, 'nightly', '2026-01-01', 3);
-		const { acquireSetLock } = await import('../../../core/backupSet/setLock');
+		const { acquireSetLock } = await import('../../../core/storage/setLock');
 		const lock = await acquireSetLock(join(root, 'nightly'));
 		try {
 			await expect(pruneSets({ root, setName: 'nightly', policy: { keepLast: 1 } })).rejects.toMatchObject({ code: 'BACKUP_LOCKED' });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireSetLock, LOCK_FILE } from '../../../core/backupSet/setLock';
+import { acquireSetLock, LOCK_FILE } from '../../../core/storage/setLock';
 import { useTempDir } from '../../support/tempDir';
 import { until } from '../../support/until';
 
