@@ -39,6 +39,7 @@ export const OPTION_FLAGS: Record<OptionField, string> = {
 	optionalFiles: '--optional',
 	restoreTargets: '--url or --container with --database, --redis-container, --volume or --dir',
 	decryptionKeys: '--age-identity FILE or --age-passphrase-file FILE',
+	s3Credential: 'the variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_ENDPOINT_URL (AWS_CA_BUNDLE for a private CA)',
 	keepLast: '--keep-last',
 	keepHourly: '--keep-hourly',
 	keepDaily: '--keep-daily',

@@ -1,19 +1,16 @@
-import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { AGE_EXTENSION, encryptionRecord, normalizeEncryption, type EncryptionOptions } from '../archive/ageKeys';
 import { createAgeEncryptor } from '../archive/ageStreams';
 import { compressionExtension, createCompressor, type Compression } from '../archive/compression';
 import { MeasuringStream } from '../archive/MeasuringStream';
 import { StackBackupError } from '../errors/StackBackupError';
-import { invalidOption } from '../options/invalidOption';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 import { silentLogger, type Logger } from '../logging/Logger';
-import { syncDir, writeFileAtomically, writeStreamAtomically } from '../storage/atomicWrite';
 import { latestCompleteSet } from './completeSets';
-import { assertFreeSpace } from '../storage/freeSpace';
 import { mapFsError } from '../storage/fsErrors';
+import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
+import type { HeldLock, Place } from '../storage/Storage';
 import {
 	MANIFEST_FILE,
 	MANIFEST_FORMAT,
@@ -24,13 +21,11 @@ import {
 	type Manifest,
 } from './manifest';
 import { runFolderName } from './runFolderName';
-import { ensurePrivateDir } from '../storage/secureFs';
-import { acquireSetLock, type HeldSetLock } from '../storage/setLock';
 import { validateSetName } from './setName';
-import { localPath } from './localRoot';
 
 export interface BackupRunOptions {
-	root: string;
+	/** A folder, or a bucket opened with openPlace. */
+	root: Location;
 	setName: string;
 	/** The n8n execution id when run from n8n. */
 	runId?: string;
@@ -66,24 +61,30 @@ const MIN_FREE_MB: NumberRule = { field: 'minFreeMb', what: 'The minimum free sp
 const GROWTH_ALLOWANCE = 1.5;
 
 /**
- * One run writing one set: `<root>/<set>/<UTC time>/`. Artifacts are written
- * through temp names; the manifest is written last, and only then does the
- * set exist for listing, restore and retention. Use it through `withBackupRun`,
- * which removes the run folder on failure and always releases the lock.
+ * One run writing one set: `<root>/<set>/<UTC time>/`, in a folder or a bucket.
+ * Artifacts are written whole or not at all (a temp name, or a multipart
+ * upload); the manifest is written last, and only then does the set exist for
+ * listing, restore and retention. Use it through `withBackupRun`, which
+ * removes what the run wrote on failure and always releases the lock.
  */
 export class BackupRun {
 	readonly artifacts: ArtifactRecord[] = [];
 	private sealed = false;
 
 	private constructor(
-		readonly dir: string,
+		readonly place: Place,
 		readonly setName: string,
 		readonly startedAt: Date,
 		readonly previous: Manifest | undefined,
 		private readonly options: BackupRunOptions,
-		private readonly lock: HeldSetLock,
+		private readonly lock: HeldLock,
 		private readonly encryption: EncryptionOptions | null,
 	) {}
+
+	/** The run folder as a person sees it: a path or s3:// address. */
+	get dir(): string {
+		return showPlace(this.place);
+	}
 
 	get log(): Logger {
 		return this.options.log ?? silentLogger;
@@ -94,20 +95,17 @@ export class BackupRun {
 		// Bad keys are refused here, before a folder or a lock exists.
 		const encryption = normalizeEncryption(options.encryption);
 		const minFreeBytes = optionNumberOr(options.minFreeMb, MIN_FREE_MB, DEFAULT_MIN_FREE_MB) * 1024 * 1024;
-		const root = options.root;
-		if (!root) throw invalidOption('root', 'No backup root folder was given', 'Give a folder on a disk with room for the backups.');
-		localPath(root, 'root');
-		const setDir = join(root, setName);
+		const root = openPlace(options.root, 'root');
+		const set = childPlace(root, setName);
+		const setDir = showPlace(set);
 		try {
-			await fs.mkdir(root, { recursive: true, mode: 0o700 });
-			if (!(await fs.stat(root)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-			await ensurePrivateDir(setDir);
-			await fs.access(setDir, fs.constants.W_OK);
+			await set.storage.makeFolder(set.key);
+			if ((await set.storage.stat(set.key))?.kind === 'other') throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
 		} catch (error) {
 			throw mapFsError(error, setDir, 'creating the set folder');
 		}
 
-		const lock = await acquireSetLock(setDir, {
+		const lock = await set.storage.lock(set.key, {
 			runId: options.runId,
 			staleAfterMs: options.lockStaleAfterMs,
 			log: (m) => options.log?.warn(m),
@@ -115,11 +113,11 @@ export class BackupRun {
 		try {
 			const previous = (await latestCompleteSet(root, setName))?.manifest;
 			const previousSize = previous?.artifacts.reduce((sum, a) => sum + a.size, 0) ?? 0;
-			await assertFreeSpace(setDir, Math.max(minFreeBytes, previousSize * GROWTH_ALLOWANCE));
+			await set.storage.assertRoom(set.key, Math.max(minFreeBytes, previousSize * GROWTH_ALLOWANCE));
 			const startedAt = (options.clock ?? (() => new Date()))();
-			const dir = await createRunFolder(setDir, startedAt);
-			options.log?.info(`Writing set ${setName} into ${dir}`);
-			return new BackupRun(dir, setName, startedAt, previous, options, lock, encryption);
+			const run = await createRunFolder(set, startedAt);
+			options.log?.info(`Writing set ${setName} into ${showPlace(run)}`);
+			return new BackupRun(run, setName, startedAt, previous, options, lock, encryption);
 		} catch (error) {
 			await lock.release();
 			throw mapFsError(error, setDir, 'preparing the run folder');
@@ -143,10 +141,12 @@ export class BackupRun {
 			...(encryptor ? [encryptor] : []),
 			stored,
 		];
+		const target = childPlace(this.place, file);
+		let written: { partSize?: number };
 		try {
-			await writeStreamAtomically(this.dir, file, stages);
+			written = await target.storage.write(target.key, stages);
 		} catch (error) {
-			throw mapFsError(error, join(this.dir, file), `writing ${file}`);
+			throw mapFsError(error, showPlace(target), `writing ${file}`);
 		}
 		const measured = stored.result();
 		const record: ArtifactRecord = {
@@ -158,6 +158,7 @@ export class BackupRun {
 			rawSize: raw.result().bytes,
 			sha256: measured.sha256!,
 			...(this.encryption ? { encryption: encryptionRecord(this.encryption) } : {}),
+			...(written.partSize ? { partSize: written.partSize } : {}),
 		};
 		this.artifacts.push(record);
 		this.log.info(`${file}: ${record.rawSize} bytes read, ${record.size} bytes stored`);
@@ -181,8 +182,10 @@ export class BackupRun {
 			warnings: input.warnings,
 		};
 		try {
-			await writeFileAtomically(this.dir, MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
-			await syncDir(this.dir);
+			// A run that lost its lock while it stalled must not seal: another run may own the set now.
+			await this.lock.assertHeld();
+			const target = childPlace(this.place, MANIFEST_FILE);
+			await target.storage.writeText(target.key, `${JSON.stringify(manifest, null, 2)}\n`);
 		} catch (error) {
 			throw mapFsError(error, this.dir, 'writing the manifest');
 		}
@@ -191,27 +194,38 @@ export class BackupRun {
 		return manifest;
 	}
 
-	/** Removes an unsealed run folder and releases the lock. Safe to call twice. */
+	/** Removes what an unsealed run wrote and releases the lock. Safe to call twice. */
 	async finish(): Promise<void> {
 		try {
-			if (!this.sealed) await fs.rm(this.dir, { recursive: true, force: true });
+			if (!this.sealed) await removeRunFolder(this.place);
 		} finally {
 			await this.lock.release();
 		}
 	}
 }
 
-async function createRunFolder(setDir: string, startedAt: Date): Promise<string> {
+async function createRunFolder(set: Place, startedAt: Date): Promise<Place> {
 	let time = startedAt.getTime();
 	// Two runs in the same millisecond cannot both hold the lock, but a clock
 	// that steps back can repeat a name: move on rather than reuse a folder.
 	for (let attempt = 0; attempt < 1000; attempt++, time++) {
-		const dir = join(setDir, runFolderName(new Date(time)));
-		if (await ensurePrivateDir(dir)) return dir;
+		const run = childPlace(set, runFolderName(new Date(time)));
+		if (await set.storage.makeFolder(run.key)) return run;
 	}
-	throw new StackBackupError('ROOT_NOT_WRITABLE', `Could not create a new run folder in ${setDir}`, {
+	throw new StackBackupError('ROOT_NOT_WRITABLE', `Could not create a new run folder in ${showPlace(set)}`, {
 		hint: 'Check the folder for leftovers with future timestamps and the system clock.',
 	});
+}
+
+// Everything in a failed run's folder was written by this run under the lock (staging
+// folders included): all of it goes. Symlinks are removed, never followed.
+async function removeRunFolder(run: Place): Promise<void> {
+	for (const entry of await run.storage.list(run.key)) {
+		const inside = childPlace(run, entry.name);
+		if (entry.kind === 'folder') await removeRunFolder(inside);
+		else await run.storage.remove(inside.key);
+	}
+	await run.storage.removeEmptyFolder(run.key).catch(() => undefined);
 }
 
 /**

@@ -1,10 +1,12 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
 import { readManifest, type Manifest } from './manifest';
 import { parseRunFolderName } from './runFolderName';
 
 export interface CompleteSet {
+	/** The run folder as a person sees it: a path or s3:// address. */
 	dir: string;
+	place: Place;
 	startedAt: Date;
 	manifest: Manifest;
 }
@@ -14,9 +16,9 @@ export interface CompleteSet {
  * if it is a real folder (not a symlink) with one of our names and a valid
  * manifest for this set name; anything else is ignored, never touched.
  */
-export async function listCompleteSets(root: string, setName: string): Promise<CompleteSet[]> {
+export async function listCompleteSets(root: Location, setName: string): Promise<CompleteSet[]> {
 	const sets: CompleteSet[] = [];
-	for (const candidate of await runFolders(root, setName)) {
+	for (const candidate of await runFolders(openPlace(root, 'root'), setName)) {
 		const set = await completeSetAt(candidate, setName);
 		if (set) sets.push(set);
 	}
@@ -24,8 +26,8 @@ export async function listCompleteSets(root: string, setName: string): Promise<C
 }
 
 /** The newest complete set, reading manifests newest first and stopping at the first valid one. */
-export async function latestCompleteSet(root: string, setName: string): Promise<CompleteSet | undefined> {
-	for (const candidate of await runFolders(root, setName)) {
+export async function latestCompleteSet(root: Location, setName: string): Promise<CompleteSet | undefined> {
+	for (const candidate of await runFolders(openPlace(root, 'root'), setName)) {
 		const set = await completeSetAt(candidate, setName);
 		if (set) return set;
 	}
@@ -33,27 +35,19 @@ export async function latestCompleteSet(root: string, setName: string): Promise<
 }
 
 /** Run folders of one set name, newest first (not yet checked for a manifest). */
-async function runFolders(root: string, setName: string): Promise<Array<{ dir: string; startedAt: Date }>> {
-	const setDir = join(root, setName);
-	let entries: string[];
-	try {
-		entries = await fs.readdir(setDir);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-		throw error;
-	}
-	return entries
-		.map((name) => ({ dir: join(setDir, name), startedAt: parseRunFolderName(name) }))
-		.filter((c): c is { dir: string; startedAt: Date } => c.startedAt !== null)
+async function runFolders(root: Place, setName: string): Promise<Array<{ place: Place; startedAt: Date }>> {
+	const set = childPlace(root, setName);
+	return (await set.storage.list(set.key))
+		.filter((entry) => entry.kind === 'folder')
+		.map((entry) => ({ place: childPlace(set, entry.name), startedAt: parseRunFolderName(entry.name) }))
+		.filter((c): c is { place: Place; startedAt: Date } => c.startedAt !== null)
 		.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
 }
 
-async function completeSetAt(candidate: { dir: string; startedAt: Date }, setName: string): Promise<CompleteSet | undefined> {
-	const stat = await fs.lstat(candidate.dir);
-	if (!stat.isDirectory()) return undefined;
+async function completeSetAt(candidate: { place: Place; startedAt: Date }, setName: string): Promise<CompleteSet | undefined> {
 	try {
-		const manifest = await readManifest(candidate.dir);
-		return manifest.set === setName ? { ...candidate, manifest } : undefined;
+		const manifest = await readManifest(candidate.place);
+		return manifest.set === setName ? { ...candidate, dir: showPlace(candidate.place), manifest } : undefined;
 	} catch {
 		// Incomplete or foreign: not a set we may count.
 		return undefined;

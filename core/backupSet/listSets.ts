@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
 import { scanSetFolder } from './scanSetFolder';
 import { validateSetName } from './setName';
 import { aboutFields } from '../options/optionFields';
-import { localPath } from './localRoot';
+import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
 
 export interface RunListing {
 	run: string;
@@ -26,9 +25,9 @@ export interface SetListing {
 	runs?: RunListing[];
 }
 
-async function listOne(root: string, setName: string, withRuns: boolean): Promise<SetListing> {
-	const setDir = join(root, setName);
-	const states = await scanSetFolder(setDir, setName);
+async function listOne(root: Place, setName: string, withRuns: boolean): Promise<SetListing> {
+	const set = childPlace(root, setName);
+	const states = await scanSetFolder(set, setName);
 	// Only complete sets are listed: a crashed run is counted, never offered as a backup.
 	const runs: RunListing[] = states
 		.flatMap((s): RunListing[] => {
@@ -48,7 +47,7 @@ async function listOne(root: string, setName: string, withRuns: boolean): Promis
 		.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 	return {
 		set: setName,
-		path: setDir,
+		path: showPlace(set),
 		complete: runs.length,
 		incomplete: states.filter((s) => s.state === 'incomplete').length,
 		newest: runs[0]?.startedAt ?? null,
@@ -58,27 +57,28 @@ async function listOne(root: string, setName: string, withRuns: boolean): Promis
 }
 
 /** The sets under a backup root (or one set with its runs), read from folders and manifests only. */
-export async function listSets(root: string, setName?: string): Promise<SetListing[]> {
-	localPath(root, 'root');
-	const stat = await fs.stat(root).catch(() => null);
-	if (!stat?.isDirectory())
-		throw new StackBackupError('SET_NOT_FOUND', `The backup root ${root} is not a folder`, {
+export async function listSets(rootLocation: Location, setName?: string): Promise<SetListing[]> {
+	const root = openPlace(rootLocation, 'root');
+	const shown = showPlace(root);
+	// A bucket has no folder to check: a missing bucket fails the listing with S3_BUCKET_NOT_FOUND.
+	if (root.storage.kind === 'local' && (await root.storage.stat(root.key))?.kind !== 'folder')
+		throw new StackBackupError('SET_NOT_FOUND', `The backup root ${shown} is not a folder`, {
 			hint: 'Give the folder the backups were written to.',
 			details: aboutFields('root'),
 		});
 	if (setName) {
 		validateSetName(setName);
-		const set = await fs.lstat(join(root, setName)).catch(() => null);
-		if (!set?.isDirectory())
-			throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, {
+		const set = childPlace(root, setName);
+		if ((await set.storage.stat(set.key))?.kind !== 'folder')
+			throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${shown}`, {
 				hint: 'Leave the set name out to see the sets there.',
 				details: aboutFields('setName'),
 			});
 		return [await listOne(root, setName, true)];
 	}
 	const out: SetListing[] = [];
-	for (const entry of (await fs.readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-		if (!entry.isDirectory()) continue;
+	for (const entry of (await root.storage.list(root.key)).sort((a, b) => a.name.localeCompare(b.name))) {
+		if (entry.kind !== 'folder') continue;
 		const listing = await listOne(root, entry.name, false).catch(() => null);
 		if (listing && listing.complete + listing.incomplete > 0) out.push(listing);
 	}

@@ -1,5 +1,4 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
 import type { EncryptionRecord } from '../archive/ageKeys';
 import type { Compression } from '../archive/compression';
 import { COMPRESSIONS } from '../archive/compression';
@@ -29,7 +28,7 @@ export interface ArtifactRecord {
 	/** How to read it once decompressed, e.g. "plain" or "custom" for Postgres. */
 	format: string;
 	compression: Compression;
-	/** Bytes on disk. */
+	/** Bytes stored (on disk or in the bucket). */
 	size: number;
 	/** Bytes before compression: what the shrink guard compares. */
 	rawSize: number;
@@ -37,6 +36,8 @@ export interface ArtifactRecord {
 	sha256: string;
 	/** Present when the file is an age file: after compression, the bytes were encrypted. */
 	encryption?: EncryptionRecord;
+	/** In a bucket: the multipart upload's part size (S3 allows 10,000 parts per object). */
+	partSize?: number;
 }
 
 export interface Manifest {
@@ -97,15 +98,12 @@ export function validateManifest(value: unknown, path: string): Manifest {
 	return m as Manifest;
 }
 
-export async function readManifest(runDir: string): Promise<Manifest> {
-	const path = join(runDir, MANIFEST_FILE);
-	let text: string;
-	try {
-		text = await fs.readFile(path, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw invalid(path, 'missing: the set is incomplete');
-		throw error;
-	}
+/** A run folder's manifest, checked; MANIFEST_INVALID when it is missing, truncated or not ours. */
+export async function readManifest(runFolder: Location): Promise<Manifest> {
+	const place = childPlace(openPlace(runFolder, 'setFolder'), MANIFEST_FILE);
+	const path = showPlace(place);
+	const text = await place.storage.readText(place.key);
+	if (text === null) throw invalid(path, 'missing: the set is incomplete');
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);

@@ -1,37 +1,37 @@
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import type { ArtifactRecord } from './manifest';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { openAgeDecrypted } from '../archive/ageStreams';
 import { createDecompressor } from '../archive/compression';
 import { ExpectedLength } from '../archive/ExpectedLength';
+import { childPlace } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
 
 /** Where an artifact lives, and the keys that open it when it is encrypted. */
 export interface ArtifactLocation {
-	dir: string;
+	place: Place;
 	keys?: DecryptionKeys;
 }
 
-const CHUNK = 1024 * 1024;
-
 /**
  * An artifact's original bytes, decrypted and decompressed as its manifest
- * says (never guessed), and exactly as many as it recorded. Errors, a wrong
- * key among them, arrive as the returned stream's error; restores call
- * verifySetForRestore first, to fail before any target is touched.
+ * says (never guessed), and exactly as many as it recorded, streamed from the
+ * disk or the bucket. Errors, a wrong key among them, arrive as the returned
+ * stream's error; restores call verifySetForRestore first, to fail before any
+ * target is touched.
  */
 export function openArtifact(location: ArtifactLocation, artifact: ArtifactRecord): Readable {
-	const path = join(location.dir, artifact.file);
+	const file = childPlace(location.place, artifact.file);
+	const open = () => file.storage.read(file.key);
 	const decompressor = createDecompressor(artifact.compression);
 	const out = new ExpectedLength(artifact.rawSize, artifact.file);
 	// A reader that stops early (a workflow found mid-dump) destroys `out`; pipeline then lets go of the file.
 	const readFrom = (source: Readable) => pipeline([source, ...(decompressor ? [decompressor] : []), out], () => undefined);
 	if (!artifact.encryption) {
-		readFrom(createReadStream(path, { highWaterMark: CHUNK }));
+		readFrom(open());
 		return out;
 	}
-	openAgeDecrypted(() => createReadStream(path, { highWaterMark: CHUNK }), location.keys, artifact.file).then(
+	openAgeDecrypted(open, location.keys, artifact.file).then(
 		(plain) => (out.destroyed ? plain.destroy() : readFrom(plain)),
 		(error: Error) => out.destroy(error),
 	);

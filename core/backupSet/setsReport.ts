@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
-import { writeFileAtomically } from '../storage/atomicWrite';
 import { latestCompleteSet } from './completeSets';
-import { ensurePrivateDir } from '../storage/secureFs';
+import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
 import { validateSetName } from './setName';
 import { optionList } from '../options/optionList';
 import { optionNumberOr } from '../options/optionNumber';
-import { localPath } from './localRoot';
 
 export interface SetReport {
 	set: string;
@@ -32,7 +29,8 @@ export interface SetsReport {
 }
 
 export interface SetsReportOptions {
-	root: string;
+	/** A folder, or a bucket opened with openPlace. */
+	root: Location;
 	/** As typed: a list, or one text of names separated by commas or new lines. */
 	setNames: string | readonly string[];
 	/** Fail (NO_RECENT_BACKUP) when a set has no complete run newer than this many hours, as typed; 0 or unset: no limit. */
@@ -48,12 +46,12 @@ export interface SetsReportOptions {
  * the nightly run report and the watchdog that notices a silent scheduler.
  */
 export async function reportSets(options: SetsReportOptions): Promise<SetsReport> {
-	localPath(options.root, 'root');
+	const root = openPlace(options.root, 'root');
 	const now = options.now ?? new Date();
 	const limit = optionNumberOr(options.maxAgeHours, { field: 'maxAgeHours', what: 'The age limit in hours', min: 0 }, 0);
 	const sets: SetReport[] = [];
 	for (const name of optionList(options.setNames, 'setName') ?? []) {
-		const newest = await latestCompleteSet(options.root, validateSetName(name));
+		const newest = await latestCompleteSet(root, validateSetName(name));
 		const m = newest?.manifest;
 		sets.push({
 			set: name,
@@ -69,16 +67,17 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 	const stale = limit > 0 ? sets.filter((s) => s.ageHours === null || s.ageHours > limit).map((s) => s.set) : [];
 	const report: SetsReport = {
 		createdAt: now.toISOString(),
-		root: options.root,
+		root: showPlace(root),
 		sets,
 		totalBytes: sets.reduce((n, s) => n + s.bytes, 0),
 		warnings: sets.flatMap((s) => s.warnings.map((w) => `${s.set}: ${w}`)),
 		stale,
-		reportFile: options.reportFile ? join(options.root, options.reportFile) : null,
+		reportFile: options.reportFile ? showPlace(childPlace(root, options.reportFile)) : null,
 	};
 	if (options.reportFile) {
-		await ensurePrivateDir(options.root);
-		await writeFileAtomically(options.root, options.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+		const file = childPlace(root, options.reportFile);
+		await root.storage.makeFolder(root.key);
+		await file.storage.writeText(file.key, `${JSON.stringify(report, null, 2)}\n`);
 	}
 	if (stale.length) {
 		const detail = stale.map((name) => {

@@ -1,17 +1,19 @@
-import { createReadStream, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { openAgeDecrypted } from '../archive/ageStreams';
-import { sha256File } from '../archive/sha256File';
 import { StackBackupError } from '../errors/StackBackupError';
 import type { Logger } from '../logging/Logger';
+import { childPlace, lastName, openPlace, parentPlace, showPlace, type Location } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
 import { latestCompleteSet } from './completeSets';
 import { MANIFEST_FILE, readManifest, type ArtifactRecord, type Manifest } from './manifest';
 import { aboutFields } from '../options/optionFields';
-import { localPath } from './localRoot';
 
 export interface VerifiedSet {
+	/** The run folder as a person sees it: a path or s3:// address. */
 	dir: string;
+	place: Place;
 	manifest: Manifest;
 	/** What opens its encrypted artifacts, when it has any. */
 	keys?: DecryptionKeys;
@@ -21,47 +23,49 @@ export interface VerifiedSet {
  * The run folder a user means: a run folder itself, or a set folder
  * (`<root>/<set>`), which means its newest complete set ("last night's").
  */
-export async function resolveRunFolder(path: string): Promise<string> {
-	localPath(path, 'setFolder');
-	const stat = await fs.lstat(path).catch(() => null);
-	if (!stat)
+export async function resolveRunFolder(location: Location): Promise<Place> {
+	const place = openPlace(location, 'setFolder');
+	const path = showPlace(place);
+	const entry = await place.storage.stat(place.key);
+	if (!entry)
 		throw new StackBackupError('SET_NOT_FOUND', `${path} does not exist`, {
 			hint: 'Give a run folder (listing the backup root shows them), or a set folder for its newest set.',
 			details: aboutFields('setFolder'),
 		});
-	if (!stat.isDirectory()) {
-		throw new StackBackupError('SET_NOT_FOUND', `${path} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}`, {
+	if (entry.kind !== 'folder') {
+		throw new StackBackupError('SET_NOT_FOUND', `${path} is ${entry.kind === 'other' ? 'a symlink' : 'not a folder'}`, {
 			hint: 'Give the real run folder, not a link to it.',
 		});
 	}
-	if (await fs.lstat(join(path, MANIFEST_FILE)).catch(() => null)) return path;
-	const parent = join(path, '..');
-	const setName = path.replace(/\/+$/, '').split('/').pop()!;
-	const latest = await latestCompleteSet(parent, setName);
+	if (await place.storage.stat(childPlace(place, MANIFEST_FILE).key)) return place;
+	const latest = await latestCompleteSet(parentPlace(place), lastName(place));
 	if (!latest) {
 		throw new StackBackupError('SET_NOT_FOUND', `${path} holds no complete set (no run folder with a manifest)`, {
 			hint: 'A run without a manifest did not finish and is never restored. Pick another set.',
 		});
 	}
-	return latest.dir;
+	return latest.place;
 }
 
 /** Checks one artifact against its manifest record: a regular file of the recorded size and sha256. */
-export async function verifyArtifact(dir: string, artifact: ArtifactRecord): Promise<void> {
-	const path = join(dir, artifact.file);
-	const stat = await fs.lstat(path).catch(() => null);
-	if (!stat?.isFile()) {
-		throw new StackBackupError('ARTIFACT_NOT_FOUND', `${path} is ${stat ? 'not a regular file' : 'missing'}`, {
+export async function verifyArtifact(run: Place, artifact: ArtifactRecord): Promise<void> {
+	const file = childPlace(run, artifact.file);
+	const path = showPlace(file);
+	const entry = await file.storage.stat(file.key);
+	if (entry?.kind !== 'file') {
+		throw new StackBackupError('ARTIFACT_NOT_FOUND', `${path} is ${entry ? 'not a regular file' : 'missing'}`, {
 			hint: 'This set is damaged: restore from another set.',
 		});
 	}
 	const mismatch = (what: string) =>
-		new StackBackupError('CHECKSUM_MISMATCH', `${artifact.file} in ${dir} does not match its manifest (${what})`, {
+		new StackBackupError('CHECKSUM_MISMATCH', `${artifact.file} in ${showPlace(run)} does not match its manifest (${what})`, {
 			hint: 'The file was changed or damaged after the backup. Nothing was restored; use another set.',
 			details: { file: artifact.file },
 		});
-	if (stat.size !== artifact.size) throw mismatch(`size ${stat.size}, expected ${artifact.size}`);
-	const actual = await sha256File(path);
+	if (entry.size !== artifact.size) throw mismatch(`size ${entry.size}, expected ${artifact.size}`);
+	const hash = createHash('sha256');
+	await pipeline(file.storage.read(file.key), hash);
+	const actual = hash.digest('hex');
 	if (actual !== artifact.sha256) throw mismatch(`sha256 ${actual.slice(0, 12)}…, expected ${artifact.sha256.slice(0, 12)}…`);
 }
 
@@ -69,14 +73,14 @@ export async function verifyArtifact(dir: string, artifact: ArtifactRecord): Pro
  * Reads a set's manifest and checks every artifact's sha256 before anything
  * is touched: a restore or drill starts only from a set proven intact.
  */
-export async function verifySet(path: string, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
-	const dir = await resolveRunFolder(path);
-	const manifest = await readManifest(dir);
+export async function verifySet(location: Location, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
+	const place = await resolveRunFolder(location);
+	const manifest = await readManifest(place);
 	for (const artifact of manifest.artifacts) {
-		await verifyArtifact(dir, artifact);
+		await verifyArtifact(place, artifact);
 		log?.info(`Checked ${artifact.file}: sha256 matches the manifest`);
 	}
-	return { dir, manifest, keys };
+	return { dir: showPlace(place), place, manifest, keys };
 }
 
 /**
@@ -84,10 +88,11 @@ export async function verifySet(path: string, log?: Logger, keys?: DecryptionKey
  * every encrypted artifact (the age header is unwrapped), so a set that
  * cannot be decrypted is refused whole, before any target is touched.
  */
-export async function verifySetForRestore(path: string, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
-	const set = await verifySet(path, log, keys);
+export async function verifySetForRestore(location: Location, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
+	const set = await verifySet(location, log, keys);
 	for (const artifact of set.manifest.artifacts.filter((a) => a.encryption)) {
-		(await openAgeDecrypted(() => createReadStream(join(set.dir, artifact.file)), keys, artifact.file)).destroy();
+		const file = childPlace(set.place, artifact.file);
+		(await openAgeDecrypted(() => file.storage.read(file.key), keys, artifact.file)).destroy();
 		log?.info(`Checked ${artifact.file}: the age key opens it`);
 	}
 	return set;

@@ -38,6 +38,7 @@ export const OPTION_FIELDS = [
 	'optionalFiles',
 	'restoreTargets',
 	'decryptionKeys',
+	's3Credential',
 	'keepLast',
 	'keepHourly',
 	'keepDaily',

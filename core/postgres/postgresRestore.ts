@@ -1,5 +1,4 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
-import { dirname } from 'node:path';
 import { openArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { defaultCompression } from '../archive/compression';
@@ -16,12 +15,14 @@ import { containerTransport, localTransport, type PgTransport } from './PgTransp
 import { aboutFields } from '../options/optionFields';
 import { invalidOption } from '../options/invalidOption';
 import { optionNumberOr } from '../options/optionNumber';
+import { parentPlace, type Location } from '../storage/openPlace';
 
 export interface PostgresRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
 	/** A run folder, or a set folder for its newest complete set. */
-	setPath: string;
+	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	setPath: Location;
 	method: 'docker' | 'local';
 	/** Where to restore; `database` is the target database. */
 	connection: PgConnection;
@@ -35,7 +36,7 @@ export interface PostgresRestoreOptions {
 	/** Skip ownership and privileges (restoring to a server without the original roles). */
 	noOwner?: boolean;
 	/** Where the safety backup of a replaced database goes (default: the set's backup root). */
-	safetyRoot?: string;
+	safetyRoot?: Location;
 	log?: Logger;
 	/** A set already verified by the caller (a drill), to skip the second checksum pass. */
 	verified?: VerifiedSet;
@@ -165,7 +166,7 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 					details: aboutFields('confirmReplace', 'targetDatabase'),
 				});
 			}
-			const safetyRoot = options.safetyRoot ?? dirname(dirname(set.dir));
+			const safetyRoot = options.safetyRoot ?? parentPlace(parentPlace(set.place));
 			log.info(`Taking a safety backup of "${database}" before replacing it`);
 			const safety = await backupPostgres({
 				root: safetyRoot,

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { openArtifact } from '../backupSet/openArtifact';
+import type { Place } from '../storage/Storage';
 import { artifactOfKind, resolveRunFolder, verifyArtifact } from '../backupSet/verifySet';
 import { readManifest } from '../backupSet/manifest';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
@@ -12,6 +13,7 @@ import type { N8nInventory, N8nWorkflowRecord, PostgresInventory } from './inven
 import { openRestoreTransport, type PostgresRestoreOptions } from './postgresRestore';
 import { aboutFields } from '../options/optionFields';
 import { invalidOption } from '../options/invalidOption';
+import { type Location, showPlace } from '../storage/openPlace';
 
 export interface WorkflowListing extends N8nWorkflowRecord {
 	set: string;
@@ -35,10 +37,11 @@ const API_SETTINGS = [
 ];
 
 async function n8nInventoryOf(
-	setPath: string,
-): Promise<{ dir: string; manifest: Awaited<ReturnType<typeof readManifest>>; n8n: N8nInventory }> {
-	const dir = await resolveRunFolder(setPath);
-	const manifest = await readManifest(dir);
+	setPath: Location,
+): Promise<{ dir: string; place: Place; manifest: Awaited<ReturnType<typeof readManifest>>; n8n: N8nInventory }> {
+	const place = await resolveRunFolder(setPath);
+	const dir = showPlace(place);
+	const manifest = await readManifest(place);
 	const n8n = (manifest.inventory.postgres as PostgresInventory | undefined)?.n8n;
 	if (!n8n) {
 		throw new StackBackupError('WORKFLOW_NOT_FOUND', `${dir} holds no n8n workflows (no n8n database in its manifest)`, {
@@ -46,11 +49,11 @@ async function n8nInventoryOf(
 			details: aboutFields('setFolder'),
 		});
 	}
-	return { dir, manifest, n8n };
+	return { dir, place, manifest, n8n };
 }
 
 /** A set's n8n workflows, read from its manifest alone: nothing is restored or decompressed. */
-export async function listWorkflows(setPath: string): Promise<WorkflowListing[]> {
+export async function listWorkflows(setPath: Location): Promise<WorkflowListing[]> {
 	const { dir, manifest, n8n } = await n8nInventoryOf(setPath);
 	return n8n.workflows.map((w) => ({ ...w, set: manifest.set, path: dir, backedUpAt: manifest.startedAt }));
 }
@@ -58,7 +61,8 @@ export async function listWorkflows(setPath: string): Promise<WorkflowListing[]>
 export interface ExtractWorkflowOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
-	setPath: string;
+	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	setPath: Location;
 	workflowId: string;
 	/** For custom-format dumps: where pg_restore runs (locally, or in the Postgres container). */
 	pgRestore?: Pick<PostgresRestoreOptions, 'method' | 'connection' | 'docker' | 'pgDumpPath'>;
@@ -118,21 +122,21 @@ export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<
 	const log = options.log ?? silentLogger;
 	if (!options.workflowId?.trim())
 		throw invalidOption('workflowId', 'No workflow id was given', "List the set's workflows first, and give one id.");
-	const { dir, manifest, n8n } = await n8nInventoryOf(options.setPath);
+	const { dir, place, manifest, n8n } = await n8nInventoryOf(options.setPath);
 	const record = n8n.workflows.find((w) => w.id === options.workflowId);
 	if (!record) {
 		throw new StackBackupError('WORKFLOW_NOT_FOUND', `Workflow ${options.workflowId} is not in ${dir}`, {
 			hint: `This set holds ${n8n.workflows.length} workflows; list them to pick an id.`,
 		});
 	}
-	const artifact = artifactOfKind({ dir, manifest }, 'postgres');
-	await verifyArtifact(dir, artifact);
+	const artifact = artifactOfKind({ dir, place, manifest }, 'postgres');
+	await verifyArtifact(place, artifact);
 	const table = `${n8n.tablePrefix}workflow_entity`;
 	log.info(`Reading workflow "${record.name}" from ${artifact.file}`);
 
 	let row: Record<string, string | null> | undefined;
 	if (artifact.format === 'plain') {
-		row = await findRow(openArtifact({ dir, keys: options.keys }, artifact), n8n.schema, table, record.id);
+		row = await findRow(openArtifact({ place, keys: options.keys }, artifact), n8n.schema, table, record.id);
 	} else {
 		if (!options.pgRestore)
 			throw invalidInput(
@@ -145,7 +149,7 @@ export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<
 		});
 		const proc = await transport.runProgram('pg_restore', ['--data-only', `--schema=${n8n.schema}`, `--table=${table}`, '--file=-'], {
 			database: options.pgRestore.connection.database || 'postgres',
-			stdin: openArtifact({ dir, keys: options.keys }, artifact),
+			stdin: openArtifact({ place, keys: options.keys }, artifact),
 		});
 		row = await findRow(proc.stdout, n8n.schema, table, record.id);
 		proc.abort();

@@ -18,11 +18,13 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RdbValidator } from './RdbValidator';
 import { invalidOption } from '../options/invalidOption';
+import { type Location } from '../storage/openPlace';
 
 export interface RedisRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
-	setPath: string;
+	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	setPath: Location;
 	docker: { connection: DockerConnection; container: string };
 	/** How redis-cli inside the container reaches the server (port, user, password). */
 	connection: { port?: number; user?: string; password?: string };

@@ -8,9 +8,11 @@ import { restoreVolume, type RestoreTarget, type VolumeRestoreResult } from '../
 import type { DockerConnection } from '../docker/dockerConnection';
 import { aboutFields } from '../options/optionFields';
 import { StackBackupError } from '../errors/StackBackupError';
+import { type Location } from '../storage/openPlace';
 
 export interface RestoreSetOptions {
-	setPath: string;
+	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	setPath: Location;
 	postgres?: Omit<PostgresRestoreOptions, 'setPath' | 'verified' | 'log'>;
 	redis?: Omit<RedisRestoreOptions, 'setPath' | 'verified' | 'log'>;
 	volume?: { target: RestoreTarget; overwrite?: boolean; docker?: DockerConnection };

@@ -1,15 +1,14 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { MANIFEST_FILE, type Manifest } from '../backupSet/manifest';
+import { childPlace } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
 
 // Names this tool writes into a run folder: temp files (".name.hex.tmp"), and artifacts.
 const TEMP_FILE = /^\.[A-Za-z0-9][A-Za-z0-9._-]*\.[0-9a-f]{8}\.tmp$/;
 const ARTIFACT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-async function unlinkIfRegularFile(path: string): Promise<boolean> {
-	const stat = await fs.lstat(path).catch(() => null);
-	if (!stat?.isFile()) return false;
-	await fs.unlink(path);
+async function removeIfRegularFile(place: Place): Promise<boolean> {
+	if ((await place.storage.stat(place.key))?.kind !== 'file') return false;
+	await place.storage.remove(place.key);
 	return true;
 }
 
@@ -21,17 +20,17 @@ async function unlinkIfRegularFile(path: string): Promise<boolean> {
  * artifacts; in a crashed run's folder, which has no list, files with our
  * names): symlinks, subfolders and foreign files stay, and are returned.
  */
-export async function deleteRunFolder(dir: string, manifest?: Manifest): Promise<{ removed: boolean; leftBehind: string[] }> {
+export async function deleteRunFolder(run: Place, manifest?: Manifest): Promise<{ removed: boolean; leftBehind: string[] }> {
 	if (manifest) {
-		await unlinkIfRegularFile(join(dir, MANIFEST_FILE));
-		for (const artifact of manifest.artifacts) await unlinkIfRegularFile(join(dir, artifact.file));
+		await removeIfRegularFile(childPlace(run, MANIFEST_FILE));
+		for (const artifact of manifest.artifacts) await removeIfRegularFile(childPlace(run, artifact.file));
 	}
 	const leftBehind: string[] = [];
-	for (const name of await fs.readdir(dir)) {
-		const ours = TEMP_FILE.test(name) || (!manifest && ARTIFACT_NAME.test(name));
-		if (!ours || !(await unlinkIfRegularFile(join(dir, name)))) leftBehind.push(name);
+	for (const entry of await run.storage.list(run.key)) {
+		const ours = entry.kind === 'file' && (TEMP_FILE.test(entry.name) || (!manifest && ARTIFACT_NAME.test(entry.name)));
+		if (!ours || !(await removeIfRegularFile(childPlace(run, entry.name)))) leftBehind.push(entry.name);
 	}
 	if (leftBehind.length) return { removed: false, leftBehind };
-	await fs.rmdir(dir);
+	await run.storage.removeEmptyFolder(run.key);
 	return { removed: true, leftBehind };
 }

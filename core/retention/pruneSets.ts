@@ -1,6 +1,3 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
-import { acquireSetLock } from '../storage/setLock';
 import { validateSetName } from '../backupSet/setName';
 import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
@@ -11,14 +8,16 @@ import { describePolicy, validatePolicy, type RetentionPolicy } from './retentio
 import { scanSetFolder, type RunFolderState } from '../backupSet/scanSetFolder';
 import { aboutFields } from '../options/optionFields';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
-import { localPath } from '../backupSet/localRoot';
+import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
 
 export const DEFAULT_INCOMPLETE_GRACE_HOURS = 24;
 // At least an hour: a shorter grace could take the folder of a run that is still writing.
 const GRACE_HOURS: NumberRule = { field: 'incompleteGraceHours', what: 'The grace period for incomplete sets, in hours', min: 1 };
 
 export interface PruneOptions {
-	root: string;
+	/** A folder, or a bucket opened with openPlace. */
+	root: Location;
 	setName: string;
 	policy: RetentionPolicy;
 	/** IANA time zone of the calendar rules, as typed (default UTC). */
@@ -56,41 +55,42 @@ export interface PruneResult {
 	incomplete: PrunedSetReport[];
 	/** Entries of the set folder that are not ours and were not touched. */
 	ignored: Array<{ name: string; why: string }>;
+	/** In a bucket: multipart uploads that were never completed, aborted (or to abort) once past the grace period. */
+	abortedUploads: Array<{ key: string; startedAt: string }>;
 	kept: number;
 	deleted: number;
 	freedBytes: number;
 	warnings: string[];
 }
 
-async function setFolderOf(root: string, setName: string): Promise<string> {
-	const setDir = join(root, validateSetName(setName));
-	const stat = await fs.lstat(setDir).catch(() => null);
-	if (!stat) {
-		throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${root}`, {
+async function setFolderOf(root: Place, setName: string): Promise<Place> {
+	const set = childPlace(root, validateSetName(setName));
+	const entry = await set.storage.stat(set.key);
+	if (!entry) {
+		throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${showPlace(root)}`, {
 			hint: 'Check the backup root and the set name (listing the backup root shows its sets).',
 			details: aboutFields('root', 'setName'),
 		});
 	}
-	if (!stat.isDirectory()) {
+	if (entry.kind !== 'folder') {
 		// A symlinked set folder could lead deletions out of the backup root.
 		throw new StackBackupError(
 			'PRUNE_REFUSED',
-			`${setDir} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}: pruning never follows it`,
+			`${showPlace(set)} is ${entry.kind === 'other' ? 'a symlink' : 'not a folder'}: pruning never follows it`,
 			{
 				hint: 'Point the backup root at the real folder that holds the set.',
 			},
 		);
 	}
-	return setDir;
+	return set;
 }
 
 async function folderBytes(state: RunFolderState): Promise<number> {
 	if (state.state === 'complete') return state.manifest.artifacts.reduce((sum, a) => sum + a.size, 0);
 	if (state.state !== 'incomplete') return 0;
 	let bytes = 0;
-	for (const name of await fs.readdir(state.dir).catch(() => [] as string[])) {
-		const stat = await fs.lstat(join(state.dir, name)).catch(() => null);
-		if (stat?.isFile()) bytes += stat.size;
+	for (const entry of await state.place.storage.list(state.place.key).catch(() => [])) {
+		if (entry.kind === 'file') bytes += entry.size;
 	}
 	return bytes;
 }
@@ -102,15 +102,15 @@ async function folderBytes(state: RunFolderState): Promise<number> {
  * the set's lock, so it never races a backup of the same set.
  */
 export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
-	localPath(options.root, 'root');
+	const root = openPlace(options.root, 'root');
 	const log = options.log ?? silentLogger;
 	const policy = validatePolicy(options.policy);
 	const timeZone = validateTimeZone(options.timeZone?.trim() || 'UTC');
 	const incompleteGraceMs = optionNumberOr(options.incompleteGraceHours, GRACE_HOURS, DEFAULT_INCOMPLETE_GRACE_HOURS) * 3_600_000;
-	const setDir = await setFolderOf(options.root, options.setName);
-	const lock = options.dryRun ? undefined : await acquireSetLock(setDir, { log: (m) => log.warn(m) });
+	const set = await setFolderOf(root, options.setName);
+	const lock = options.dryRun ? undefined : await set.storage.lock(set.key, { log: (m) => log.warn(m) });
 	try {
-		const states = await scanSetFolder(setDir, options.setName);
+		const states = await scanSetFolder(set, options.setName);
 		const byId = new Map(states.filter((s) => s.state !== 'foreign').map((s) => [s.name, s]));
 		const plan = planRetention(
 			states.flatMap((s) => (s.state === 'foreign' ? [] : [{ id: s.name, time: s.time, complete: s.state === 'complete' }])),
@@ -137,7 +137,7 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 			};
 			if (decision.verdict === 'keep') return report;
 			if (options.dryRun) return { ...report, action: 'would delete' };
-			const outcome = await deleteRunFolder(state.dir, state.state === 'complete' ? state.manifest : undefined);
+			const outcome = await deleteRunFolder(state.place, state.state === 'complete' ? state.manifest : undefined);
 			if (!outcome.removed) {
 				warnings.push(`${state.dir}: deleted our files but kept the folder, which also holds ${outcome.leftBehind.join(', ')} (not ours)`);
 			}
@@ -149,19 +149,21 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 		const sets = (await sequential([...plan.sets].reverse(), apply)).reverse();
 		const incomplete = (await sequential([...plan.incomplete].reverse(), apply)).reverse();
 		const ignored = states.flatMap((s) => (s.state === 'foreign' ? [{ name: s.name, why: s.why }] : []));
+		const abortedUploads = await abortUnfinishedUploads(set, options.now ?? new Date(), incompleteGraceMs, Boolean(options.dryRun), log);
 		for (const w of warnings) log.warn(w);
 		const gone = [...sets, ...incomplete].filter(
 			(r) => r.action === 'deleted' || r.action === 'partly deleted' || r.action === 'would delete',
 		);
 		return {
 			set: options.setName,
-			root: options.root,
+			root: showPlace(root),
 			policy: describePolicy(policy),
 			timeZone,
 			dryRun: Boolean(options.dryRun),
 			sets,
 			incomplete,
 			ignored,
+			abortedUploads,
 			kept: sets.filter((s) => s.verdict === 'keep').length,
 			deleted: gone.length,
 			freedBytes: gone.reduce((sum, r) => sum + r.bytes, 0),
@@ -176,4 +178,22 @@ async function sequential<T, R>(items: T[], each: (item: T) => Promise<R>): Prom
 	const out: R[] = [];
 	for (const item of items) out.push(await each(item));
 	return out;
+}
+
+/**
+ * A run killed mid-upload leaves a multipart upload that was never completed: invisible in a
+ * listing, yet its parts are stored (and billed). Past the grace period they are aborted, like
+ * a crashed run's folder; younger ones may belong to a run still writing.
+ */
+async function abortUnfinishedUploads(set: Place, now: Date, graceMs: number, dryRun: boolean, log: Logger) {
+	const aborted: Array<{ key: string; startedAt: string }> = [];
+	for (const upload of await set.storage.unfinishedUploads(set.key)) {
+		if (now.getTime() - upload.startedAt.getTime() < graceMs) continue;
+		if (!dryRun) await set.storage.abortUpload(upload);
+		log.info(
+			`${dryRun ? 'Would abort' : 'Aborted'} an unfinished upload of ${set.storage.show(upload.key)} started ${upload.startedAt.toISOString()}`,
+		);
+		aborted.push({ key: set.storage.show(upload.key), startedAt: upload.startedAt.toISOString() });
+	}
+	return aborted;
 }

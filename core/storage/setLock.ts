@@ -5,28 +5,14 @@ import { processIsAlive } from '../process/processOwner';
 import { join } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
 import { writeFileAtomically } from './atomicWrite';
+import type { HeldLock, LeaseInfo, LockOptions } from './Storage';
 
 export const LOCK_FILE = '.lock';
 
-interface LockInfo {
-	token: string;
-	pid: number;
-	hostname: string;
-	startedAt: string;
-	runId?: string;
-}
+type LockInfo = LeaseInfo;
+export type SetLockOptions = LockOptions;
 
-export interface SetLockOptions {
-	runId?: string;
-	/** A lock whose heartbeat is older than this is stale (used when its owner's pid cannot be checked). */
-	staleAfterMs?: number;
-	heartbeatMs?: number;
-	log?: (message: string) => void;
-}
-
-export interface HeldSetLock {
-	release(): Promise<void>;
-}
+export type HeldSetLock = HeldLock;
 
 const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
 const DEFAULT_HEARTBEAT_MS = 30 * 1000;
@@ -83,7 +69,7 @@ export async function acquireSetLock(setDir: string, options: SetLockOptions = {
 		const existing = await readLock(lockPath);
 		if (!existing) continue; // released between our two calls
 		const reason = staleReason(existing.info, existing.mtimeMs, staleAfterMs);
-		if (!reason) throw lockedError(setDir, existing.info);
+		if (!reason) throw lockedError(lockPath, existing.info);
 		options.log?.(`Taking over a stale lock on ${setDir} (${reason})`);
 		await removeStaleLock(lockPath, existing.info);
 	}
@@ -134,6 +120,11 @@ function startHeartbeat(lockPath: string, info: LockInfo, options: SetLockOption
 	}, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
 	timer.unref();
 	return {
+		token: info.token,
+		async assertHeld() {
+			const current = await readLock(lockPath);
+			if (current?.info.token !== info.token) throw lostLockError(lockPath, current?.info);
+		},
 		async release() {
 			clearInterval(timer);
 			const current = await readLock(lockPath);
@@ -142,7 +133,8 @@ function startHeartbeat(lockPath: string, info: LockInfo, options: SetLockOption
 	};
 }
 
-function lockedError(setDir: string, info: Partial<LockInfo>): StackBackupError {
+/** BACKUP_LOCKED naming who holds the lock, and how to clear one that no run holds. */
+export function lockedError(lockShown: string, info: Partial<LockInfo>): StackBackupError {
 	const owner = [
 		info.runId ? `run ${info.runId}` : undefined,
 		info.pid ? `pid ${info.pid}` : undefined,
@@ -152,7 +144,19 @@ function lockedError(setDir: string, info: Partial<LockInfo>): StackBackupError 
 		.filter(Boolean)
 		.join(' ');
 	return new StackBackupError('BACKUP_LOCKED', `Another backup of this set is running (${owner || 'unknown owner'})`, {
-		hint: `Wait for it to finish, or make the schedules not overlap. If no backup is running, delete ${join(setDir, LOCK_FILE)}.`,
-		details: { lockPath: join(setDir, LOCK_FILE), owner: info },
+		hint: `Wait for it to finish, or make the schedules not overlap. If no backup is running, delete ${lockShown}.`,
+		details: { lockPath: lockShown, owner: info },
 	});
+}
+
+/** A run that lost its lock (taken over as stale while it was frozen) must not seal its set. */
+export function lostLockError(lockPath: string, holder: Partial<LockInfo> | undefined): StackBackupError {
+	return new StackBackupError(
+		'BACKUP_LOCKED',
+		`This run lost the lock of its set (${lockPath}) to ${holder?.hostname ? `a run on ${holder.hostname}` : 'nobody'}, so it does not seal its set`,
+		{
+			hint: "The run stalled longer than the lock's lease and another run may have written the set since. Nothing of this run was kept; run again.",
+			details: { lockPath, owner: holder ?? null },
+		},
+	);
 }

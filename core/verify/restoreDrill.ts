@@ -22,12 +22,14 @@ import { restoreVolume } from '../volume/volumeRestore';
 import type { VolumeInventory } from '../volume/volumeBackup';
 import { countTree } from './countTree';
 import { loadRdbInScratchRedis, type ScratchRedis } from './scratchRedis';
+import { type Location, showPlace } from '../storage/openPlace';
 
 export interface DrillOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
 	/** A run folder, or a set folder for its newest complete set. */
-	setPath: string;
+	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	setPath: Location;
 	/** A server to create a scratch database on (its `database` is ignored). */
 	postgres?: {
 		method: 'docker' | 'local';
@@ -175,7 +177,9 @@ export async function runRestoreDrill(typed: DrillOptions): Promise<DrillVerdict
 		set = await verifySetForRestore(options.setPath, log, options.keys);
 	} catch (error) {
 		if (!isStackBackupError(error)) throw error;
-		const path = await resolveRunFolder(options.setPath).catch(() => options.setPath);
+		const path = await resolveRunFolder(options.setPath).then(showPlace, () =>
+			typeof options.setPath === 'string' ? options.setPath : showPlace(options.setPath),
+		);
 		return verdict(path, null, [], [`${error.code}: ${error.message}`]);
 	}
 	const checks: DrillCheck[] = [];

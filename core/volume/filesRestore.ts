@@ -7,11 +7,13 @@ import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { FILES_ARTIFACT_KIND, type FilesInventory } from './filesBackup';
+import { type Location } from '../storage/openPlace';
 
 export interface FilesRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
-	setPath: string;
+	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	setPath: Location;
 	/** Folder the files are written into, each under its original file name. */
 	dir: string;
 	overwrite?: boolean;

@@ -16,6 +16,7 @@ import { createHelperContainer } from '../docker/helperContainer';
 import { helperImageFor, validateVolumeName } from './dockerVolumeSource';
 import { VOLUME_ARTIFACT_KIND, type VolumeInventory } from './volumeBackup';
 import { invalidOption } from '../options/invalidOption';
+import { type Location } from '../storage/openPlace';
 
 export type RestoreTarget = { type: 'dir'; path: string } | { type: 'volume'; volume: string; image?: string };
 
@@ -23,7 +24,8 @@ export interface VolumeRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
 	/** A run folder, or a set folder for its newest complete set. */
-	setPath: string;
+	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	setPath: Location;
 	target: RestoreTarget;
 	/** Overwrite files that already exist in the target (default: keep them). Nothing is ever deleted. */
 	overwrite?: boolean;

@@ -39,6 +39,7 @@ export const FIELD_NAMES: Record<OptionField, string> = {
 	optionalFiles: 'Optional Files',
 	restoreTargets: 'Restore Into',
 	decryptionKeys: 'Decrypt (Age), with the Stack Backup Encryption credential',
+	s3Credential: 'Credential for S3 (Stack Backup S3 API)',
 	keepLast: 'Keep Last',
 	keepHourly: 'Keep Hourly',
 	keepDaily: 'Keep Daily',

@@ -1,0 +1,103 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { syncDir, writeFileAtomically, writeStreamAtomically } from './atomicWrite';
+import { assertFreeSpace } from './freeSpace';
+import { DIR_MODE, ensurePrivateDir } from './secureFs';
+import { acquireSetLock } from './setLock';
+import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, WriteReport, WriteStage } from './Storage';
+
+function entryOf(name: string, stat: import('node:fs').Stats): StoredEntry {
+	const kind = stat.isSymbolicLink() ? 'other' : stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
+	return { name, kind, size: kind === 'file' ? stat.size : 0, modifiedAt: stat.mtime };
+}
+
+/**
+ * Folders on this machine. A key is an absolute path. Files are written
+ * through temp names and renamed, fsynced; folders are 0700 and files 0600.
+ * Symlinks are reported as 'other' and never followed.
+ */
+export class LocalStorage implements Storage {
+	readonly kind = 'local' as const;
+
+	show(key: string): string {
+		return key;
+	}
+
+	async write(key: string, stages: readonly WriteStage[]): Promise<WriteReport> {
+		await writeStreamAtomically(dirname(key), basename(key), stages);
+		return {};
+	}
+
+	async writeText(key: string, text: string): Promise<void> {
+		await writeFileAtomically(dirname(key), basename(key), text);
+		await syncDir(dirname(key));
+	}
+
+	read(key: string): Readable {
+		return createReadStream(key, { highWaterMark: 1024 * 1024 });
+	}
+
+	async readText(key: string): Promise<string | null> {
+		try {
+			return await fs.readFile(key, 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+			throw error;
+		}
+	}
+
+	async stat(key: string): Promise<StoredEntry | null> {
+		const stat = await fs.lstat(key).catch(() => null);
+		return stat ? entryOf(basename(key), stat) : null;
+	}
+
+	async list(folder: string): Promise<StoredEntry[]> {
+		let names: string[];
+		try {
+			names = await fs.readdir(folder);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+			throw error;
+		}
+		const entries: StoredEntry[] = [];
+		for (const name of names) {
+			const stat = await fs.lstat(join(folder, name)).catch(() => null);
+			if (stat) entries.push(entryOf(name, stat));
+		}
+		return entries;
+	}
+
+	async remove(key: string): Promise<void> {
+		await fs.unlink(key).catch((error: NodeJS.ErrnoException) => {
+			if (error.code !== 'ENOENT') throw error;
+		});
+	}
+
+	async removeEmptyFolder(folder: string): Promise<void> {
+		await fs.rmdir(folder);
+	}
+
+	async makeFolder(folder: string): Promise<boolean> {
+		await fs.mkdir(dirname(folder), { recursive: true, mode: DIR_MODE });
+		const made = await ensurePrivateDir(folder);
+		// A folder we may not write to fails here, before a lock or a file is attempted.
+		await fs.access(folder, fs.constants.W_OK);
+		return made;
+	}
+
+	async assertRoom(folder: string, bytes: number): Promise<void> {
+		await assertFreeSpace(folder, bytes);
+	}
+
+	lock(folder: string, options: LockOptions): Promise<HeldLock> {
+		return acquireSetLock(folder, options);
+	}
+
+	async unfinishedUploads(): Promise<UnfinishedUpload[]> {
+		// A local write is a temp file, cleaned up with its run folder.
+		return [];
+	}
+
+	async abortUpload(): Promise<void> {}
+}

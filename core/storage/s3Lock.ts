@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { StackBackupError } from '../errors/StackBackupError';
+import type { S3Sdk } from './s3Client';
+import { mapS3Error } from './s3Errors';
+import { lockedError, lostLockError } from './setLock';
+import type { HeldLock, LeaseInfo, LockOptions } from './Storage';
+
+const DEFAULT_LEASE_MS = 5 * 60 * 1000;
+const DEFAULT_HEARTBEAT_MS = 30 * 1000;
+
+export interface BucketAccess {
+	sdk: S3Sdk;
+	client: S3Client;
+	bucket: string;
+	show(key: string): string;
+}
+
+interface ReadLease {
+	info: Partial<LeaseInfo>;
+	renewedAt: Date;
+}
+
+function isPreconditionFailed(error: unknown): boolean {
+	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+	return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
+}
+
+function isMissing(error: unknown): boolean {
+	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+	return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+async function putIfAbsent(bucket: BucketAccess, key: string, body: string): Promise<boolean> {
+	try {
+		await bucket.client.send(
+			new bucket.sdk.PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: body, IfNoneMatch: '*', ContentType: 'application/json' }),
+		);
+		return true;
+	} catch (error) {
+		if (isPreconditionFailed(error)) return false;
+		throw mapS3Error(error, bucket.show(key), 'taking the lock');
+	}
+}
+
+async function readLease(bucket: BucketAccess, key: string): Promise<ReadLease | null> {
+	try {
+		const answer = await bucket.client.send(new bucket.sdk.GetObjectCommand({ Bucket: bucket.bucket, Key: key }));
+		const text = (await answer.Body?.transformToString()) ?? '';
+		let info: Partial<LeaseInfo> = {};
+		try {
+			info = JSON.parse(text) as Partial<LeaseInfo>;
+		} catch {
+			// Judged by its age alone.
+		}
+		return { info, renewedAt: answer.LastModified ?? new Date(0) };
+	} catch (error) {
+		if (isMissing(error)) return null;
+		throw mapS3Error(error, bucket.show(key), 'reading the lock');
+	}
+}
+
+// Servers that ignore If-None-Match would let two runs both "create" the lock. Probe once per
+// bucket: a second conditional write of the same key must be refused.
+const probed = new WeakMap<S3Client, Promise<boolean>>();
+async function serverHonoursCondition(bucket: BucketAccess, folder: string): Promise<boolean> {
+	const probe = `${folder}/.lock-probe-${randomBytes(6).toString('hex')}`;
+	try {
+		await putIfAbsent(bucket, probe, 'probe');
+		return !(await putIfAbsent(bucket, probe, 'probe'));
+	} finally {
+		await bucket.client.send(new bucket.sdk.DeleteObjectCommand({ Bucket: bucket.bucket, Key: probe })).catch(() => undefined);
+	}
+}
+
+/**
+ * The lock of a set in a bucket: an object created only if absent
+ * (`If-None-Match: *`), holding who runs and renewed by a heartbeat. A lease
+ * not renewed for `staleAfterMs` (its holder died or froze) may be taken over,
+ * and a holder that finds another token in the lock before sealing gives up.
+ */
+export async function acquireBucketLock(bucket: BucketAccess, folder: string, options: LockOptions): Promise<HeldLock> {
+	const key = `${folder}/.lock`;
+	const shown = bucket.show(key);
+	if (!probed.has(bucket.client)) probed.set(bucket.client, serverHonoursCondition(bucket, folder));
+	if (!(await probed.get(bucket.client))) {
+		options.log?.(
+			`The S3 server ignores conditional writes (If-None-Match), so two runs starting at the same moment could both take the lock of ${shown}. What protects the set instead: each run checks, just before writing its manifest, that the lock still holds its own token, and a run that finds another token gives up without sealing.`,
+		);
+	}
+	const info: LeaseInfo = {
+		token: randomBytes(8).toString('hex'),
+		pid: process.pid,
+		hostname: hostname(),
+		startedAt: new Date().toISOString(),
+		runId: options.runId,
+	};
+	const body = JSON.stringify(info);
+	const leaseMs = options.staleAfterMs ?? DEFAULT_LEASE_MS;
+	for (let attempt = 0; attempt < 3; attempt++) {
+		if (await putIfAbsent(bucket, key, body)) return heldLease(bucket, key, info, options);
+		const existing = await readLease(bucket, key);
+		if (!existing) continue;
+		const age = Date.now() - existing.renewedAt.getTime();
+		if (age <= leaseMs) throw lockedError(shown, existing.info);
+		options.log?.(`Taking over the lock of ${shown}: its lease was not renewed for ${Math.round(age / 1000)} s`);
+		await bucket.client.send(new bucket.sdk.DeleteObjectCommand({ Bucket: bucket.bucket, Key: key })).catch((error: unknown) => {
+			throw mapS3Error(error, shown, 'removing a stale lock');
+		});
+	}
+	throw new StackBackupError('BACKUP_LOCKED', `Could not take the lock ${shown}: it keeps changing hands`, {
+		hint: 'Another run of this set is starting at the same time. Check for overlapping schedules.',
+	});
+}
+
+function heldLease(bucket: BucketAccess, key: string, info: LeaseInfo, options: LockOptions): HeldLock {
+	const body = JSON.stringify(info);
+	const renew = async () => {
+		const current = await readLease(bucket, key);
+		if (current?.info.token !== info.token) return;
+		await bucket.client.send(
+			new bucket.sdk.PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: body, ContentType: 'application/json' }),
+		);
+	};
+	const timer = setInterval(() => void renew().catch(() => undefined), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+	timer.unref();
+	return {
+		token: info.token,
+		async assertHeld() {
+			const current = await readLease(bucket, key);
+			if (current?.info.token !== info.token) throw lostLockError(bucket.show(key), current?.info);
+		},
+		async release() {
+			clearInterval(timer);
+			const current = await readLease(bucket, key);
+			if (current?.info.token === info.token) {
+				await bucket.client.send(new bucket.sdk.DeleteObjectCommand({ Bucket: bucket.bucket, Key: key })).catch((error: unknown) => {
+					throw mapS3Error(error, bucket.show(key), 'releasing the lock');
+				});
+			}
+		},
+	};
+}
