@@ -7,10 +7,12 @@ import {
 	type DockerConnection,
 	type EncryptionOptions,
 	type Logger,
+	type Place,
 } from '../../core';
 import { AGE_ENCRYPT_USAGE, ageEncryptOptionSpec, readEncryption } from './ageOptions';
 import type { OptionSpec, ParsedValues } from './Command';
 import { optionalString, requiredString } from './optionValues';
+import { placeFrom } from './storageOptions';
 
 /** Options every `backup ...` command takes, with the same names. */
 export const backupSetOptionSpec: OptionSpec = {
@@ -24,7 +26,10 @@ export const backupSetOptionSpec: OptionSpec = {
 };
 
 export const BACKUP_SET_USAGE = `Common options:
-  --root DIR              backup root; the set goes to DIR/NAME/<UTC time>/
+  --root DIR|s3://BUCKET/PREFIX
+                          backup root; the set goes to ROOT/NAME/<UTC time>/. A bucket is
+                          reached with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+                          AWS_ENDPOINT_URL (and AWS_CA_BUNDLE for a private CA)
   --set NAME              set name (letters, digits, ".", "_", "-")
   --compression C         zstd (default where Node has it), gzip or none
   --docker-host ADDR      unix:///var/run/docker.sock (default: $DOCKER_HOST) or tcp://host:port
@@ -34,7 +39,7 @@ ${AGE_ENCRYPT_USAGE}
 Progress goes to stderr; the last line on stdout is the result as JSON.`;
 
 export interface BackupSetValues {
-	root: string;
+	root: Place;
 	setName: string;
 	runId?: string;
 	log: Logger;
@@ -43,9 +48,9 @@ export interface BackupSetValues {
 	encryption?: EncryptionOptions;
 }
 
-export function readBackupSetOptions(values: ParsedValues, log: Logger): BackupSetValues {
+export function readBackupSetOptions(values: ParsedValues, log: Logger, env: NodeJS.ProcessEnv): BackupSetValues {
 	return {
-		root: requiredString(values, 'root'),
+		root: placeFrom(requiredString(values, 'root'), 'root', env),
 		setName: requiredString(values, 'set'),
 		runId: optionalString(values, 'run-id'),
 		log,

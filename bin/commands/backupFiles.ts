@@ -18,10 +18,10 @@ export const backupFilesCommand: Command = {
 	summary: 'copy config files into a backup set',
 	usage: USAGE,
 	options: { ...backupSetOptionSpec, file: { type: 'string', multiple: true }, optional: { type: 'string', multiple: true } },
-	async run({ values, log }) {
+	async run({ values, log, env }) {
 		const files = stringList(values, 'file') ?? [];
 		const optional = stringList(values, 'optional') ?? [];
 		if (files.length + optional.length === 0) throw new UsageError('give at least one --file PATH');
-		return backupReport(await backupFiles({ ...readBackupSetOptions(values, log), files, optional }));
+		return backupReport(await backupFiles({ ...readBackupSetOptions(values, log, env), files, optional }));
 	},
 };

@@ -41,7 +41,7 @@ export const backupPostgresCommand: Command = {
 		const target = readPostgresTarget(values, env, { databaseRequired: true });
 		if (!target) throw new UsageError('give --url (local pg_dump) or --container (pg_dump in a container)');
 		const result = await backupPostgres({
-			...readBackupSetOptions(values, log),
+			...readBackupSetOptions(values, log, env),
 			...target,
 			format: oneOf(values, 'format', ['plain', 'custom'] as const, 'plain'),
 			includeSchemas: stringList(values, 'schema'),

@@ -48,7 +48,7 @@ export const backupRedisCommand: Command = {
 		};
 		const method = container ? 'docker' : oneOf(values, 'method', ['sync', 'file'] as const, 'sync');
 		const result = await backupRedis({
-			...readBackupSetOptions(values, log),
+			...readBackupSetOptions(values, log, env),
 			method,
 			connection,
 			docker: container ? { connection: readDockerHost(values, env), container } : undefined,

@@ -37,7 +37,7 @@ export const backupVolumeCommand: Command = {
 		const stopNames = stringList(values, 'stop-container') ?? [];
 		const stopLabel = optionalString(values, 'stop-label');
 		const result = await backupVolume({
-			...readBackupSetOptions(values, log),
+			...readBackupSetOptions(values, log, env),
 			source,
 			docker: volume || stopNames.length || stopLabel ? readDockerHost(values, env) : undefined,
 			excludes: stringList(values, 'exclude'),

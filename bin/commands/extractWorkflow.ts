@@ -1,5 +1,6 @@
 import { extractWorkflow } from '../../core';
 import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
+import { placeFrom } from '../cli/storageOptions';
 import type { Command } from '../cli/Command';
 import { requiredString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -23,7 +24,7 @@ export const extractWorkflowCommand: Command = {
 		if (positionals.length !== 1) throw new UsageError('give one SETPATH');
 		const target = readPostgresTarget(values, env, { databaseRequired: false });
 		return extractWorkflow({
-			setPath: positionals[0],
+			setPath: placeFrom(positionals[0], 'setFolder', env),
 			workflowId: requiredString(values, 'id'),
 			keys: readDecryptionKeys(values),
 			pgRestore: target ?? { method: 'local', connection: { database: 'postgres' }, pgDumpPath: undefined, docker: undefined },

@@ -1,8 +1,9 @@
 import { formatBytes, listSets, type SetListing } from '../../core';
+import { placeFrom } from '../cli/storageOptions';
 import type { Command } from '../cli/Command';
 import { optionalString, requiredString } from '../cli/optionValues';
 
-const USAGE = `Usage: n8n-stack-backup list --root DIR [--set NAME] [--json]
+const USAGE = `Usage: n8n-stack-backup list --root DIR|s3://BUCKET/PREFIX [--set NAME] [--json]
 
 Lists the sets under a backup root, or one set's complete runs (newest first),
 from folders and manifests only. A run without a manifest is incomplete (a run
@@ -26,6 +27,6 @@ export const listCommand: Command = {
 	summary: "list the sets under a backup root, or one set's runs",
 	usage: USAGE,
 	options: { root: { type: 'string' }, set: { type: 'string' }, json: { type: 'boolean' } },
-	run: ({ values }) => listSets(requiredString(values, 'root'), optionalString(values, 'set')),
+	run: ({ values, env }) => listSets(placeFrom(requiredString(values, 'root'), 'root', env), optionalString(values, 'set')),
 	render,
 };

@@ -1,4 +1,5 @@
 import { listWorkflows, type WorkflowListing } from '../../core';
+import { placeFrom } from '../cli/storageOptions';
 import type { Command } from '../cli/Command';
 import { UsageError } from '../cli/UsageError';
 
@@ -12,9 +13,9 @@ export const listWorkflowsCommand: Command = {
 	summary: 'list the n8n workflows in a set (from its manifest)',
 	usage: USAGE,
 	options: { json: { type: 'boolean' } },
-	run: ({ positionals }) => {
+	run: ({ positionals, env }) => {
 		if (positionals.length !== 1) throw new UsageError('give one SETPATH');
-		return listWorkflows(positionals[0]);
+		return listWorkflows(placeFrom(positionals[0], 'setFolder', env));
 	},
 	render: (result) =>
 		`${(result as WorkflowListing[]).map((w) => `${w.id}  ${w.active ? 'active  ' : 'inactive'}  ${w.updatedAt}  ${w.name}`).join('\n')}\n`,

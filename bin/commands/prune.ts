@@ -1,4 +1,5 @@
 import { DEFAULT_INCOMPLETE_GRACE_HOURS, formatBytes, pruneSets, type PruneResult, type RetentionPolicy } from '../../core';
+import { placeFrom } from '../cli/storageOptions';
 import type { Command } from '../cli/Command';
 import { optionalString, requiredString } from '../cli/optionValues';
 
@@ -43,7 +44,7 @@ export const pruneCommand: Command = {
 		'dry-run': { type: 'boolean' },
 		json: { type: 'boolean' },
 	},
-	run({ values, log }) {
+	run({ values, log, env }) {
 		const policy: RetentionPolicy = {
 			keepLast: optionalString(values, 'keep-last'),
 			keepHourly: optionalString(values, 'keep-hourly'),
@@ -54,7 +55,7 @@ export const pruneCommand: Command = {
 			keepWithin: optionalString(values, 'keep-within'),
 		};
 		return pruneSets({
-			root: requiredString(values, 'root'),
+			root: placeFrom(requiredString(values, 'root'), 'root', env),
 			setName: requiredString(values, 'set'),
 			policy,
 			timeZone: optionalString(values, 'time-zone'),

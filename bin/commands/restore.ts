@@ -1,6 +1,7 @@
 import { restoreSet, type RestoreSetOptions, type RestoreSetResult } from '../../core';
 import { readDockerHost } from '../cli/backupSetOptions';
 import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
+import { placeFrom } from '../cli/storageOptions';
 import type { Command } from '../cli/Command';
 import { optionalNumber, optionalString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -55,7 +56,7 @@ export const restoreCommand: Command = {
 		const redisContainer = optionalString(values, 'redis-container');
 		const overwrite = Boolean(values.overwrite);
 		const options: RestoreSetOptions = {
-			setPath: positionals[0],
+			setPath: placeFrom(positionals[0], 'setFolder', env),
 			keys: readDecryptionKeys(values),
 			log,
 			postgres: pg && {

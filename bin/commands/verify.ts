@@ -1,6 +1,7 @@
 import { parseRedisUrl, runRestoreDrill, verifySet, verifySetForRestore, type DrillVerdict, type ScratchRedis } from '../../core';
 import { readDockerHost } from '../cli/backupSetOptions';
 import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
+import { placeFrom } from '../cli/storageOptions';
 import type { Command } from '../cli/Command';
 import { optionalString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -41,7 +42,7 @@ export const verifyCommand: Command = {
 	},
 	async run({ positionals, values, env, log }) {
 		if (positionals.length !== 1) throw new UsageError('give one SETPATH');
-		const setPath = positionals[0];
+		const setPath = placeFrom(positionals[0], 'setFolder', env);
 		if (!values.drill) {
 			const keys = readDecryptionKeys(values);
 			const set = keys ? await verifySetForRestore(setPath, log, keys) : await verifySet(setPath, log);

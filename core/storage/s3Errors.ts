@@ -25,10 +25,11 @@ function codeOf(error: SdkError): string {
 	return error.Code ?? error.name ?? error.code ?? '';
 }
 
-// The SDK wraps network errors; the errno is on the error or on its cause.
+// The SDK wraps network errors; the errno is on the error, on its cause, or (when the wrapped
+// error came from another realm) only in the wrapper's message.
 function errnoOf(error: SdkError): string {
 	const cause = error.cause as SdkError | undefined;
-	return error.code ?? cause?.code ?? '';
+	return error.code ?? cause?.code ?? /\b(E[A-Z]{3,}|ERR_TLS_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(error.message ?? '')?.[1] ?? '';
 }
 
 /**
@@ -43,7 +44,7 @@ export function mapS3Error(error: unknown, where: string, doing: string): unknow
 	const errno = errnoOf(e);
 	const status = e.$metadata?.httpStatusCode;
 	const said = e.message ? `: ${e.message}` : '';
-	const details = { where, s3Code: code || errno || undefined, httpStatus: status, field: 's3Credential' };
+	const details = { where, s3Code: errno || code || undefined, httpStatus: status, field: 's3Credential' };
 	if (AUTH.has(code) || status === 403) {
 		return new StackBackupError('S3_AUTH_FAILED', `The S3 server refused the access key while ${doing} at ${where} (${code || status})`, {
 			hint: 'Check the access key id and secret in the S3 credential (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), and that this key may read and write the bucket.',
@@ -53,7 +54,7 @@ export function mapS3Error(error: unknown, where: string, doing: string): unknow
 	if (code === 'NoSuchBucket') {
 		return new StackBackupError('S3_BUCKET_NOT_FOUND', `The bucket of ${where} does not exist (${doing})`, {
 			hint: 'Create the bucket first (we never create one), or correct its name in the root, s3://bucket/prefix.',
-			details,
+			details: { ...details, field: 'root' },
 		});
 	}
 	if (code === 'QuotaExceeded' || code === 'EntityTooLarge' || code === 'InsufficientCapacity') {

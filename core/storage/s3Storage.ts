@@ -28,20 +28,25 @@ function isMissing(error: unknown): boolean {
 /** A bucket as a backup root's storage. Keys are object keys; folders are key prefixes. */
 export class S3Storage implements Storage {
 	readonly kind = 's3' as const;
-	private connecting?: Promise<Connected>;
+	// Private fields (#) are never serialised or printed: a Place that reaches JSON or a log
+	// shows no secret.
+	readonly #settings: ValidS3Settings;
+	#connecting?: Promise<Connected>;
 
 	constructor(
 		readonly bucket: string,
-		private readonly settings: ValidS3Settings,
-	) {}
+		settings: ValidS3Settings,
+	) {
+		this.#settings = settings;
+	}
 
 	show(key: string): string {
 		return `s3://${this.bucket}/${key}`;
 	}
 
 	private connect(): Promise<Connected> {
-		this.connecting ??= loadS3Sdk().then(({ sdk, storage }) => ({ sdk, upload: storage, client: createS3Client(sdk, this.settings) }));
-		return this.connecting;
+		this.#connecting ??= loadS3Sdk().then(({ sdk, storage }) => ({ sdk, upload: storage, client: createS3Client(sdk, this.#settings) }));
+		return this.#connecting;
 	}
 
 	/** Runs one request; its failure becomes a coded error naming the object and what was done. */

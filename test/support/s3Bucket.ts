@@ -104,3 +104,34 @@ export function useTestBucket(): TestBucket {
 		},
 	};
 }
+
+/** rclone, configured for the test server through its environment (no config file, no argv secret). */
+export function rcloneEnv(): Record<string, string> {
+	const { endpoint, accessKeyId, secretAccessKey } = testEnv().s3;
+	return {
+		PATH: process.env.PATH ?? '',
+		RCLONE_CONFIG_TEST_TYPE: 's3',
+		RCLONE_CONFIG_TEST_PROVIDER: 'Ceph',
+		RCLONE_CONFIG_TEST_ENDPOINT: endpoint,
+		RCLONE_CONFIG_TEST_ACCESS_KEY_ID: accessKeyId,
+		RCLONE_CONFIG_TEST_SECRET_ACCESS_KEY: secretAccessKey,
+	};
+}
+
+/** An s3cmd config file (0600) for the test server. */
+export function s3cmdConfig(path: string): string {
+	const { endpoint, accessKeyId, secretAccessKey } = testEnv().s3;
+	const host = new URL(endpoint).host;
+	const text = [
+		'[default]',
+		`access_key = ${accessKeyId}`,
+		`secret_key = ${secretAccessKey}`,
+		`host_base = ${host}`,
+		`host_bucket = ${host}`,
+		'use_https = False',
+		'signature_v2 = False',
+		'',
+	].join('\n');
+	require('node:fs').writeFileSync(path, text, { mode: 0o600 });
+	return path;
+}

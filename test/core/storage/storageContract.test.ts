@@ -20,7 +20,10 @@ function failingSource(afterBytes: number): Readable {
 	let sent = 0;
 	return new Readable({
 		read() {
-			if (sent >= afterBytes) return this.destroy(new Error('the source broke'));
+			if (sent >= afterBytes) {
+				this.destroy(new Error('the source broke'));
+				return;
+			}
 			sent += 65536;
 			this.push(Buffer.alloc(65536, 7));
 		},
