@@ -39,6 +39,8 @@ const INDIRECT: Record<string, string[]> = {
 	'scripts/testenv.sh: "$(pg_bin initdb)"': ['/usr/lib/postgresql/15/bin/initdb'],
 	'scripts/testenv.sh: "$(pg_bin pg_ctl)"': ['/usr/lib/postgresql/15/bin/pg_ctl'],
 	'scripts/testenv.sh: "$(pg_bin pg_isready)"': ['/usr/lib/postgresql/15/bin/pg_isready'],
+	// start_daemon NAME COMM CMD... starts the Ceph daemons; wait_for runs shell functions.
+	'scripts/s3-testenv.sh: "$@"': ['ceph-mon', 'ceph-osd', 'radosgw'],
 	'scripts/test.sh: "${JEST[@]}"': ['node'],
 	'scripts/test-e2e.sh: "${JEST[@]}"': ['node'],
 	'scripts/test-faults.sh: "${JEST[@]}"': ['node'],

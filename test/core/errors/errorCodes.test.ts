@@ -22,7 +22,7 @@ function readmeTableCodes(): string[] {
 	return table
 		.split('\n')
 		.filter((line) => line.startsWith('| `'))
-		.flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]));
+		.flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
 }
 
 describe('error codes', () => {
