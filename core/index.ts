@@ -28,6 +28,7 @@ export { localPath } from './backupSet/localRoot';
 export { openPlace, showPlace, childPlace, type Location } from './storage/openPlace';
 export { validS3Settings, s3SettingsFromEnv, DEFAULT_S3_REGION, type S3Settings } from './storage/s3Settings';
 export type { Place, Storage } from './storage/Storage';
+export { checkS3Connection } from './storage/checkS3Connection';
 export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
 export { listCompleteSets, latestCompleteSet, type CompleteSet } from './backupSet/completeSets';

@@ -47,7 +47,7 @@ export function mapS3Error(error: unknown, where: string, doing: string): unknow
 	const details = { where, s3Code: errno || code || undefined, httpStatus: status, field: 's3Credential' };
 	if (AUTH.has(code) || status === 403) {
 		return new StackBackupError('S3_AUTH_FAILED', `The S3 server refused the access key while ${doing} at ${where} (${code || status})`, {
-			hint: 'Check the access key id and secret in the S3 credential (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), and that this key may read and write the bucket.',
+			hint: 'Check the access key id and secret, and that this key may read and write the bucket.',
 			details,
 		});
 	}
@@ -71,13 +71,13 @@ export function mapS3Error(error: unknown, where: string, doing: string): unknow
 	}
 	if (TLS.test(errno) || TLS.test(e.message ?? '')) {
 		return new StackBackupError('S3_UNREACHABLE', `The S3 server at ${where} has a certificate that is not trusted${said}`, {
-			hint: "Give the CA certificate that signed the server's certificate in the S3 credential (CLI: AWS_CA_BUNDLE=file). Certificate checks are never turned off.",
+			hint: "Give the CA certificate that signed the server's certificate. Certificate checks are never turned off.",
 			details,
 		});
 	}
 	if (UNREACHABLE.has(errno) || UNREACHABLE.has(code) || code === 'UnknownEndpoint' || e.name === 'AbortError') {
 		return new StackBackupError('S3_UNREACHABLE', `Cannot reach the S3 server at ${where} (${errno || code})`, {
-			hint: 'Check the endpoint URL and port in the S3 credential (CLI: AWS_ENDPOINT_URL), and that the server runs and this machine may reach it.',
+			hint: 'Check the endpoint URL and port, and that the server runs and this machine may reach it.',
 			details,
 		});
 	}

@@ -37,7 +37,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 export function validS3Settings(settings: S3Settings | undefined): ValidS3Settings {
 	if (!settings?.accessKeyId?.trim() || !settings.secretAccessKey?.trim()) {
 		throw new StackBackupError('INVALID_INPUT', 'A bucket was given as the backup root, but no S3 access key', {
-			hint: 'In n8n, choose a Stack Backup S3 API credential. On the command line, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_ENDPOINT_URL for a server other than AWS).',
+			hint: 'Give the access key id and secret of the S3 server (and its endpoint, for a server other than AWS).',
 			details: { field: 's3Credential' },
 		});
 	}

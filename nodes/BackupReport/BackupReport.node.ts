@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { reportSets } from '../../core';
-import { resolveBackupRoot } from '../shared/backupRootAccess';
+import { stackBackupS3ConnectionTest } from '../shared/credentialTests';
+import { bucketRootField, onLocalStorage, readRoot, storageField } from '../shared/storageFields';
 import { runForEachItem } from '../shared/runForEachItem';
 
 export class BackupReport implements INodeType {
@@ -17,15 +18,26 @@ export class BackupReport implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [
+		credentials: [
 			{
+				name: 'stackBackupS3Api',
+				displayName: 'Credential for S3',
+				required: true,
+				testedBy: 'stackBackupS3ConnectionTest',
+				displayOptions: { show: { storage: ['s3'] } },
+			},
+		],
+		properties: [
+			storageField,
+			onLocalStorage({
 				displayName: 'Backup Root Folder',
 				name: 'backupRoot',
 				type: 'string',
 				default: '~/.n8n-files/backups',
 				required: true,
 				description: 'Folder that holds the backup sets, one subfolder per set name',
-			},
+			}),
+			bucketRootField,
 			{
 				displayName: 'Set Names',
 				name: 'setNames',
@@ -54,11 +66,13 @@ export class BackupReport implements INodeType {
 		],
 	};
 
+	methods = { credentialTest: { stackBackupS3ConnectionTest } };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// One report per run, whatever number of items the backup steps before it produced.
 		const [out] = await runForEachItem(this, async (i): Promise<IDataObject> => {
 			const report = await reportSets({
-				root: await resolveBackupRoot(this, this.getNodeParameter('backupRoot', i) as string, i),
+				root: await readRoot(this, i),
 				setNames: this.getNodeParameter('setNames', i) as string,
 				reportFile: (this.getNodeParameter('reportFile', i, '') as string).trim() || undefined,
 				maxAgeHours: this.getNodeParameter('maxAgeHours', i) as number | string,

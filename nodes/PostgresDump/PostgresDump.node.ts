@@ -11,7 +11,12 @@ import { backupPostgres, backupReport } from '../../core';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { pgConnectionFrom } from '../shared/credentialConnections';
 import { containerNameField, readContainerTarget } from '../shared/dockerTarget';
-import { stackBackupDockerConnectionTest, stackBackupPostgresConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
+import {
+	stackBackupDockerConnectionTest,
+	stackBackupPostgresConnectionTest,
+	stackBackupEncryptionTest,
+	stackBackupS3ConnectionTest,
+} from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
 import { encryptField } from '../shared/encryptionFields';
@@ -30,6 +35,13 @@ export class PostgresDump implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
+			{
+				name: 'stackBackupS3Api',
+				displayName: 'Credential for S3',
+				required: true,
+				testedBy: 'stackBackupS3ConnectionTest',
+				displayOptions: { show: { storage: ['s3'] } },
+			},
 			{
 				name: 'stackBackupPostgresApi',
 				displayName: 'Credential for Postgres',
@@ -97,7 +109,12 @@ export class PostgresDump implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { stackBackupPostgresConnectionTest, stackBackupDockerConnectionTest, stackBackupEncryptionTest },
+		credentialTest: {
+			stackBackupPostgresConnectionTest,
+			stackBackupDockerConnectionTest,
+			stackBackupEncryptionTest,
+			stackBackupS3ConnectionTest,
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -11,7 +11,12 @@ import { backupRedis, backupReport, DEFAULT_BGSAVE_TIMEOUT_SECONDS, type RedisMe
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { redisConnectionFrom } from '../shared/credentialConnections';
 import { containerNameField, readContainerTarget } from '../shared/dockerTarget';
-import { stackBackupDockerConnectionTest, stackBackupRedisConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
+import {
+	stackBackupDockerConnectionTest,
+	stackBackupRedisConnectionTest,
+	stackBackupEncryptionTest,
+	stackBackupS3ConnectionTest,
+} from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import type { FieldNames } from '../shared/fieldNames';
 import { encryptField } from '../shared/encryptionFields';
@@ -34,6 +39,13 @@ export class RedisSnapshot implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
+			{
+				name: 'stackBackupS3Api',
+				displayName: 'Credential for S3',
+				required: true,
+				testedBy: 'stackBackupS3ConnectionTest',
+				displayOptions: { show: { storage: ['s3'] } },
+			},
 			{ name: 'stackBackupRedisApi', displayName: 'Credential for Redis', required: true, testedBy: 'stackBackupRedisConnectionTest' },
 			{
 				name: 'stackBackupDockerApi',
@@ -108,7 +120,12 @@ export class RedisSnapshot implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { stackBackupRedisConnectionTest, stackBackupDockerConnectionTest, stackBackupEncryptionTest },
+		credentialTest: {
+			stackBackupRedisConnectionTest,
+			stackBackupDockerConnectionTest,
+			stackBackupEncryptionTest,
+			stackBackupS3ConnectionTest,
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

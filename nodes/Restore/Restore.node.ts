@@ -5,8 +5,10 @@ import {
 	stackBackupPostgresConnectionTest,
 	stackBackupRedisConnectionTest,
 	stackBackupEncryptionTest,
+	stackBackupS3ConnectionTest,
 } from '../shared/credentialTests';
 import { decryptField } from '../shared/encryptionFields';
+import { storageField } from '../shared/storageFields';
 import { runForEachItem } from '../shared/runForEachItem';
 import * as drill from './operations/drill.operation';
 import * as extractWorkflow from './operations/extractWorkflow.operation';
@@ -95,6 +97,13 @@ export class Restore implements INodeType {
 				required: true,
 				testedBy: 'stackBackupEncryptionTest',
 				displayOptions: { show: { decrypt: [true] } },
+			},
+			{
+				name: 'stackBackupS3Api',
+				displayName: 'Credential for S3',
+				required: true,
+				testedBy: 'stackBackupS3ConnectionTest',
+				displayOptions: { show: { storage: ['s3'] } },
 			},
 		],
 		properties: [
@@ -205,6 +214,7 @@ export class Restore implements INodeType {
 				description: 'Name of the Postgres container, as `docker ps` shows it',
 				displayOptions: { show: { operation: USES_PG_TOOLS, method: ['docker'] } },
 			},
+			storageField,
 			...restorePostgres.fields,
 			...restoreRedis.fields,
 			...restoreVolume.fields,
@@ -220,6 +230,7 @@ export class Restore implements INodeType {
 			stackBackupRedisConnectionTest,
 			stackBackupDockerConnectionTest,
 			stackBackupEncryptionTest,
+			stackBackupS3ConnectionTest,
 		},
 	};
 

@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_INCOMPLETE_GRACE_HOURS, DEFAULT_POLICY, pruneSets, type PruneResult, type ValidPolicy } from '../../core';
 import { readSetLocation, setLocationFields } from '../shared/commonFields';
 import { coreLoggerFor } from '../shared/coreLogger';
+import { stackBackupS3ConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 
 const countField = (rule: string, name: keyof ValidPolicy, description: string): INodeProperties => {
@@ -44,6 +45,15 @@ export class RetentionPrune implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'stackBackupS3Api',
+				displayName: 'Credential for S3',
+				required: true,
+				testedBy: 'stackBackupS3ConnectionTest',
+				displayOptions: { show: { storage: ['s3'] } },
+			},
+		],
 		properties: [
 			...setLocationFields('n8n-postgres'),
 			{
@@ -115,6 +125,8 @@ export class RetentionPrune implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest: { stackBackupS3ConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -11,7 +11,7 @@ import { backupFiles, backupReport, backupVolume, type DockerConnection } from '
 import { resolveAllowedPath } from '../shared/backupRootAccess';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { dockerConnectionFrom } from '../shared/credentialConnections';
-import { stackBackupDockerConnectionTest, stackBackupEncryptionTest } from '../shared/credentialTests';
+import { stackBackupDockerConnectionTest, stackBackupEncryptionTest, stackBackupS3ConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { splitList as list } from '../shared/splitList';
 import { encryptField } from '../shared/encryptionFields';
@@ -33,6 +33,13 @@ export class VolumeArchive implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
+			{
+				name: 'stackBackupS3Api',
+				displayName: 'Credential for S3',
+				required: true,
+				testedBy: 'stackBackupS3ConnectionTest',
+				displayOptions: { show: { storage: ['s3'] } },
+			},
 			{
 				name: 'stackBackupDockerApi',
 				displayName: 'Credential for Docker Engine',
@@ -161,7 +168,7 @@ export class VolumeArchive implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { stackBackupDockerConnectionTest, stackBackupEncryptionTest } };
+	methods = { credentialTest: { stackBackupDockerConnectionTest, stackBackupEncryptionTest, stackBackupS3ConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runForEachItem(this, async (i): Promise<IDataObject> => {

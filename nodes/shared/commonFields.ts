@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { parseCompression, type Compression, type EncryptionOptions, type Logger } from '../../core';
-import { resolveBackupRoot } from './backupRootAccess';
+import { parseCompression, type Compression, type EncryptionOptions, type Logger, type Place } from '../../core';
+import { bucketRootField, onLocalStorage, readRoot, storageField } from './storageFields';
 import { coreLoggerFor } from './coreLogger';
 import { readEncryption } from './encryptionFields';
 
 /** Where a set lives: the backup root and the set name, in the same words on every node. */
 export function setLocationFields(defaultSetName: string): INodeProperties[] {
 	return [
-		{
+		storageField,
+		onLocalStorage({
 			displayName: 'Backup Root Folder',
 			name: 'backupRoot',
 			type: 'string',
@@ -15,7 +16,8 @@ export function setLocationFields(defaultSetName: string): INodeProperties[] {
 			required: true,
 			description: 'Folder that holds the backup sets, one subfolder per set name',
 			hint: 'Each set gets a subfolder here, and each run a folder in it named by its UTC time. n8n 2.x writes only under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files): in Docker, mount a volume on that folder so the backups outlive the container.',
-		},
+		}),
+		bucketRootField,
 		{
 			displayName: 'Set Name',
 			name: 'setName',
@@ -51,9 +53,9 @@ export function backupSetFields(defaultSetName: string): INodeProperties[] {
 }
 
 /** The values of setLocationFields for one item. */
-export async function readSetLocation(ctx: IExecuteFunctions, itemIndex: number): Promise<{ root: string; setName: string }> {
+export async function readSetLocation(ctx: IExecuteFunctions, itemIndex: number): Promise<{ root: string | Place; setName: string }> {
 	return {
-		root: await resolveBackupRoot(ctx, ctx.getNodeParameter('backupRoot', itemIndex) as string, itemIndex),
+		root: await readRoot(ctx, itemIndex),
 		setName: ctx.getNodeParameter('setName', itemIndex) as string,
 	};
 }
@@ -62,7 +64,14 @@ export async function readSetLocation(ctx: IExecuteFunctions, itemIndex: number)
 export async function readBackupSetFields(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-): Promise<{ root: string; setName: string; runId: string; log: Logger; compression: Compression; encryption?: EncryptionOptions }> {
+): Promise<{
+	root: string | Place;
+	setName: string;
+	runId: string;
+	log: Logger;
+	compression: Compression;
+	encryption?: EncryptionOptions;
+}> {
 	return {
 		...(await readSetLocation(ctx, itemIndex)),
 		runId: ctx.getExecutionId(),

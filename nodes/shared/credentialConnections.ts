@@ -1,5 +1,5 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import type { DockerConnection, PgConnection, RedisConnection } from '../../core';
+import type { DockerConnection, PgConnection, RedisConnection, S3Settings } from '../../core';
 
 export function pgConnectionFrom(data: ICredentialDataDecryptedObject): PgConnection {
 	return {
@@ -35,5 +35,16 @@ export function dockerConnectionFrom(data: ICredentialDataDecryptedObject | unde
 		ca: (data.ca as string) || undefined,
 		cert: (data.cert as string) || undefined,
 		key: (data.key as string) || undefined,
+	};
+}
+
+export function s3SettingsFrom(data: ICredentialDataDecryptedObject): S3Settings {
+	return {
+		endpoint: (data.endpoint as string) || undefined,
+		region: (data.region as string) || undefined,
+		accessKeyId: (data.accessKeyId as string) ?? '',
+		secretAccessKey: (data.secretAccessKey as string) ?? '',
+		forcePathStyle: data.forcePathStyle === undefined ? undefined : Boolean(data.forcePathStyle),
+		caCertificate: (data.caCertificate as string) || undefined,
 	};
 }

@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { checkAgeKeys, checkDockerEngine, checkPostgresConnection, checkRedisConnection } from '../../core';
-import { dockerConnectionFrom, pgConnectionFrom, redisConnectionFrom } from './credentialConnections';
+import { checkAgeKeys, checkDockerEngine, checkPostgresConnection, checkRedisConnection, checkS3Connection } from '../../core';
+import { dockerConnectionFrom, pgConnectionFrom, redisConnectionFrom, s3SettingsFrom } from './credentialConnections';
 import { encryptionFromCredential, keysFromCredential } from './encryptionFields';
 
 async function asTestResult(check: () => Promise<string>): Promise<INodeCredentialTestResult> {
@@ -39,4 +39,11 @@ export async function stackBackupEncryptionTest(
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	return asTestResult(() => checkAgeKeys(encryptionFromCredential(data), keysFromCredential(data)));
+}
+
+export async function stackBackupS3ConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	return asTestResult(() => checkS3Connection(s3SettingsFrom(credential.data ?? {})));
 }

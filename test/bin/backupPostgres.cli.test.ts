@@ -163,12 +163,20 @@ describe('n8n-stack-backup backup postgres', () => {
 		expect(existsSync(join(tmp.path(), 'n'))).toBe(false);
 	});
 
-	it('--root s3://bucket/prefix is refused (exit 2, the hint naming --root), never written as a local folder "s3:"', async () => {
+	it('--root s3://bucket/prefix without the AWS variables is refused (exit 2, the hint naming them), never written as a local folder "s3:"', async () => {
 		const run = await runCli(['backup', 'postgres', '--root', 's3://bucket/prefix', '--set', 'n', '--url', url()], { cwd: tmp.path() });
 		expect(run.code).toBe(2);
-		expect(run.json.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'root' } });
-		expect(run.stderr).toMatch(/"s3:\/\/bucket\/prefix" is a URL, not a folder on this machine\nHint: .*Option: --root\./);
+		expect(run.json.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 's3Credential' } });
+		expect(run.stderr).toMatch(/no S3 access key\nHint: .*Option: the variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY/);
 		expect(existsSync(join(tmp.path(), 's3:'))).toBe(false);
+	});
+
+	it('--root https://... is refused: a URL is never taken for a folder name', async () => {
+		const run = await runCli(['backup', 'postgres', '--root', 'https://example.test/b', '--set', 'n', '--url', url()], { cwd: tmp.path() });
+		expect(run.code).toBe(2);
+		expect(run.json.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'root' } });
+		expect(run.stderr).toMatch(/is a URL this tool cannot store to\nHint: .*Option: --root\./);
+		expect(existsSync(join(tmp.path(), 'https:'))).toBe(false);
 	});
 
 	it('Docker socket permission denied (an unprivileged user): DOCKER_PERMISSION_DENIED with the group hint', async () => {

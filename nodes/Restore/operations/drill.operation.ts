@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IN
 import { NodeOperationError } from 'n8n-workflow';
 import { drillFailedError, runRestoreDrill, type DrillOptions, type DrillVerdict, type ScratchRedis } from '../../../core';
 import { resolveAllowedPath } from '../../shared/backupRootAccess';
+import { setPlace } from './setFolderField';
 import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom, pgConnectionFrom } from '../../shared/credentialConnections';
 import { splitList } from '../../shared/splitList';
@@ -136,7 +137,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	for (const folder of folders) {
 		verdicts.push(
 			await runRestoreDrill({
-				setPath: await resolveAllowedPath(ctx, folder, i, 'set folder', 'read'),
+				setPath: await setPlace(ctx, folder, i),
 				keys: await readDecryptionKeys(ctx, i),
 				postgres,
 				redis,
