@@ -13,7 +13,7 @@ const CORE_LAYERS = [
 	['backupSet'],
 	['docker'],
 	['postgres', 'redis', 'volume'],
-	['verify', 'restore', 'retention'],
+	['verify', 'restore', 'retention', 'copy'],
 ];
 
 // One zone per folder: everything in its own layer (but itself) and every layer above it.

@@ -29,6 +29,7 @@ export { openPlace, showPlace, childPlace, type Location } from './storage/openP
 export { validS3Settings, s3SettingsFromEnv, DEFAULT_S3_REGION, type S3Settings } from './storage/s3Settings';
 export type { Place, Storage } from './storage/Storage';
 export { checkS3Connection } from './storage/checkS3Connection';
+export { copySets, assertAllCopied, type CopySetsOptions, type CopySetsResult, type CopiedRun } from './copy/copySets';
 export { backupReport, type BackupResult } from './backupSet/backupResult';
 export { readManifest, MANIFEST_FILE, TOOL_VERSION, type Manifest, type ArtifactRecord } from './backupSet/manifest';
 export { listCompleteSets, latestCompleteSet, type CompleteSet } from './backupSet/completeSets';

@@ -3,6 +3,7 @@ import { backupFilesCommand } from './backupFiles';
 import { backupPostgresCommand } from './backupPostgres';
 import { backupRedisCommand } from './backupRedis';
 import { backupVolumeCommand } from './backupVolume';
+import { copyCommand } from './copy';
 import { extractWorkflowCommand } from './extractWorkflow';
 import { listCommand } from './list';
 import { listWorkflowsCommand } from './listWorkflows';
@@ -21,5 +22,6 @@ export const commands: readonly Command[] = [
 	verifyCommand,
 	restoreCommand,
 	pruneCommand,
+	copyCommand,
 	extractWorkflowCommand,
 ];
