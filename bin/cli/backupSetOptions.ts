@@ -29,7 +29,8 @@ export const BACKUP_SET_USAGE = `Common options:
   --root DIR|s3://BUCKET/PREFIX
                           backup root; the set goes to ROOT/NAME/<UTC time>/. A bucket is
                           reached with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
-                          AWS_ENDPOINT_URL (and AWS_CA_BUNDLE for a private CA)
+                          AWS_ENDPOINT_URL (AWS_CA_BUNDLE for a private CA; each request
+                          waits at most STACK_BACKUP_S3_TIMEOUT_SECONDS idle, default 60)
   --set NAME              set name (letters, digits, ".", "_", "-")
   --compression C         zstd (default where Node has it), gzip or none
   --docker-host ADDR      unix:///var/run/docker.sock (default: $DOCKER_HOST) or tcp://host:port

@@ -66,6 +66,8 @@ export interface PruneResult {
 async function setFolderOf(root: Place, setName: string): Promise<Place> {
 	const set = childPlace(root, validateSetName(setName));
 	const entry = await set.storage.stat(set.key);
+	// In a bucket, a set whose only run was killed mid-upload holds no object, only its unfinished upload.
+	if (!entry && (await set.storage.unfinishedUploads(set.key)).length > 0) return set;
 	if (!entry) {
 		throw new StackBackupError('SET_NOT_FOUND', `There is no set "${setName}" under ${showPlace(root)}`, {
 			hint: 'Check the backup root and the set name (listing the backup root shows its sets).',

@@ -36,6 +36,8 @@ export function createS3Client(sdk: S3Sdk, settings: ValidS3Settings): S3Client 
 		requestHandler: {
 			connectionTimeout: settings.connectTimeoutMs,
 			requestTimeout: settings.requestTimeoutMs,
+			// Without it the SDK only logs a warning and waits on: a frozen server would hold the run forever.
+			throwOnRequestTimeout: true,
 			httpAgent: new HttpAgent(agentOptions),
 			httpsAgent: new HttpsAgent({
 				...agentOptions,

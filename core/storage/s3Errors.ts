@@ -45,6 +45,13 @@ export function mapS3Error(error: unknown, where: string, doing: string): unknow
 	const status = e.$metadata?.httpStatusCode;
 	const said = e.message ? `: ${e.message}` : '';
 	const details = { where, s3Code: errno || code || undefined, httpStatus: status, field: 's3Credential' };
+	// Before the 403 check: servers answer a full quota with 403 QuotaExceeded.
+	if (code === 'QuotaExceeded' || code === 'EntityTooLarge' || code === 'InsufficientCapacity') {
+		return new StackBackupError('S3_QUOTA_EXCEEDED', `The bucket of ${where} is full: its quota was reached while ${doing} (${code})`, {
+			hint: 'Prune old sets in the bucket, or raise its quota. Nothing of this run was kept.',
+			details,
+		});
+	}
 	if (AUTH.has(code) || status === 403) {
 		return new StackBackupError('S3_AUTH_FAILED', `The S3 server refused the access key while ${doing} at ${where} (${code || status})`, {
 			hint: 'Check the access key id and secret, and that this key may read and write the bucket.',
@@ -55,12 +62,6 @@ export function mapS3Error(error: unknown, where: string, doing: string): unknow
 		return new StackBackupError('S3_BUCKET_NOT_FOUND', `The bucket of ${where} does not exist (${doing})`, {
 			hint: 'Create the bucket first (we never create one), or correct its name in the root, s3://bucket/prefix.',
 			details: { ...details, field: 'root' },
-		});
-	}
-	if (code === 'QuotaExceeded' || code === 'EntityTooLarge' || code === 'InsufficientCapacity') {
-		return new StackBackupError('S3_QUOTA_EXCEEDED', `The bucket of ${where} is full: its quota was reached while ${doing} (${code})`, {
-			hint: 'Prune old sets in the bucket, or raise its quota. Nothing of this run was kept.',
-			details,
 		});
 	}
 	if (TIMEOUT.has(code) || TIMEOUT.has(errno) || /timed? ?out/i.test(e.message ?? '')) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StackBackupError } from '../errors/StackBackupError';
+import { processIsAlive } from '../process/processOwner';
 import type { S3Sdk } from './s3Client';
 import { mapS3Error } from './s3Errors';
 import { lockedError, lostLockError } from './setLock';
@@ -83,7 +84,12 @@ async function serverHonoursCondition(bucket: BucketAccess, folder: string): Pro
 export async function acquireBucketLock(bucket: BucketAccess, folder: string, options: LockOptions): Promise<HeldLock> {
 	const key = `${folder}/.lock`;
 	const shown = bucket.show(key);
-	if (!probed.has(bucket.client)) probed.set(bucket.client, serverHonoursCondition(bucket, folder));
+	if (!probed.has(bucket.client)) {
+		const probe = serverHonoursCondition(bucket, folder);
+		probed.set(bucket.client, probe);
+		// A probe that failed (the server down, a full quota) proves nothing: the next run probes again.
+		probe.catch(() => probed.delete(bucket.client));
+	}
 	if (!(await probed.get(bucket.client))) {
 		options.log?.(
 			`The S3 server ignores conditional writes (If-None-Match), so two runs starting at the same moment could both take the lock of ${shown}. What protects the set instead: each run checks, just before writing its manifest, that the lock still holds its own token, and a run that finds another token gives up without sealing.`,
@@ -102,9 +108,9 @@ export async function acquireBucketLock(bucket: BucketAccess, folder: string, op
 		if (await putIfAbsent(bucket, key, body)) return heldLease(bucket, key, info, options);
 		const existing = await readLease(bucket, key);
 		if (!existing) continue;
-		const age = Date.now() - existing.renewedAt.getTime();
-		if (age <= leaseMs) throw lockedError(shown, existing.info);
-		options.log?.(`Taking over the lock of ${shown}: its lease was not renewed for ${Math.round(age / 1000)} s`);
+		const reason = staleReason(existing, leaseMs);
+		if (!reason) throw lockedError(shown, existing.info);
+		options.log?.(`Taking over the lock of ${shown}: ${reason}`);
 		await bucket.client.send(new bucket.sdk.DeleteObjectCommand({ Bucket: bucket.bucket, Key: key })).catch((error: unknown) => {
 			throw mapS3Error(error, shown, 'removing a stale lock');
 		});
@@ -112,6 +118,17 @@ export async function acquireBucketLock(bucket: BucketAccess, folder: string, op
 	throw new StackBackupError('BACKUP_LOCKED', `Could not take the lock ${shown}: it keeps changing hands`, {
 		hint: 'Another run of this set is starting at the same time. Check for overlapping schedules.',
 	});
+}
+
+/**
+ * Why a lease is over, or null while its holder may still run. A holder on this host is
+ * judged by its pid (a killed run frees the set at once); one elsewhere by its renewals.
+ */
+function staleReason(lease: ReadLease, leaseMs: number): string | null {
+	const { info } = lease;
+	if (info.hostname === hostname() && typeof info.pid === 'number' && !processIsAlive(info.pid)) return `process ${info.pid} is gone`;
+	const age = Date.now() - lease.renewedAt.getTime();
+	return age > leaseMs ? `its lease was not renewed for ${Math.round(age / 1000)} s` : null;
 }
 
 function heldLease(bucket: BucketAccess, key: string, info: LeaseInfo, options: LockOptions): HeldLock {

@@ -30,8 +30,8 @@ export interface ValidS3Settings {
 
 export const DEFAULT_S3_REGION = 'us-east-1';
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-// A part of 16 MiB goes up well within this even on a slow line; a frozen server is noticed here.
-const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+// An idle limit: a slow line that keeps sending never hits it; a frozen server is noticed here.
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** Checks the settings once, before any request: a clear error instead of an SDK stack trace. */
 export function validS3Settings(settings: S3Settings | undefined): ValidS3Settings {
@@ -80,5 +80,7 @@ export function s3SettingsFromEnv(env: NodeJS.ProcessEnv): S3Settings | undefine
 		secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
 		forcePathStyle: env.AWS_S3_FORCE_PATH_STYLE ? env.AWS_S3_FORCE_PATH_STYLE === 'true' : undefined,
 		caCertificate: undefined,
+		// The limit on each request to the server, for slow links (or tests that freeze the server).
+		requestTimeoutMs: Number(env.STACK_BACKUP_S3_TIMEOUT_SECONDS) > 0 ? Number(env.STACK_BACKUP_S3_TIMEOUT_SECONDS) * 1000 : undefined,
 	};
 }

@@ -68,17 +68,25 @@ export class S3Storage implements Storage {
 		const { upload, client } = await this.connect();
 		const body = new PassThrough({ highWaterMark: 1024 * 1024 });
 		const job = new upload.Upload({ client, params: { Bucket: this.bucket, Key: key, Body: body }, partSize: PART_SIZE, queueSize: QUEUE });
-		let first: unknown;
-		const fail = (error: unknown) => {
-			first ??= error;
+		let uploadError: unknown;
+		let streamError: unknown;
+		const sending = job.done().catch((error: unknown) => {
+			uploadError = error;
 			// A failed upload stops reading: end the source's pipeline too, or it waits forever.
-			if (!body.destroyed) body.destroy(error as Error);
-			void job.abort().catch(() => undefined);
-		};
-		const sending = job.done().catch(fail);
-		const piping = pipelineAsync([...stages, body] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]).catch(fail);
+			body.destroy();
+		});
+		// A source that fails destroys `body`; the upload then fails on its own and aborts its parts.
+		const piping = pipelineAsync([...stages, body] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]).catch((error: unknown) => {
+			streamError = error;
+		});
 		await Promise.all([sending, piping]);
-		if (first !== undefined) throw mapS3Error(first, this.show(key), 'uploading');
+		// The cause: the source's own error (pg_dump died), else the server's; the aborts that follow
+		// either surface as errors of their own and say nothing.
+		const isAbort = (error: unknown) =>
+			['AbortError'].includes((error as { name?: string })?.name ?? '') ||
+			['ABORT_ERR', 'ERR_STREAM_PREMATURE_CLOSE'].includes((error as { code?: string })?.code ?? '');
+		const cause = streamError !== undefined && !isAbort(streamError) ? streamError : (uploadError ?? streamError);
+		if (cause !== undefined) throw mapS3Error(cause, this.show(key), 'uploading');
 		return { partSize: PART_SIZE };
 	}
 
