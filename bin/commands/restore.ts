@@ -10,7 +10,7 @@ import { UsageError } from '../cli/UsageError';
 const USAGE = `Usage: n8n-stack-backup restore SETPATH
          [--url postgres://user@host:port/db | --container NAME --database DB [--user U]]
          [--replace DBNAME] [--jobs N] [--no-owner] [--pg-dump PATH]
-         [--volume NAME | --dir PATH] [--overwrite]
+         [--volume NAME | --dir PATH | --bucket s3://BUCKET/PREFIX] [--overwrite]
          [--redis-container NAME [--redis-port 6379] [--redis-user U]] [--docker-host ADDR]
 
 Restores a set after checking every artifact's sha256. SETPATH is a run folder,
@@ -20,6 +20,7 @@ or a set folder for its newest complete set ("last night's").
             one is replaced only with --replace and its name, after a safety
             backup into <root>/pre-restore-<db>/. Custom dumps use pg_restore --jobs.
   volumes   into a Docker volume (--volume, created if missing) or a folder (--dir);
+            or objects under a bucket prefix (--bucket, reached with the AWS_* variables);
             existing files are kept unless --overwrite. Nothing is written outside.
   files     config files into the folder --dir, each under its own name.
   Redis     into --redis-container: stop, put dump.rdb, start, count the keys.
@@ -40,6 +41,7 @@ export const restoreCommand: Command = {
 		'no-owner': { type: 'boolean' },
 		volume: { type: 'string' },
 		dir: { type: 'string' },
+		bucket: { type: 'string' },
 		overwrite: { type: 'boolean' },
 		'helper-image': { type: 'string' },
 		'redis-container': { type: 'string' },
@@ -52,7 +54,8 @@ export const restoreCommand: Command = {
 		const pg = readPostgresTarget(values, env, { databaseRequired: true });
 		const volume = optionalString(values, 'volume');
 		const dir = optionalString(values, 'dir');
-		if (volume && dir) throw new UsageError('give --volume or --dir, not both');
+		const bucket = optionalString(values, 'bucket');
+		if ([volume, dir, bucket].filter(Boolean).length > 1) throw new UsageError('give one of --volume, --dir or --bucket');
 		const redisContainer = optionalString(values, 'redis-container');
 		const overwrite = Boolean(values.overwrite);
 		const options: RestoreSetOptions = {
@@ -83,7 +86,9 @@ export const restoreCommand: Command = {
 					}
 				: dir
 					? { target: { type: 'dir', path: dir }, overwrite }
-					: undefined,
+					: bucket
+						? { target: { type: 'bucket', place: placeFrom(bucket, 'restoreTargets', env) }, overwrite }
+						: undefined,
 			files: dir ? { dir, overwrite } : undefined,
 		};
 		return restoreSet(options);

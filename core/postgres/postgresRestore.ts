@@ -20,8 +20,7 @@ import { parentPlace, type Location } from '../storage/openPlace';
 export interface PostgresRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
-	/** A run folder, or a set folder for its newest complete set. */
-	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	/** A run folder, or a set folder for its newest complete set: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	method: 'docker' | 'local';
 	/** Where to restore; `database` is the target database. */

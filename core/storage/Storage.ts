@@ -40,6 +40,15 @@ export interface HeldLock {
 	release(): Promise<void>;
 }
 
+/** One file found by walking a folder: its path under the folder, and the server's ETag in a bucket. */
+export interface WalkedFile {
+	path: string;
+	key: string;
+	size: number;
+	modifiedAt: Date;
+	etag?: string;
+}
+
 export interface UnfinishedUpload {
 	key: string;
 	uploadId: string;
@@ -66,6 +75,8 @@ export interface Storage {
 	stat(key: string): Promise<StoredEntry | null>;
 	/** The entries right under a folder key; none when it does not exist. */
 	list(folder: string): Promise<StoredEntry[]>;
+	/** Every file under a folder, at any depth, in key order, page by page (never the whole list in memory). */
+	walk(folder: string): AsyncGenerator<WalkedFile>;
 	/** Removes one file; a missing one is not an error. */
 	remove(key: string): Promise<void>;
 	/** Removes a folder that holds nothing (a bucket has no folders to remove). */

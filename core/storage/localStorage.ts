@@ -5,7 +5,7 @@ import { syncDir, writeFileAtomically, writeStreamAtomically } from './atomicWri
 import { assertFreeSpace } from './freeSpace';
 import { DIR_MODE, ensurePrivateDir } from './secureFs';
 import { acquireSetLock } from './setLock';
-import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, WriteReport, WriteStage } from './Storage';
+import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, WalkedFile, WriteReport, WriteStage } from './Storage';
 
 function entryOf(name: string, stat: import('node:fs').Stats): StoredEntry {
 	const kind = stat.isSymbolicLink() ? 'other' : stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
@@ -66,6 +66,15 @@ export class LocalStorage implements Storage {
 			if (stat) entries.push(entryOf(name, stat));
 		}
 		return entries;
+	}
+
+	async *walk(folder: string): AsyncGenerator<WalkedFile> {
+		const names = (await this.list(folder)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+		for (const entry of names) {
+			const key = join(folder, entry.name);
+			if (entry.kind === 'file') yield { path: entry.name, key, size: entry.size, modifiedAt: entry.modifiedAt };
+			else if (entry.kind === 'folder') for await (const inner of this.walk(key)) yield { ...inner, path: `${entry.name}/${inner.path}` };
+		}
 	}
 
 	async remove(key: string): Promise<void> {

@@ -5,7 +5,7 @@ import { createS3Client, loadS3Sdk, type S3Sdk, type S3Upload } from './s3Client
 import { mapS3Error } from './s3Errors';
 import { acquireBucketLock, type BucketAccess } from './s3Lock';
 import type { ValidS3Settings } from './s3Settings';
-import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, WriteReport, WriteStage } from './Storage';
+import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, WalkedFile, WriteReport, WriteStage } from './Storage';
 
 /**
  * 16 MiB parts: S3 allows 10,000 parts, so one object can hold 156 GiB (a dump of 100 GB fits
@@ -159,6 +159,29 @@ export class S3Storage implements Storage {
 			token = page.IsTruncated ? page.NextContinuationToken : undefined;
 		} while (token);
 		return entries;
+	}
+
+	async *walk(folder: string): AsyncGenerator<WalkedFile> {
+		const prefix = folder ? `${folder}/` : '';
+		let token: string | undefined;
+		do {
+			const page = await this.send(folder, 'listing', ({ sdk, client }) =>
+				client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })),
+			);
+			for (const object of page.Contents ?? []) {
+				const key = object.Key ?? '';
+				// "folder/" markers that some tools write hold nothing to keep.
+				if (!key || key.endsWith('/')) continue;
+				yield {
+					path: key.slice(prefix.length),
+					key,
+					size: object.Size ?? 0,
+					modifiedAt: object.LastModified ?? new Date(0),
+					etag: object.ETag?.replace(/"/g, ''),
+				};
+			}
+			token = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (token);
 	}
 
 	async remove(key: string): Promise<void> {

@@ -27,8 +27,7 @@ import { type Location, showPlace } from '../storage/openPlace';
 export interface DrillOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
-	/** A run folder, or a set folder for its newest complete set. */
-	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	/** A run folder, or a set folder for its newest complete set: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	/** A server to create a scratch database on (its `database` is ignored). */
 	postgres?: {

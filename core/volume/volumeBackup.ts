@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
-import { basename } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { Compression } from '../archive/compression';
 import type { BackupResult } from '../backupSet/backupResult';
 import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
@@ -14,10 +16,24 @@ import { TarInspector } from './TarInspector';
 import { validateContainerName } from '../docker/runningContainer';
 import { aboutFields } from '../options/optionFields';
 import { invalidOption } from '../options/invalidOption';
+import { showPlace } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
+import { openBucketArchive, type BucketInventory } from './bucketSource';
 
 export const VOLUME_ARTIFACT_KIND = 'volume';
 
-export type VolumeSource = { type: 'volume'; volume: string; image?: string } | { type: 'dir'; path: string };
+export type VolumeSource =
+	| { type: 'volume'; volume: string; image?: string }
+	| { type: 'dir'; path: string }
+	/** Every object under a prefix of a bucket (a MinIO or S3 bucket n8n's data lives in). */
+	| { type: 'bucket'; place: Place };
+
+/** A source as the manifest records it: a bucket by its address, never by its client. */
+type RecordedSource = Exclude<VolumeSource, { type: 'bucket' }> | { type: 'bucket'; url: string };
+
+function recorded(source: VolumeSource): RecordedSource {
+	return source.type === 'bucket' ? { type: 'bucket', url: showPlace(source.place) } : source;
+}
 
 export interface VolumeBackupOptions extends BackupRunOptions {
 	source: VolumeSource;
@@ -30,7 +46,7 @@ export interface VolumeBackupOptions extends BackupRunOptions {
 }
 
 export interface VolumeInventory {
-	source: VolumeSource;
+	source: RecordedSource;
 	files: number;
 	directories: number;
 	symlinks: number;
@@ -38,9 +54,18 @@ export interface VolumeInventory {
 	excludes: string[];
 	stoppedContainers: string[];
 	n8n: (N8nDataFacts & { sqliteSnapshot: boolean }) | null;
+	/** For a bucket: its objects, bytes and ETags. */
+	bucket?: BucketInventory;
 }
 
 export type VolumeBackupResult = BackupResult<VolumeInventory>;
+
+function artifactBaseName(source: VolumeSource): string {
+	const safe = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
+	if (source.type === 'volume') return `volume-${source.volume}.tar`;
+	if (source.type === 'bucket') return `bucket-${safe(showPlace(source.place).slice('s3://'.length)) || 'root'}.tar`;
+	return `dir-${safe(basename(source.path)) || 'root'}.tar`;
+}
 
 function dockerOf(options: VolumeBackupOptions): Docker {
 	if (!options.docker)
@@ -83,27 +108,40 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 		const warnings: string[] = [];
 		const inspector = new TarInspector({ capture: isN8nConfigPath, note: isSqliteSidecar });
 		let sqliteSnapshot = false;
+		let bucketInventory: Promise<BucketInventory> | undefined;
 		const stoppedContainers = await withContainersStopped(stop, async (stopped) => {
 			let opened;
-			if (source.type === 'volume') {
+			if (source.type === 'bucket') {
+				const archive = openBucketArchive(source.place);
+				opened = { stream: archive.stream, cleanup: async () => undefined };
+				bucketInventory = archive.inventory;
+			} else if (source.type === 'volume') {
 				opened = await openDockerVolumeArchive(docker!, options.docker!, source.volume, image!, excluded, run.log);
 			} else {
+				// A live SQLite snapshot is staged beside the set on disk; for a bucket, in a private temp folder.
+				const staging = run.place.storage.kind === 'local' ? null : await fs.mkdtemp(join(tmpdir(), 'stack-backup-staging-'));
 				const dir = await openDirectoryArchive({
 					dir: source.path,
 					excluded,
 					skipUnreadable: options.skipUnreadable,
-					stagingDir: run.dir,
+					stagingDir: staging ?? run.place.key,
 					warn: (m) => warnings.push(m),
+				}).catch(async (error: unknown) => {
+					if (staging) await fs.rm(staging, { recursive: true, force: true });
+					throw error;
 				});
 				sqliteSnapshot = dir.sqliteSnapshot !== null;
-				opened = dir;
+				opened = {
+					stream: dir.stream,
+					cleanup: async () => {
+						await dir.cleanup();
+						if (staging) await fs.rm(staging, { recursive: true, force: true });
+					},
+				};
 			}
 			try {
 				await run.writeArtifact({
-					baseName:
-						source.type === 'volume'
-							? `volume-${source.volume}.tar`
-							: `dir-${basename(source.path).replace(/[^A-Za-z0-9._-]/g, '_') || 'root'}.tar`,
+					baseName: artifactBaseName(source),
 					kind: VOLUME_ARTIFACT_KIND,
 					format: 'tar',
 					compression: options.compression,
@@ -134,7 +172,7 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 		for (const w of warnings) run.log.warn(w);
 		const { files, directories, symlinks, bytes } = inspector.contents;
 		const inventory: VolumeInventory = {
-			source,
+			source: recorded(source),
 			files,
 			directories,
 			symlinks,
@@ -142,9 +180,10 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 			excludes: options.excludes ?? [],
 			stoppedContainers,
 			n8n: facts ? { ...facts, sqliteSnapshot } : null,
+			...(bucketInventory ? { bucket: await bucketInventory } : {}),
 		};
 		const manifest = await run.seal({
-			sources: { [VOLUME_ARTIFACT_KIND]: { ...source, image: image ?? null } },
+			sources: { [VOLUME_ARTIFACT_KIND]: { ...recorded(source), image: image ?? null } },
 			inventory: { [VOLUME_ARTIFACT_KIND]: inventory },
 			warnings,
 		});

@@ -16,15 +16,23 @@ import { createHelperContainer } from '../docker/helperContainer';
 import { helperImageFor, validateVolumeName } from './dockerVolumeSource';
 import { VOLUME_ARTIFACT_KIND, type VolumeInventory } from './volumeBackup';
 import { invalidOption } from '../options/invalidOption';
-import { type Location } from '../storage/openPlace';
+import { showPlace, type Location } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
+import { extractIntoBucket } from './bucketTarget';
 
-export type RestoreTarget = { type: 'dir'; path: string } | { type: 'volume'; volume: string; image?: string };
+export type RestoreTarget =
+	| { type: 'dir'; path: string }
+	| { type: 'volume'; volume: string; image?: string }
+	/** A bucket prefix, opened with openPlace: each file becomes an object. */
+	| { type: 'bucket'; place: Place };
+
+/** A target as results show it: a bucket by its address, never by its client. */
+export type ShownTarget = Exclude<RestoreTarget, { type: 'bucket' }> | { type: 'bucket'; url: string };
 
 export interface VolumeRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
-	/** A run folder, or a set folder for its newest complete set. */
-	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
+	/** A run folder, or a set folder for its newest complete set: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	target: RestoreTarget;
 	/** Overwrite files that already exist in the target (default: keep them). Nothing is ever deleted. */
@@ -37,7 +45,7 @@ export interface VolumeRestoreOptions {
 export interface VolumeRestoreResult {
 	set: string;
 	artifact: string;
-	target: RestoreTarget;
+	target: ShownTarget;
 	mode: 'keep existing' | 'overwrite';
 	archive: ArchiveCounts;
 	/** Differences between the archive's content and the manifest's counts. */
@@ -170,10 +178,14 @@ export async function restoreVolume(options: VolumeRestoreOptions): Promise<Volu
 	const counts = await checkArchiveSafety(openArtifact(set, artifact), artifact.file);
 	const differences = compareArchiveCounts(counts, set.manifest.inventory[VOLUME_ARTIFACT_KIND] as VolumeInventory | undefined);
 	const target = options.target;
+	const shown: ShownTarget = target.type === 'bucket' ? { type: 'bucket', url: showPlace(target.place) } : target;
 	log.info(
-		`Restoring ${artifact.file} (${counts.files} files, ${counts.bytes} bytes) into ${target.type === 'dir' ? target.path : `volume "${target.volume}"`}`,
+		`Restoring ${artifact.file} (${counts.files} files, ${counts.bytes} bytes) into ${shown.type === 'dir' ? shown.path : shown.type === 'bucket' ? shown.url : `volume "${shown.volume}"`}`,
 	);
-	if (target.type === 'dir') {
+	if (target.type === 'bucket') {
+		const outcome = await extractIntoBucket(openArtifact(set, artifact), target.place, Boolean(options.overwrite), artifact.file);
+		log.info(`${outcome.written} object(s) written, ${outcome.kept} kept as they were`);
+	} else if (target.type === 'dir') {
 		if (!target.path?.startsWith('/'))
 			throw invalidInput(`"${target.path}" is not an absolute path`, 'Give the folder to restore into as an absolute path.');
 		await extractIntoDir(openArtifact(set, artifact), target.path, Boolean(options.overwrite), artifact.file);
@@ -185,7 +197,7 @@ export async function restoreVolume(options: VolumeRestoreOptions): Promise<Volu
 	return {
 		set: set.dir,
 		artifact: artifact.file,
-		target,
+		target: shown,
 		mode: options.overwrite ? 'overwrite' : 'keep existing',
 		archive: counts,
 		differences,
