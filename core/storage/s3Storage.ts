@@ -92,7 +92,15 @@ export class S3Storage implements Storage {
 
 	async writeText(key: string, text: string): Promise<void> {
 		await this.send(key, 'writing', ({ sdk, client }) =>
-			client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: text, ContentType: 'application/json' })),
+			client.send(
+				new sdk.PutObjectCommand({
+					Bucket: this.bucket,
+					Key: key,
+					Body: text,
+					ContentLength: Buffer.byteLength(text),
+					ContentType: 'application/json',
+				}),
+			),
 		);
 	}
 
