@@ -10,6 +10,9 @@ import { testEnv } from '../support/testEnv';
 import { AlertListener } from './support/alertListener';
 import { N8nInstance } from './support/n8nInstance';
 import { loadTemplate, nodeNamed, templateFiles, testCredentials, type Template } from './support/templates';
+import { rcloneEnv, useTestBucket } from '../support/s3Bucket';
+import { writeSyntheticSet } from '../support/syntheticSets';
+import { tmpdir } from 'node:os';
 
 const env = testEnv();
 const DATABASE = 'n8n_e2e';
@@ -51,7 +54,18 @@ const editable = (w: Template) => ({
 	settings: { executionOrder: 'v1', errorWorkflow: w.settings.errorWorkflow },
 });
 
+/** What a user does to turn on the off-site steps: the bucket in each, then enable them. */
+function sendOffSite(template: Template, bucketRoot: string): void {
+	for (const node of template.nodes) {
+		if (node.type === 'n8n-nodes-stack-backup.offsiteCopy' || node.parameters.storage === 's3') {
+			node.parameters.bucketRoot = bucketRoot;
+			node.disabled = false;
+		}
+	}
+}
+
 describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack templates)', () => {
+	const bucket = useTestBucket();
 	let n8n: N8nInstance;
 	const alerts = new AlertListener();
 	let root: string;
@@ -82,6 +96,14 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		});
 		await n8nContainer.putArchive(execFileSync('tar', ['-C', makeN8nFolder(), '-c', '.']), { path: '/home/node/.n8n' });
 		await seedRedis(env.containerRedis.port);
+		// The bucket already holds 20 older nightly Postgres sets (copied there by rclone, as a user
+		// moving to off-site would), and objects that are not ours.
+		const older = join(tmpdir(), `e2e-offsite-${process.pid}`);
+		for (let d = 1; d <= 20; d++) writeSyntheticSet(older, 'n8n-postgres', new Date(Date.UTC(2026, 9, d, 2, 0, 0)));
+		execFileSync('rclone', ['copy', older, `test:${bucket.name}/n8n`], { env: rcloneEnv(), stdio: 'pipe' });
+		await bucket.put('n8n/n8n-postgres/README.txt', 'a note someone left beside the sets');
+		await bucket.put('n8n/unrelated.txt', 'not ours');
+		await bucket.put('other-app/data.bin', 'another prefix');
 
 		n8n = new N8nInstance({
 			name: 'compose',
@@ -110,6 +132,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 			const template = loadTemplate(file);
 			// The alert channel is the one setting a user gives besides credentials: their webhook URL.
 			if (template.id === 'sbBackupAlert001') nodeNamed(template, 'Send to Webhook').parameters.url = alertUrl;
+			if (template.id === 'sbNightlyCompose') sendOffSite(template, bucket.url('n8n'));
 			await n8n.importJson('workflow', template);
 		}
 		// A copy of the nightly backup whose Docker credential points at a socket that is not there, firing every minute.
@@ -153,7 +176,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 
 	it('loads the package: every node type is served by n8n', async () => {
 		const types = await n8n.editorGet('/types/nodes.json');
-		for (const name of ['postgresDump', 'redisSnapshot', 'volumeArchive', 'retentionPrune', 'restore', 'backupReport']) {
+		for (const name of ['postgresDump', 'redisSnapshot', 'volumeArchive', 'retentionPrune', 'restore', 'backupReport', 'offsiteCopy']) {
 			expect(types).toContain(`"n8n-nodes-stack-backup.${name}"`);
 		}
 	});
@@ -172,6 +195,39 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		expect(report.sets.every((s: { path: string | null }) => s.path)).toBe(true);
 		const data = await readManifest((await verifySet(join(root, 'n8n-data'))).dir);
 		expect(data.inventory.volume).toMatchObject({ n8n: { encryptionKeyFingerprint: expect.any(String) } });
+	});
+
+	it('the nightly template also copied the four sets off-site, manifests last, and pruned the bucket by its own policy; foreign objects are untouched (rclone listing)', async () => {
+		const listing = execFileSync('rclone', ['lsf', '-R', '--files-only', '--format', 'tsp', '--separator', '  ', `test:${bucket.name}`], {
+			env: rcloneEnv(),
+			encoding: 'utf8',
+		});
+		mkdirSync(join(__dirname, '..', '..', 'test-output', 'offsite'), { recursive: true });
+		writeFileSync(join(__dirname, '..', '..', 'test-output', 'offsite', 'rclone-listing.txt'), listing);
+		const rows = listing
+			.trim()
+			.split('\n')
+			.map((line) => {
+				const [time, size, path] = line.split('  ');
+				return { time, size: Number(size), path };
+			});
+		for (const set of ['n8n-postgres', 'n8n-redis', 'n8n-data', 'n8n-config']) {
+			const local = runFolders(root, set);
+			const newest = local[local.length - 1];
+			const inRun = rows.filter((r) => r.path.startsWith(`n8n/${set}/${newest}/`));
+			const manifest = inRun.find((r) => r.path.endsWith('/manifest.json'))!;
+			expect(manifest).toBeDefined();
+			// Written last: no artifact of the run is newer than its manifest.
+			for (const r of inRun) expect(r.time <= manifest.time).toBe(true);
+			expect(inRun.length).toBeGreaterThanOrEqual(2);
+		}
+		// 20 older sets + tonight's: 14 daily kept (tonight's and the 13 newest of October); 12 monthly adds none.
+		const postgresRuns = new Set(rows.filter((r) => /^n8n\/n8n-postgres\/\d{4}-/.test(r.path)).map((r) => r.path.split('/')[2]));
+		expect(postgresRuns.size).toBe(14);
+		expect([...postgresRuns].filter((run) => run.startsWith('2026-10-')).sort()[0]).toBe('2026-10-08T02-00-00.000Z');
+		for (const foreign of ['n8n/n8n-postgres/README.txt', 'n8n/unrelated.txt', 'other-app/data.bin']) {
+			expect(rows.map((r) => r.path)).toContain(foreign);
+		}
 	});
 
 	it('the weekly drill template passes on those sets', async () => {

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeHelpers, type INode, type INodeType } from 'n8n-workflow';
 import { BackupReport } from '../../nodes/BackupReport/BackupReport.node';
+import { OffsiteCopy } from '../../nodes/OffsiteCopy/OffsiteCopy.node';
 import { PostgresDump } from '../../nodes/PostgresDump/PostgresDump.node';
 import { RedisSnapshot } from '../../nodes/RedisSnapshot/RedisSnapshot.node';
 import { Restore } from '../../nodes/Restore/Restore.node';
@@ -10,10 +11,15 @@ import { VolumeArchive } from '../../nodes/VolumeArchive/VolumeArchive.node';
 
 const DIR = join(__dirname, '..', '..', 'workflows');
 const ours: Record<string, INodeType> = Object.fromEntries(
-	[new PostgresDump(), new RedisSnapshot(), new VolumeArchive(), new RetentionPrune(), new Restore(), new BackupReport()].map((n) => [
-		`n8n-nodes-stack-backup.${n.description.name}`,
-		n,
-	]),
+	[
+		new PostgresDump(),
+		new RedisSnapshot(),
+		new VolumeArchive(),
+		new RetentionPrune(),
+		new Restore(),
+		new BackupReport(),
+		new OffsiteCopy(),
+	].map((n) => [`n8n-nodes-stack-backup.${n.description.name}`, n]),
 );
 const templates = readdirSync(DIR)
 	.filter((f) => f.endsWith('.json'))

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeHelpers, type INode, type INodeCredentialDescription, type INodeType } from 'n8n-workflow';
 import { BackupReport } from '../../../nodes/BackupReport/BackupReport.node';
+import { OffsiteCopy } from '../../../nodes/OffsiteCopy/OffsiteCopy.node';
 import { PostgresDump } from '../../../nodes/PostgresDump/PostgresDump.node';
 import { RedisSnapshot } from '../../../nodes/RedisSnapshot/RedisSnapshot.node';
 import { Restore } from '../../../nodes/Restore/Restore.node';
@@ -30,13 +31,19 @@ const TEST_CREDENTIAL_REFS: Record<string, { id: string; name: string }> = {
 	stackBackupPostgresApi: { id: 'sbPostgresCred01', name: 'Stack Backup Postgres (n8n database)' },
 	stackBackupRedisApi: { id: 'sbRedisCred00001', name: 'Stack Backup Redis' },
 	stackBackupDockerApi: { id: 'sbDockerCred0001', name: 'Stack Backup Docker Engine' },
+	stackBackupS3Api: { id: 'sbS3Cred00000001', name: 'Stack Backup S3 (test gateway)' },
 };
 
 const OUR_NODES: Record<string, INodeType> = Object.fromEntries(
-	[new PostgresDump(), new RedisSnapshot(), new VolumeArchive(), new RetentionPrune(), new Restore(), new BackupReport()].map((n) => [
-		`n8n-nodes-stack-backup.${n.description.name}`,
-		n,
-	]),
+	[
+		new PostgresDump(),
+		new RedisSnapshot(),
+		new VolumeArchive(),
+		new RetentionPrune(),
+		new Restore(),
+		new BackupReport(),
+		new OffsiteCopy(),
+	].map((n) => [`n8n-nodes-stack-backup.${n.description.name}`, n]),
 );
 
 /**
@@ -119,6 +126,19 @@ export function testCredentials(database: string) {
 			name: 'Stack Backup Docker Engine',
 			type: 'stackBackupDockerApi',
 			data: { connection: 'socket', socketPath: env.dockerSocket },
+		},
+		{
+			id: 'sbS3Cred00000001',
+			name: 'Stack Backup S3 (test gateway)',
+			type: 'stackBackupS3Api',
+			data: {
+				endpoint: env.s3.endpoint,
+				region: env.s3.region,
+				accessKeyId: env.s3.accessKeyId,
+				secretAccessKey: env.s3.secretAccessKey,
+				forcePathStyle: true,
+				caCertificate: '',
+			},
 		},
 	];
 }
