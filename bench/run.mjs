@@ -1,7 +1,7 @@
 // `npm run bench`: ours against the reference tools on the same data, in the same run,
 // alternating, several times. Prints a one-screen table and writes bench-results/latest.json.
 //   node bench/run.mjs [--dump-mib 600] [--redis-mib 300] [--tree-mib 1000] [--reps 3]
-//                      [--flat-mib 1024,10240] [--only postgres,flat,volume,redis,retention,restore]
+//                      [--flat-mib 1024,10240] [--copy-mib 1024] [--only postgres,flat,volume,redis,retention,restore,s3]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -18,7 +18,8 @@ const { values } = parseArgs({
 		'tree-mib': { type: 'string', default: '1000' },
 		reps: { type: 'string', default: '3' },
 		'flat-mib': { type: 'string', default: '1024,10240' },
-		only: { type: 'string', default: 'postgres,flat,volume,redis,retention,restore' },
+		'copy-mib': { type: 'string', default: '1024' },
+		only: { type: 'string', default: 'postgres,flat,volume,redis,retention,restore,s3' },
 	},
 });
 const reps = Number(values.reps);
@@ -83,7 +84,7 @@ const results = [];
 const idle = await measure([NODE, 'bench/ours.mjs', 'idle']);
 log(`idle node process with the core loaded: ${idle.peakRssMiB.toFixed(0)} MiB`);
 
-if (only.has('postgres') || only.has('restore') || only.has('flat')) {
+if (only.has('postgres') || only.has('restore') || only.has('flat') || only.has('s3')) {
 	log(`building the n8n-shaped database (about ${values['dump-mib']} MiB of dump; once)`);
 	await buildPostgres(server, 'bench_n8n', Number(values['dump-mib']));
 }
@@ -285,6 +286,121 @@ if (only.has('restore')) {
 	drop();
 }
 
+if (only.has('s3')) {
+	// The same S3 server for everyone: the test environment's Ceph RADOS Gateway. rclone is
+	// configured through its environment; Debian's rclone 1.60 fails when AWS_CA_BUNDLE is set.
+	const s3 = testenv.s3;
+	const { AWS_CA_BUNDLE: _ignored, ...withoutCaBundle } = pgEnv;
+	const s3Env = {
+		...withoutCaBundle,
+		AWS_ENDPOINT_URL: s3.endpoint,
+		AWS_REGION: s3.region,
+		AWS_ACCESS_KEY_ID: s3.accessKeyId,
+		AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+		RCLONE_CONFIG_BENCH_TYPE: 's3',
+		RCLONE_CONFIG_BENCH_PROVIDER: 'Ceph',
+		RCLONE_CONFIG_BENCH_ENDPOINT: s3.endpoint,
+		RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: s3.accessKeyId,
+		RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: s3.secretAccessKey,
+	};
+	const bucket = `bench-${process.pid}`;
+	const rclone = (...args) => execFileSync('rclone', args, { env: s3Env, stdio: 'pipe' });
+	rclone('mkdir', `bench:${bucket}`);
+	let n = 0;
+	const prefix = () => `run-${++n}`;
+	// memstore keeps objects in RAM: each run's objects go once it is measured.
+	const purge = () => rclone('purge', `bench:${bucket}`) && rclone('mkdir', `bench:${bucket}`);
+	try {
+		const dump = 'pg_dump --no-password --format=plain -d bench_n8n';
+		const cli = (root) => [
+			NODE,
+			'dist/bin/n8n-stack-backup.js',
+			'backup',
+			'postgres',
+			'--root',
+			root,
+			'--set',
+			'pg',
+			'--url',
+			`postgres://${server.user}@127.0.0.1:${server.port}/bench_n8n`,
+			'--allow-shrink',
+		];
+		results.push(
+			...(await compare(
+				'S3',
+				[
+					{
+						name: 'pg_dump | zstd -3 | rclone rcat',
+						reference: true,
+						argv: () => sh(`${dump} | zstd -3 -q | rclone rcat bench:${bucket}/${prefix()}/d.sql.zst`),
+						after: purge,
+					},
+					{ name: 'ours (CLI) into the bucket', argv: () => cli(`s3://${bucket}/${prefix()}`), after: purge },
+					{ name: 'ours (CLI) to local disk', argv: (o) => cli(o), output: (o) => o },
+				],
+				s3Env,
+			)),
+		);
+		// Offsite Copy of a set of about --copy-mib MiB that does not compress, against rclone copy of the same folder.
+		const source = join(WORK, 'copy-source');
+		rmSync(source, { recursive: true, force: true });
+		mkdirSync(source, { recursive: true });
+		execFileSync('bash', ['-c', `head -c ${Number(values['copy-mib']) * 1048576} /dev/urandom > ${WORK}/copy-file.bin`]);
+		await measure([
+			NODE,
+			'dist/bin/n8n-stack-backup.js',
+			'backup',
+			'files',
+			'--root',
+			source,
+			'--set',
+			'big',
+			'--file',
+			`${WORK}/copy-file.bin`,
+			'--compression',
+			'none',
+		]);
+		rmSync(`${WORK}/copy-file.bin`, { force: true });
+		results.push(
+			...(await compare(
+				'S3',
+				[
+					{
+						name: `rclone copy (${values['copy-mib']} MiB set)`,
+						reference: true,
+						argv: () => ['rclone', 'copy', source, `bench:${bucket}/${prefix()}`],
+						after: purge,
+					},
+					{
+						name: `ours: copy --to s3 (${values['copy-mib']} MiB set)`,
+						argv: () => [NODE, 'dist/bin/n8n-stack-backup.js', 'copy', '--from', source, '--to', `s3://${bucket}/${prefix()}`],
+						after: purge,
+					},
+				],
+				s3Env,
+			)),
+		);
+		for (const mib of values['flat-mib'].split(',').map(Number)) {
+			const result = await measure(
+				[...cli(`s3://${bucket}/${prefix()}`).slice(0, -1), '--pg-dump', 'bench/syntheticPgDump.mjs', '--allow-shrink'],
+				{ env: { ...s3Env, BENCH_SYNTHETIC_MIB: String(mib) } },
+			);
+			purge();
+			log(`memory flatness into the bucket: ${mib} MiB dump: ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
+			results.push({
+				group: 'S3 flat memory',
+				name: `CLI into the bucket, synthetic ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} dump`,
+				reference: false,
+				seconds: result.seconds,
+				peakRssMiB: result.peakRssMiB,
+				outputMiB: null,
+			});
+		}
+	} finally {
+		rclone('purge', `bench:${bucket}`);
+	}
+}
+
 // Ratios against the reference each target names.
 const find = (group, name) => results.find((r) => r.group === group && r.name === name);
 const ratio = (a, b) => (a && b ? a.seconds / b.seconds : null);
@@ -308,6 +424,28 @@ if (flat.length >= 2) {
 		`Flat memory: peak RSS growth over idle, ${flat[0].name.split(', ')[1]} / ${flat.at(-1).name.split(', ')[1]}, MiB (< 64 each)`,
 		null,
 		`${(flat[0].peakRssMiB - idle.peakRssMiB).toFixed(0)} / ${(flat.at(-1).peakRssMiB - idle.peakRssMiB).toFixed(0)}`,
+	]);
+}
+const intoBucket = find('S3', 'ours (CLI) into the bucket');
+if (intoBucket) {
+	verdicts.push([
+		'S3: ours into the bucket / pg_dump | zstd -3 | rclone rcat (target <= 1)',
+		ratio(intoBucket, find('S3', 'pg_dump | zstd -3 | rclone rcat')),
+	]);
+	verdicts.push([
+		'S3: ours into the bucket / ours to local disk (target <= 1.15x)',
+		ratio(intoBucket, find('S3', 'ours (CLI) to local disk')),
+	]);
+	const copy = results.find((r) => r.group === 'S3' && r.name.startsWith('ours: copy'));
+	const rcloneCopy = results.find((r) => r.group === 'S3' && r.name.startsWith('rclone copy'));
+	verdicts.push(['S3: Offsite Copy / rclone copy of the same set (target <= 1)', ratio(copy, rcloneCopy)]);
+}
+const s3flat = results.filter((r) => r.group === 'S3 flat memory');
+if (s3flat.length >= 2) {
+	verdicts.push([
+		`S3 flat memory: peak RSS growth over idle, ${s3flat[0].name.split(', ')[1]} / ${s3flat.at(-1).name.split(', ')[1]}, MiB (< 96 each)`,
+		null,
+		`${(s3flat[0].peakRssMiB - idle.peakRssMiB).toFixed(0)} / ${(s3flat.at(-1).peakRssMiB - idle.peakRssMiB).toFixed(0)}`,
 	]);
 }
 const vol = find('Volume archive', 'ours (core)');

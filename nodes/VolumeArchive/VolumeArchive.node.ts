@@ -7,16 +7,22 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { backupFiles, backupReport, backupVolume, type DockerConnection } from '../../core';
+import { backupFiles, backupReport, backupVolume, openPlace, type DockerConnection, type VolumeSource } from '../../core';
 import { resolveAllowedPath } from '../shared/backupRootAccess';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
-import { dockerConnectionFrom } from '../shared/credentialConnections';
+import { dockerConnectionFrom, s3SettingsFrom } from '../shared/credentialConnections';
 import { stackBackupDockerConnectionTest, stackBackupEncryptionTest, stackBackupS3ConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { splitList as list } from '../shared/splitList';
 import { encryptField } from '../shared/encryptionFields';
 
-type Mode = 'volume' | 'dir' | 'files';
+type Mode = 'volume' | 'dir' | 'files' | 'bucket';
+
+/** The source bucket, reached with its own credential (often another server than the backups'). */
+async function sourceBucketPlace(ctx: IExecuteFunctions, itemIndex: number) {
+	const credential = await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupS3SourceApi', itemIndex);
+	return openPlace(ctx.getNodeParameter('sourceBucket', itemIndex) as string, 'root', s3SettingsFrom(credential));
+}
 
 export class VolumeArchive implements INodeType {
 	description: INodeTypeDescription = {
@@ -39,6 +45,13 @@ export class VolumeArchive implements INodeType {
 				required: true,
 				testedBy: 'stackBackupS3ConnectionTest',
 				displayOptions: { show: { storage: ['s3'] } },
+			},
+			{
+				name: 'stackBackupS3SourceApi',
+				displayName: 'Credential for the Source Bucket',
+				required: true,
+				testedBy: 'stackBackupS3ConnectionTest',
+				displayOptions: { show: { mode: ['bucket'] } },
 			},
 			{
 				name: 'stackBackupDockerApi',
@@ -69,6 +82,11 @@ export class VolumeArchive implements INodeType {
 					},
 					{ name: 'Host Folder', value: 'dir', description: 'A folder this n8n can read' },
 					{ name: 'Config Files', value: 'files', description: '.env, docker-compose.yml and similar, stored 0600' },
+					{
+						name: 'S3 Bucket',
+						value: 'bucket',
+						description: 'Every object under a prefix of a bucket (a MinIO in the stack, or any S3), its key as the path',
+					},
 				],
 				default: 'volume',
 			},
@@ -81,6 +99,16 @@ export class VolumeArchive implements INodeType {
 				required: true,
 				description: 'The volume, as `docker volume ls` shows it',
 				displayOptions: { show: { mode: ['volume'] } },
+			},
+			{
+				displayName: 'Source Bucket and Prefix',
+				name: 'sourceBucket',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 's3://n8n-files/binary-data',
+				description: 'The bucket, and the prefix in it, whose objects to archive; the manifest records their count, bytes and ETags',
+				displayOptions: { show: { mode: ['bucket'] } },
 			},
 			{
 				displayName: 'Folder',
@@ -189,17 +217,19 @@ export class VolumeArchive implements INodeType {
 			if (mode === 'volume' || stopNames.length || stopLabel) {
 				docker = dockerConnectionFrom(await this.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i));
 			}
-			const source =
-				mode === 'volume'
-					? {
-							type: 'volume' as const,
-							volume: this.getNodeParameter('volumeName', i) as string,
-							image: (options.helperImage as string) || undefined,
-						}
-					: {
-							type: 'dir' as const,
-							path: await resolveAllowedPath(this, this.getNodeParameter('folderPath', i) as string, i, 'folder', 'read'),
-						};
+			const source: VolumeSource =
+				mode === 'bucket'
+					? { type: 'bucket', place: await sourceBucketPlace(this, i) }
+					: mode === 'volume'
+						? {
+								type: 'volume' as const,
+								volume: this.getNodeParameter('volumeName', i) as string,
+								image: (options.helperImage as string) || undefined,
+							}
+						: {
+								type: 'dir' as const,
+								path: await resolveAllowedPath(this, this.getNodeParameter('folderPath', i) as string, i, 'folder', 'read'),
+							};
 			const result = await backupVolume({
 				...common,
 				source,

@@ -1,4 +1,5 @@
 import { BackupReport } from '../../nodes/BackupReport/BackupReport.node';
+import { VolumeArchive } from '../../nodes/VolumeArchive/VolumeArchive.node';
 import { PostgresDump } from '../../nodes/PostgresDump/PostgresDump.node';
 import { Restore } from '../../nodes/Restore/Restore.node';
 import { RetentionPrune } from '../../nodes/RetentionPrune/RetentionPrune.node';
@@ -76,5 +77,34 @@ describe('the nodes on a bucket', () => {
 		});
 		expect(bad).toEqual({ status: 'Error', message: expect.stringMatching(/refused the access key.*Check the access key id and secret/) });
 		expect(bad.message).not.toContain('wrong-secret-xyz');
+	});
+});
+
+describe('Volume Archive with an S3 Bucket source', () => {
+	const bucket = useTestBucket();
+	it('archives the objects under the prefix, with the source bucket credential, into a local set', async () => {
+		await bucket.put('minio/a.txt', 'one');
+		await bucket.put('minio/dir/b.txt', 'two');
+		const { endpoint, region, accessKeyId, secretAccessKey } = s3Settings();
+		const root = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'bucket-source-node-'));
+		try {
+			const [out] = await runNode(new VolumeArchive(), {
+				parameters: {
+					mode: 'bucket',
+					sourceBucket: bucket.url('minio'),
+					storage: 'local',
+					backupRoot: root,
+					setName: 'minio',
+					compression: 'zstd',
+					options: {},
+				},
+				credentials: {
+					stackBackupS3SourceApi: { endpoint: endpoint!, region: region!, accessKeyId, secretAccessKey, forcePathStyle: true },
+				},
+			});
+			expect(out[0].json).toMatchObject({ set: 'minio', inventory: { files: 2, bucket: { objects: 2, url: bucket.url('minio') } } });
+		} finally {
+			require('node:fs').rmSync(root, { recursive: true, force: true });
+		}
 	});
 });
