@@ -11,6 +11,8 @@ import { mapDockerError } from '../docker/dockerErrors';
 import { createDockerClient, describeDocker, type DockerConnection } from '../docker/dockerConnection';
 import { execInContainer } from '../docker/execInContainer';
 import { getRunningContainer } from '../docker/runningContainer';
+import { StackBackupError } from '../errors/StackBackupError';
+import { formatBytes, freeBytes } from '../storage/freeSpace';
 import { openContainerPsqlSession } from './containerPsqlSession';
 import type { DumpProcess } from './DumpProcess';
 import { libpqEnv } from './libpqEnv';
@@ -49,7 +51,22 @@ function siblingProgram(pgDumpPath: string, program: string): string {
 	return pgDumpPath.includes('/') ? join(dirname(pgDumpPath), program) : program;
 }
 
-async function stageLocally(source: Readable): Promise<StagedFile> {
+// Room beyond the dump itself, so staging never fills the disk to its last byte.
+const STAGING_MARGIN = 64 * 1024 * 1024;
+
+async function stageLocally(source: Readable, size: number): Promise<StagedFile> {
+	const free = await freeBytes(tmpdir());
+	if (free < size + STAGING_MARGIN) {
+		source.destroy();
+		throw new StackBackupError(
+			'INSUFFICIENT_SPACE',
+			`The temp folder ${tmpdir()} has ${formatBytes(free)} free; pg_restore --jobs reads the dump from a file, so its ${formatBytes(size)} are staged there first`,
+			{
+				hint: 'Free space there or point TMPDIR at a larger disk. Nothing was restored.',
+				details: { availableBytes: free, requiredBytes: size },
+			},
+		);
+	}
 	const dir = await fs.mkdtemp(join(tmpdir(), 'n8n-stack-restore-'));
 	const path = join(dir, 'restore.pgdump');
 	const remove = () => fs.rm(dir, { recursive: true, force: true });
@@ -86,7 +103,7 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump')
 		startDump: async (args) => spawnPgProgram(pgDumpPath, args, connection, errorContext('pg_dump')),
 		runProgram: async (program, args, { database, stdin }) =>
 			spawnPgProgram(siblingProgram(pgDumpPath, program), args, { ...connection, database }, errorContext(program), stdin),
-		stageFile: (source) => stageLocally(source),
+		stageFile: (source, size) => stageLocally(source, size),
 		describe: () => ({ method: 'local', host: connection.host, port: connection.port, pgDump: pgDumpPath }),
 	};
 }

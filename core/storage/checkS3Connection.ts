@@ -10,7 +10,7 @@ import { validS3Settings, type S3Settings } from './s3Settings';
 export async function checkS3Connection(settings: S3Settings): Promise<string> {
 	const valid = validS3Settings(settings);
 	const where = valid.endpoint ?? `AWS (${valid.region})`;
-	const { sdk } = await loadS3Sdk();
+	const sdk = await loadS3Sdk();
 	const client = createS3Client(sdk, valid);
 	try {
 		const answer = await client.send(new sdk.ListBucketsCommand({}));

@@ -5,12 +5,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ValidS3Settings } from './s3Settings';
 
 export type S3Sdk = typeof import('@aws-sdk/client-s3');
-export type S3Upload = typeof import('@aws-sdk/lib-storage');
 
 /** The SDK is large: it loads on the first use of a bucket, never for a local root. */
-export async function loadS3Sdk(): Promise<{ sdk: S3Sdk; storage: S3Upload }> {
-	const [sdk, storage] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]);
-	return { sdk, storage };
+export function loadS3Sdk(): Promise<S3Sdk> {
+	return import('@aws-sdk/client-s3');
 }
 
 const CHECKED_COMMANDS = new Set(['PutObjectCommand', 'UploadPartCommand']);
@@ -50,7 +48,12 @@ export function createS3Client(sdk: S3Sdk, settings: ValidS3Settings): S3Client 
 		(next, context) => async (args) => {
 			const request = args.request as { headers?: Record<string, string>; body?: unknown };
 			const body = request.body;
-			if (CHECKED_COMMANDS.has(context.commandName ?? '') && request.headers && (typeof body === 'string' || body instanceof Uint8Array)) {
+			if (
+				CHECKED_COMMANDS.has(context.commandName ?? '') &&
+				request.headers &&
+				!request.headers['content-md5'] &&
+				(typeof body === 'string' || body instanceof Uint8Array)
+			) {
 				request.headers['content-md5'] = createHash('md5').update(body).digest('base64');
 			}
 			return next(args);

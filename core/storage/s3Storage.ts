@@ -1,7 +1,8 @@
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, loadS3Sdk, type S3Sdk, type S3Upload } from './s3Client';
+import { createS3Client, loadS3Sdk, type S3Sdk } from './s3Client';
+import { MultipartSink } from './s3MultipartSink';
 import { mapS3Error } from './s3Errors';
 import { acquireBucketLock, type BucketAccess } from './s3Lock';
 import type { ValidS3Settings } from './s3Settings';
@@ -9,14 +10,13 @@ import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, Wal
 
 /**
  * 16 MiB parts: S3 allows 10,000 parts, so one object can hold 156 GiB (a dump of 100 GB fits
- * with room), while at most (QUEUE + 1) parts are held in memory at once.
+ * with room), while (QUEUE + 1) part buffers, reused, are all the memory an upload takes.
  */
 export const PART_SIZE = 16 * 1024 * 1024;
 const QUEUE = 2;
 
 interface Connected {
 	sdk: S3Sdk;
-	upload: S3Upload;
 	client: S3Client;
 }
 
@@ -45,7 +45,7 @@ export class S3Storage implements Storage {
 	}
 
 	private connect(): Promise<Connected> {
-		this.#connecting ??= loadS3Sdk().then(({ sdk, storage }) => ({ sdk, upload: storage, client: createS3Client(sdk, this.#settings) }));
+		this.#connecting ??= loadS3Sdk().then((sdk) => ({ sdk, client: createS3Client(sdk, this.#settings) }));
 		return this.#connecting;
 	}
 
@@ -65,28 +65,13 @@ export class S3Storage implements Storage {
 	}
 
 	async write(key: string, stages: readonly WriteStage[]): Promise<WriteReport> {
-		const { upload, client } = await this.connect();
-		const body = new PassThrough({ highWaterMark: 1024 * 1024 });
-		const job = new upload.Upload({ client, params: { Bucket: this.bucket, Key: key, Body: body }, partSize: PART_SIZE, queueSize: QUEUE });
-		let uploadError: unknown;
-		let streamError: unknown;
-		const sending = job.done().catch((error: unknown) => {
-			uploadError = error;
-			// A failed upload stops reading: end the source's pipeline too, or it waits forever.
-			body.destroy();
-		});
-		// A source that fails destroys `body`; the upload then fails on its own and aborts its parts.
-		const piping = pipelineAsync([...stages, body] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]).catch((error: unknown) => {
-			streamError = error;
-		});
-		await Promise.all([sending, piping]);
-		// The cause: the source's own error (pg_dump died), else the server's; the aborts that follow
-		// either surface as errors of their own and say nothing.
-		const isAbort = (error: unknown) =>
-			['AbortError'].includes((error as { name?: string })?.name ?? '') ||
-			['ABORT_ERR', 'ERR_STREAM_PREMATURE_CLOSE'].includes((error as { code?: string })?.code ?? '');
-		const cause = streamError !== undefined && !isAbort(streamError) ? streamError : (uploadError ?? streamError);
-		if (cause !== undefined) throw mapS3Error(cause, this.show(key), 'uploading');
+		const { sdk, client } = await this.connect();
+		const sink = new MultipartSink({ sdk, client, bucket: this.bucket, key, partSize: PART_SIZE, queue: QUEUE });
+		try {
+			await pipelineAsync([...stages, sink] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
+		} catch (error) {
+			throw mapS3Error(error, this.show(key), 'uploading');
+		}
 		return { partSize: PART_SIZE };
 	}
 

@@ -79,6 +79,42 @@ describe('a bucket as the backup root, from the command line with only the AWS_*
 	});
 });
 
+describe('a custom-format dump in a bucket, restored with pg_restore --jobs', () => {
+	const source = useScratchDatabase(env.hostPostgres, { n8nFixture: true });
+	const target = uniqueName('custom_restored');
+	afterAll(() => withClient(env.hostPostgres, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`)));
+
+	it('is staged in the temp folder after a free-space check (refused on a 1 MiB one), then restored; the staged file is gone after', async () => {
+		const root = bucket.url('custom');
+		const backup = await runCli(
+			['backup', 'postgres', '--root', root, '--set', 'n8n-postgres', '--format', 'custom', '--url', pgUrl(source.db().name)],
+			{
+				env: cliEnv(),
+			},
+		);
+		expect(backup.code).toBe(0);
+		const small = join(tmp.path(), 'small-tmp');
+		mkdirSync(small);
+		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small]);
+		try {
+			const refused = await runCli(['restore', backup.json.path, '--url', pgUrl(target), '--jobs', '2'], {
+				env: { ...cliEnv(), TMPDIR: small },
+			});
+			expect(refused.json.error).toMatchObject({ code: 'INSUFFICIENT_SPACE', message: expect.stringContaining(small) });
+		} finally {
+			execFileSync('umount', [small]);
+		}
+		const staging = join(tmp.path(), 'staging');
+		mkdirSync(staging);
+		const restored = await runCli(['restore', backup.json.path, '--url', pgUrl(target), '--jobs', '2'], {
+			env: { ...cliEnv(), TMPDIR: staging },
+		});
+		expect(restored.code).toBe(0);
+		expect(await fingerprint(env.hostPostgres, target)).toEqual(await fingerprint(env.hostPostgres, source.db().name));
+		expect(require('node:fs').readdirSync(staging)).toEqual([]);
+	});
+});
+
 describe('what a failed run leaves in a bucket', () => {
 	it('a run whose source fails after more than one part: no object, no unfinished upload, no lock; the next run succeeds', async () => {
 		const root = bucket.place('failing');
