@@ -9,10 +9,11 @@ import type { ValidS3Settings } from './s3Settings';
 import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, WalkedFile, WriteReport, WriteStage } from './Storage';
 
 /**
- * 16 MiB parts: S3 allows 10,000 parts, so one object can hold 156 GiB (a dump of 100 GB fits
- * with room), while (QUEUE + 1) part buffers, reused, are all the memory an upload takes.
+ * 12 MiB parts: S3 allows 10,000 parts, so one object can hold 117 GiB (a dump of 100 GB fits),
+ * while (QUEUE + 1) part buffers, reused, are all the memory an upload takes (36 MiB): 16 MiB
+ * parts put the process 106 MiB over idle, past the 96 MiB an upload may add.
  */
-export const PART_SIZE = 16 * 1024 * 1024;
+export const PART_SIZE = 12 * 1024 * 1024;
 const QUEUE = 2;
 
 interface Connected {

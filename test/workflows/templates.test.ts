@@ -1,26 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeHelpers, type INode, type INodeType } from 'n8n-workflow';
-import { BackupReport } from '../../nodes/BackupReport/BackupReport.node';
-import { OffsiteCopy } from '../../nodes/OffsiteCopy/OffsiteCopy.node';
-import { PostgresDump } from '../../nodes/PostgresDump/PostgresDump.node';
-import { RedisSnapshot } from '../../nodes/RedisSnapshot/RedisSnapshot.node';
-import { Restore } from '../../nodes/Restore/Restore.node';
-import { RetentionPrune } from '../../nodes/RetentionPrune/RetentionPrune.node';
-import { VolumeArchive } from '../../nodes/VolumeArchive/VolumeArchive.node';
+import { NodeHelpers, type INode } from 'n8n-workflow';
+
+import { OUR_NODES } from '../support/ourNodes';
 
 const DIR = join(__dirname, '..', '..', 'workflows');
-const ours: Record<string, INodeType> = Object.fromEntries(
-	[
-		new PostgresDump(),
-		new RedisSnapshot(),
-		new VolumeArchive(),
-		new RetentionPrune(),
-		new Restore(),
-		new BackupReport(),
-		new OffsiteCopy(),
-	].map((n) => [`n8n-nodes-stack-backup.${n.description.name}`, n]),
-);
+const ours = OUR_NODES;
 const templates = readdirSync(DIR)
 	.filter((f) => f.endsWith('.json'))
 	.map((file) => ({

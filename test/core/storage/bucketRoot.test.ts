@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { childPlace, listSets, openPlace, pruneSets, verifySet, type Place } from '../../../core';
 import { BackupRun, withBackupRun } from '../../../core/backupSet/backupRun';
-import { Readable } from 'node:stream';
 import { PART_SIZE } from '../../../core/storage/s3Storage';
 import { runCli } from '../../support/runCli';
 import { rawClient, rcloneEnv, s3cmdConfig, s3EnvVars, s3Settings, useTestBucket } from '../../support/s3Bucket';
@@ -12,6 +11,7 @@ import { useScratchDatabase, withClient, uniqueName } from '../../support/scratc
 import { fingerprint } from '../../support/dbFingerprint';
 import { writeSyntheticSet } from '../../support/syntheticSets';
 import { useTempDir } from '../../support/tempDir';
+import { failingAfter, writeOneArtifactSet } from '../../support/oneArtifactSet';
 import { testEnv } from '../../support/testEnv';
 
 const env = testEnv();
@@ -118,17 +118,7 @@ describe('a custom-format dump in a bucket, restored with pg_restore --jobs', ()
 describe('what a failed run leaves in a bucket', () => {
 	it('a run whose source fails after more than one part: no object, no unfinished upload, no lock; the next run succeeds', async () => {
 		const root = bucket.place('failing');
-		let sent = 0;
-		const failing = new Readable({
-			read() {
-				if (sent > PART_SIZE * 1.5) {
-					this.destroy(new Error('pg_dump died'));
-					return;
-				}
-				sent += 1048576;
-				this.push(Buffer.alloc(1048576, sent % 256));
-			},
-		});
+		const failing = failingAfter(PART_SIZE * 1.5, 'pg_dump died');
 		await expect(
 			withBackupRun({ root, setName: 'n8n-postgres' }, async (run) => {
 				await run.writeArtifact({ baseName: 'dump.sql', kind: 'postgres', format: 'plain', compression: 'none', source: failing });
@@ -136,16 +126,7 @@ describe('what a failed run leaves in a bucket', () => {
 		).rejects.toThrow(/pg_dump died/);
 		expect(await bucket.keys('failing/')).toEqual([]);
 		expect(await bucket.unfinishedUploads()).toEqual([]);
-		await withBackupRun({ root, setName: 'n8n-postgres' }, async (run) => {
-			await run.writeArtifact({
-				baseName: 'dump.sql',
-				kind: 'postgres',
-				format: 'plain',
-				compression: 'none',
-				source: Readable.from(['ok']),
-			});
-			await run.seal({ sources: {}, inventory: {}, warnings: [] });
-		});
+		await writeOneArtifactSet(root, 'n8n-postgres', 'ok');
 		expect((await listSets(root, 'n8n-postgres'))[0]).toMatchObject({ complete: 1, incomplete: 0 });
 	});
 
@@ -231,16 +212,7 @@ describe('retention on a bucket', () => {
 
 	it('s3cmd reads every object we write', async () => {
 		const root = bucket.place('interop');
-		await withBackupRun({ root, setName: 'files' }, async (run) => {
-			await run.writeArtifact({
-				baseName: 'a.txt',
-				kind: 'files',
-				format: 'file',
-				compression: 'gzip',
-				source: Readable.from(['hello from a set']),
-			});
-			await run.seal({ sources: {}, inventory: {}, warnings: [] });
-		});
+		await writeOneArtifactSet(root, 'files', 'hello from a set', { compression: 'gzip' });
 		const config = s3cmdConfig(join(tmp.path(), 's3cfg'));
 		const out = join(tmp.path(), 'down');
 		execFileSync('s3cmd', ['-c', config, 'sync', `s3://${bucket.name}/interop/`, `${out}/`], { stdio: 'pipe' });

@@ -1,16 +1,8 @@
-import { Readable } from 'node:stream';
 import { openPlace } from '../../../core';
-import { withBackupRun } from '../../../core/backupSet/backupRun';
 import { PART_SIZE } from '../../../core/storage/s3Storage';
 import { s3Settings, useTestBucket } from '../../support/s3Bucket';
 import { useS3Proxy } from '../../support/s3Proxy';
-
-const chunks = (bytes: number) =>
-	Readable.from(
-		(function* () {
-			for (let sent = 0; sent < bytes; sent += 1048576) yield Buffer.alloc(Math.min(1048576, bytes - sent), sent % 199);
-		})(),
-	);
+import { generatedBytes, writeOneArtifactSet } from '../../support/oneArtifactSet';
 
 describe('what we send to an S3 server', () => {
 	const bucket = useTestBucket();
@@ -18,16 +10,7 @@ describe('what we send to an S3 server', () => {
 
 	it('every part and every object sent carries a Content-MD5 of its bytes, so the server refuses damage in transit', async () => {
 		const root = openPlace(bucket.url('md5'), 'root', s3Settings({ endpoint: proxy.endpoint() }));
-		await withBackupRun({ root, setName: 'n8n-postgres' }, async (run) => {
-			await run.writeArtifact({
-				baseName: 'big.bin',
-				kind: 'files',
-				format: 'file',
-				compression: 'none',
-				source: chunks(PART_SIZE + 5 * 1048576),
-			});
-			await run.seal({ sources: {}, inventory: {}, warnings: [] });
-		});
+		await writeOneArtifactSet(root, 'n8n-postgres', generatedBytes(PART_SIZE + 5 * 1048576), { baseName: 'big.bin' });
 		const writes = proxy.seen.filter((r) => r.method === 'PUT' && r.bodyBytes > 0);
 		const parts = writes.filter((r) => /[?&]partNumber=/.test(r.url));
 		expect(parts).toHaveLength(2);
@@ -44,10 +27,7 @@ describe('a server that ignores If-None-Match', () => {
 	it('is detected at the first lock, and a warning says what protects the run instead; the set is still written', async () => {
 		const warnings: string[] = [];
 		const root = openPlace(bucket.url('nocond'), 'root', s3Settings({ endpoint: proxy.endpoint() }));
-		await withBackupRun({ root, setName: 'n8n-postgres', log: { info: () => undefined, warn: (m) => warnings.push(m) } }, async (run) => {
-			await run.writeArtifact({ baseName: 'a.txt', kind: 'files', format: 'file', compression: 'none', source: Readable.from(['a']) });
-			await run.seal({ sources: {}, inventory: {}, warnings: [] });
-		});
+		await writeOneArtifactSet(root, 'n8n-postgres', 'a', { log: { info: () => undefined, warn: (m) => warnings.push(m) } });
 		expect(warnings).toEqual([
 			expect.stringMatching(
 				/ignores conditional writes.*checks, just before writing its manifest, that the lock still holds its own token/,

@@ -1,13 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeHelpers, type INode, type INodeCredentialDescription, type INodeType } from 'n8n-workflow';
-import { BackupReport } from '../../../nodes/BackupReport/BackupReport.node';
-import { OffsiteCopy } from '../../../nodes/OffsiteCopy/OffsiteCopy.node';
-import { PostgresDump } from '../../../nodes/PostgresDump/PostgresDump.node';
-import { RedisSnapshot } from '../../../nodes/RedisSnapshot/RedisSnapshot.node';
-import { Restore } from '../../../nodes/Restore/Restore.node';
-import { RetentionPrune } from '../../../nodes/RetentionPrune/RetentionPrune.node';
-import { VolumeArchive } from '../../../nodes/VolumeArchive/VolumeArchive.node';
+import { NodeHelpers, type INode, type INodeCredentialDescription } from 'n8n-workflow';
+import { OUR_NODES } from '../../support/ourNodes';
 import { testEnv } from '../../support/testEnv';
 
 export const WORKFLOWS_DIR = join(__dirname, '..', '..', '..', 'workflows');
@@ -33,18 +27,6 @@ const TEST_CREDENTIAL_REFS: Record<string, { id: string; name: string }> = {
 	stackBackupDockerApi: { id: 'sbDockerCred0001', name: 'Stack Backup Docker Engine' },
 	stackBackupS3Api: { id: 'sbS3Cred00000001', name: 'Stack Backup S3 (test gateway)' },
 };
-
-const OUR_NODES: Record<string, INodeType> = Object.fromEntries(
-	[
-		new PostgresDump(),
-		new RedisSnapshot(),
-		new VolumeArchive(),
-		new RetentionPrune(),
-		new Restore(),
-		new BackupReport(),
-		new OffsiteCopy(),
-	].map((n) => [`n8n-nodes-stack-backup.${n.description.name}`, n]),
-);
 
 /**
  * A template as a user has it after picking credentials: the templates ship without any (so n8n
