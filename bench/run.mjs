@@ -3,7 +3,8 @@
 //   node bench/run.mjs [--dump-mib 600] [--redis-mib 300] [--tree-mib 1000] [--reps 3]
 //                      [--flat-mib 1024,10240] [--copy-mib 1024] [--only postgres,flat,volume,redis,retention,restore,s3]
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -345,7 +346,9 @@ if (only.has('s3')) {
 		const source = join(WORK, 'copy-source');
 		rmSync(source, { recursive: true, force: true });
 		mkdirSync(source, { recursive: true });
-		execFileSync('bash', ['-c', `head -c ${Number(values['copy-mib']) * 1048576} /dev/urandom > ${WORK}/copy-file.bin`]);
+		const file = openSync(`${WORK}/copy-file.bin`, 'w');
+		for (let i = 0; i < Number(values['copy-mib']); i++) writeSync(file, randomBytes(1048576));
+		closeSync(file);
 		await measure([
 			NODE,
 			'dist/bin/n8n-stack-backup.js',
