@@ -176,3 +176,44 @@ describe('S3 faults: the server killed, frozen or full mid-upload, our process k
 		);
 	});
 });
+
+// The bad S3 inputs of the issue, each refused with its code, no secret in the error, and nothing
+// written: counted in the ledger like the other bad inputs.
+describe('bad S3 inputs are refused with their code, and nothing is written', () => {
+	const bucket = useTestBucket();
+	const secret = env.s3.secretAccessKey;
+	const backupTo = (root: string, extra: Record<string, string> = {}) =>
+		runCli(['backup', 'files', '--root', root, '--set', 'config', '--file', __filename], { env: { ...s3EnvVars(), ...extra } });
+	const refusedWith = (code: string, run: Awaited<ReturnType<typeof runCli>>) => {
+		expect(run.code).not.toBe(0);
+		expect(run.json.error).toMatchObject({ code });
+		expect(run.stdout + run.stderr).not.toContain(secret);
+	};
+
+	it.each([
+		['wrong keys', 'S3_AUTH_FAILED', () => backupTo(bucket.url('bad'), { AWS_SECRET_ACCESS_KEY: 'not-the-secret-0000000000' })],
+		['a missing bucket', 'S3_BUCKET_NOT_FOUND', () => backupTo('s3://no-such-bucket-anywhere/x')],
+		['a wrong endpoint', 'S3_UNREACHABLE', () => backupTo(bucket.url('bad'), { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' })],
+		['no keys at all', 'INVALID_INPUT', () => runCli(['list', '--root', bucket.url('bad')])],
+	] as const)('%s: %s', async (what, code, attempt) => {
+		await tryBadInput(`S3 ${what}`, async () => {
+			refusedWith(code, await attempt());
+			expect(await bucket.keys('bad/')).toEqual([]);
+		});
+	});
+
+	it('one byte changed in a stored artifact: verify and restore refuse it', async () => {
+		const made = await backupTo(bucket.url('damaged'));
+		expect(made.code).toBe(0);
+		const key = `${(made.json.path as string).slice(`s3://${bucket.name}/`.length)}/${made.json.artifacts[0].file}`;
+		const bytes = await bucket.get(key);
+		bytes[0] ^= 0xff;
+		await bucket.put(key, bytes);
+		await tryBadInput('S3 artifact with one byte changed', async () => {
+			refusedWith('CHECKSUM_MISMATCH', await runCli(['verify', made.json.path], { env: s3EnvVars() }));
+			const restoreDir = `/tmp/s3-damaged-restore-${process.pid}`;
+			refusedWith('CHECKSUM_MISMATCH', await runCli(['restore', made.json.path, '--dir', restoreDir], { env: s3EnvVars() }));
+			expect(require('node:fs').existsSync(restoreDir)).toBe(false);
+		});
+	});
+});
