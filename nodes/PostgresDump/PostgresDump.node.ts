@@ -20,6 +20,7 @@ import {
 import { runForEachItem } from '../shared/runForEachItem';
 import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
 import { encryptField } from '../shared/encryptionFields';
+import { storageField } from '../shared/storageFields';
 
 export class PostgresDump implements INodeType {
 	description: INodeTypeDescription = {
@@ -84,6 +85,7 @@ export class PostgresDump implements INodeType {
 				default: 'docker',
 			},
 			encryptField,
+			storageField,
 			containerNameField('postgres', 'Postgres'),
 			{
 				displayName: 'Format',

@@ -20,6 +20,7 @@ import {
 import { runForEachItem } from '../shared/runForEachItem';
 import type { FieldNames } from '../shared/fieldNames';
 import { encryptField } from '../shared/encryptionFields';
+import { storageField } from '../shared/storageFields';
 
 // This panel's container field is the shared "Container Name".
 const REDIS_FIELD_NAMES: FieldNames = { redisContainer: 'Container Name' };
@@ -88,6 +89,7 @@ export class RedisSnapshot implements INodeType {
 				default: 'sync',
 			},
 			encryptField,
+			storageField,
 			containerNameField('redis', 'Redis'),
 			{
 				displayName: 'Dump File Path',

@@ -191,6 +191,7 @@ export class Restore implements INodeType {
 				...decryptField,
 				displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } },
 			},
+			storageField,
 			{
 				displayName: 'Method',
 				name: 'method',
@@ -214,7 +215,6 @@ export class Restore implements INodeType {
 				description: 'Name of the Postgres container, as `docker ps` shows it',
 				displayOptions: { show: { operation: USES_PG_TOOLS, method: ['docker'] } },
 			},
-			storageField,
 			...restorePostgres.fields,
 			...restoreRedis.fields,
 			...restoreVolume.fields,

@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_INCOMPLETE_GRACE_HOURS, DEFAULT_POLICY, pruneSets, type PruneResult, type ValidPolicy } from '../../core';
 import { readSetLocation, setLocationFields } from '../shared/commonFields';
 import { coreLoggerFor } from '../shared/coreLogger';
+import { storageField } from '../shared/storageFields';
 import { stackBackupS3ConnectionTest } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 
@@ -55,6 +56,7 @@ export class RetentionPrune implements INodeType {
 			},
 		],
 		properties: [
+			storageField,
 			...setLocationFields('n8n-postgres'),
 			{
 				displayName: 'Dry Run',

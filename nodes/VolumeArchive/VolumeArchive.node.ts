@@ -15,6 +15,7 @@ import { stackBackupDockerConnectionTest, stackBackupEncryptionTest, stackBackup
 import { runForEachItem } from '../shared/runForEachItem';
 import { splitList as list } from '../shared/splitList';
 import { encryptField } from '../shared/encryptionFields';
+import { storageField } from '../shared/storageFields';
 
 type Mode = 'volume' | 'dir' | 'files' | 'bucket';
 
@@ -91,6 +92,7 @@ export class VolumeArchive implements INodeType {
 				default: 'volume',
 			},
 			encryptField,
+			storageField,
 			{
 				displayName: 'Volume Name',
 				name: 'volumeName',

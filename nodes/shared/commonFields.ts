@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { parseCompression, type Compression, type EncryptionOptions, type Logger, type Place } from '../../core';
-import { bucketRootField, onLocalStorage, readRoot, storageField } from './storageFields';
+import { bucketRootField, onLocalStorage, readRoot } from './storageFields';
 import { coreLoggerFor } from './coreLogger';
 import { readEncryption } from './encryptionFields';
 
 /** Where a set lives: the backup root and the set name, in the same words on every node. */
 export function setLocationFields(defaultSetName: string): INodeProperties[] {
 	return [
-		storageField,
 		onLocalStorage({
 			displayName: 'Backup Root Folder',
 			name: 'backupRoot',
@@ -30,7 +29,8 @@ export function setLocationFields(defaultSetName: string): INodeProperties[] {
 }
 
 /**
- * Fields every node that writes a backup set shows. The Encrypt switch is not among them: the
+ * Fields every node that writes a backup set shows. The Storage choice is not among them: the S3
+ * credential depends on it, so each node places storageField at the top, as with Encrypt. The Encrypt switch is not among them: the
  * credential it shows depends on it, and n8n puts credential selectors after the last field they
  * depend on, so each node places it at the top, beside Method.
  */
