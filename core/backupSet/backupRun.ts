@@ -100,7 +100,9 @@ export class BackupRun {
 		const setDir = showPlace(set);
 		try {
 			await set.storage.makeFolder(set.key);
-			if ((await set.storage.stat(set.key))?.kind === 'other') throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+			// A symlinked set folder could lead writes elsewhere; a bucket has no links to check.
+			if (set.storage.kind === 'local' && (await set.storage.stat(set.key))?.kind === 'other')
+				throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
 		} catch (error) {
 			throw mapFsError(error, setDir, 'creating the set folder');
 		}

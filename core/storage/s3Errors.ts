@@ -87,3 +87,9 @@ export function mapS3Error(error: unknown, where: string, doing: string): unknow
 		details,
 	});
 }
+
+/** The object (or the key asked for) is not there: a 404 by any of the names servers give it. */
+export function isObjectMissing(error: unknown): boolean {
+	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+	return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}

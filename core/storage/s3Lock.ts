@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { StackBackupError } from '../errors/StackBackupError';
 import { processIsAlive } from '../process/processOwner';
 import type { S3Sdk } from './s3Client';
-import { mapS3Error } from './s3Errors';
+import { isObjectMissing as isMissing, mapS3Error } from './s3Errors';
 import { lockedError, lostLockError } from './setLock';
 import type { HeldLock, LeaseInfo, LockOptions } from './Storage';
 
@@ -26,11 +26,6 @@ interface ReadLease {
 function isPreconditionFailed(error: unknown): boolean {
 	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
 	return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
-}
-
-function isMissing(error: unknown): boolean {
-	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-	return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
 async function putIfAbsent(bucket: BucketAccess, key: string, body: string): Promise<boolean> {

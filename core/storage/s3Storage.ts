@@ -3,7 +3,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, loadS3Sdk, type S3Sdk } from './s3Client';
 import { MultipartSink } from './s3MultipartSink';
-import { mapS3Error } from './s3Errors';
+import { isObjectMissing as isMissing, mapS3Error } from './s3Errors';
 import { acquireBucketLock, type BucketAccess } from './s3Lock';
 import type { ValidS3Settings } from './s3Settings';
 import type { HeldLock, LockOptions, Storage, StoredEntry, UnfinishedUpload, WalkedFile, WriteReport, WriteStage } from './Storage';
@@ -19,11 +19,6 @@ const QUEUE = 2;
 interface Connected {
 	sdk: S3Sdk;
 	client: S3Client;
-}
-
-function isMissing(error: unknown): boolean {
-	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-	return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
 /** A bucket as a backup root's storage. Keys are object keys; folders are key prefixes. */
