@@ -98,13 +98,16 @@ export class BackupRun {
 		const root = openPlace(options.root, 'root');
 		const set = childPlace(root, setName);
 		const setDir = showPlace(set);
-		try {
-			await set.storage.makeFolder(set.key);
-			// A symlinked set folder could lead writes elsewhere; a bucket has no links to check.
-			if (set.storage.kind === 'local' && (await set.storage.stat(set.key))?.kind === 'other')
-				throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-		} catch (error) {
-			throw mapFsError(error, setDir, 'creating the set folder');
+		// A bucket has no folders to make and no links to check; its first request, the lock,
+		// reports a missing bucket or wrong keys as well as a listing would.
+		if (set.storage.kind === 'local') {
+			try {
+				await set.storage.makeFolder(set.key);
+				// A symlinked set folder could lead writes elsewhere.
+				if ((await set.storage.stat(set.key))?.kind === 'other') throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+			} catch (error) {
+				throw mapFsError(error, setDir, 'creating the set folder');
+			}
 		}
 
 		const lock = await set.storage.lock(set.key, {
@@ -112,15 +115,22 @@ export class BackupRun {
 			staleAfterMs: options.lockStaleAfterMs,
 			log: (m) => options.log?.warn(m),
 		});
+		let run: Place | null = null;
 		try {
-			const previous = (await latestCompleteSet(root, setName))?.manifest;
+			const startedAt = (options.clock ?? (() => new Date()))();
+			// Side by side: on a bucket each is a round trip.
+			const [latest, created] = await Promise.allSettled([latestCompleteSet(root, setName), createRunFolder(set, startedAt)]);
+			if (created.status === 'fulfilled') run = created.value;
+			if (latest.status === 'rejected') throw latest.reason;
+			if (created.status === 'rejected') throw created.reason;
+			run = created.value;
+			const previous = latest.value?.manifest;
 			const previousSize = previous?.artifacts.reduce((sum, a) => sum + a.size, 0) ?? 0;
 			await set.storage.assertRoom(set.key, Math.max(minFreeBytes, previousSize * GROWTH_ALLOWANCE));
-			const startedAt = (options.clock ?? (() => new Date()))();
-			const run = await createRunFolder(set, startedAt);
 			options.log?.info(`Writing set ${setName} into ${showPlace(run)}`);
 			return new BackupRun(run, setName, startedAt, previous, options, lock, encryption);
 		} catch (error) {
+			if (run) await removeRunFolder(run).catch(() => undefined);
 			await lock.release();
 			throw mapFsError(error, setDir, 'preparing the run folder');
 		}

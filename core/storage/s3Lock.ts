@@ -28,11 +28,23 @@ function isPreconditionFailed(error: unknown): boolean {
 	return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412;
 }
 
+// The lease also rides in the object's metadata, so a HEAD reads it: a GET's body arrived some
+// 40 ms after its headers from Ceph's gateway (measured), and the lock is read three times a run.
+const LEASE_METADATA = 'stack-backup-lease';
+
+function leaseObject(bucket: BucketAccess, key: string, body: string) {
+	return {
+		Bucket: bucket.bucket,
+		Key: key,
+		Body: body,
+		ContentType: 'application/json',
+		Metadata: { [LEASE_METADATA]: Buffer.from(body).toString('base64url') },
+	};
+}
+
 async function putIfAbsent(bucket: BucketAccess, key: string, body: string): Promise<boolean> {
 	try {
-		await bucket.client.send(
-			new bucket.sdk.PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: body, IfNoneMatch: '*', ContentType: 'application/json' }),
-		);
+		await bucket.client.send(new bucket.sdk.PutObjectCommand({ ...leaseObject(bucket, key, body), IfNoneMatch: '*' }));
 		return true;
 	} catch (error) {
 		if (isPreconditionFailed(error)) return false;
@@ -40,17 +52,23 @@ async function putIfAbsent(bucket: BucketAccess, key: string, body: string): Pro
 	}
 }
 
+function parseLease(text: string): Partial<LeaseInfo> {
+	try {
+		return JSON.parse(text) as Partial<LeaseInfo>;
+	} catch {
+		return {}; // judged by its age alone
+	}
+}
+
 async function readLease(bucket: BucketAccess, key: string): Promise<ReadLease | null> {
 	try {
+		const head = await bucket.client.send(new bucket.sdk.HeadObjectCommand({ Bucket: bucket.bucket, Key: key }));
+		const inMetadata = head.Metadata?.[LEASE_METADATA];
+		if (inMetadata)
+			return { info: parseLease(Buffer.from(inMetadata, 'base64url').toString()), renewedAt: head.LastModified ?? new Date(0) };
+		// A lock without our metadata (an older version's, or not ours): its body tells.
 		const answer = await bucket.client.send(new bucket.sdk.GetObjectCommand({ Bucket: bucket.bucket, Key: key }));
-		const text = (await answer.Body?.transformToString()) ?? '';
-		let info: Partial<LeaseInfo> = {};
-		try {
-			info = JSON.parse(text) as Partial<LeaseInfo>;
-		} catch {
-			// Judged by its age alone.
-		}
-		return { info, renewedAt: answer.LastModified ?? new Date(0) };
+		return { info: parseLease((await answer.Body?.transformToString()) ?? ''), renewedAt: answer.LastModified ?? new Date(0) };
 	} catch (error) {
 		if (isMissing(error)) return null;
 		throw mapS3Error(error, bucket.show(key), 'reading the lock');
@@ -85,11 +103,32 @@ export async function acquireBucketLock(bucket: BucketAccess, folder: string, op
 		// A probe that failed (the server down, a full quota) proves nothing: the next run probes again.
 		probe.catch(() => probed.delete(bucket.client));
 	}
-	if (!(await probed.get(bucket.client))) {
-		options.log?.(
-			`The S3 server ignores conditional writes (If-None-Match), so two runs starting at the same moment could both take the lock of ${shown}. What protects the set instead: each run checks, just before writing its manifest, that the lock still holds its own token, and a run that finds another token gives up without sealing.`,
-		);
-	}
+	// The probe runs beside the run: it only decides whether to warn, and waiting for it first
+	// put three round trips before every run. Releasing waits for it, so its object is gone.
+	const probe = probed.get(bucket.client)!.then(
+		(honoured) => {
+			if (!honoured)
+				options.log?.(
+					`The S3 server ignores conditional writes (If-None-Match), so two runs starting at the same moment could both take the lock of ${shown}. What protects the set instead: each run checks, just before writing its manifest, that the lock still holds its own token, and a run that finds another token gives up without sealing.`,
+				);
+		},
+		() => undefined, // a failed probe proves nothing
+	);
+	const held = await takeLease(bucket, key, options).catch(async (error: unknown) => {
+		await probe;
+		throw error;
+	});
+	return {
+		...held,
+		async release() {
+			await probe;
+			await held.release();
+		},
+	};
+}
+
+async function takeLease(bucket: BucketAccess, key: string, options: LockOptions): Promise<HeldLock> {
+	const shown = bucket.show(key);
 	const info: LeaseInfo = {
 		token: randomBytes(8).toString('hex'),
 		pid: process.pid,
@@ -131,9 +170,7 @@ function heldLease(bucket: BucketAccess, key: string, info: LeaseInfo, options: 
 	const renew = async () => {
 		const current = await readLease(bucket, key);
 		if (current?.info.token !== info.token) return;
-		await bucket.client.send(
-			new bucket.sdk.PutObjectCommand({ Bucket: bucket.bucket, Key: key, Body: body, ContentType: 'application/json' }),
-		);
+		await bucket.client.send(new bucket.sdk.PutObjectCommand(leaseObject(bucket, key, body)));
 	};
 	const timer = setInterval(() => void renew().catch(() => undefined), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
 	timer.unref();
