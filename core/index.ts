@@ -76,6 +76,15 @@ export {
 	type PrunedSetReport,
 } from './retention/pruneSets';
 export { verifySet, verifySetForRestore, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
+export {
+	checkSigningKeys,
+	newSigningKeyPair,
+	normalizeSigning,
+	normalizeTrust,
+	signingKeyId,
+	type SigningOptions,
+	type TrustOptions,
+} from './backupSet/setSigning';
 export { restorePostgres, DEFAULT_RESTORE_JOBS, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
 export type { PostgresComparison } from './postgres/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';

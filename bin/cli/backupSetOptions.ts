@@ -8,8 +8,10 @@ import {
 	type EncryptionOptions,
 	type Logger,
 	type Place,
+	type SigningOptions,
 } from '../../core';
 import { AGE_ENCRYPT_USAGE, ageEncryptOptionSpec, readEncryption } from './ageOptions';
+import { readSigning, SIGN_USAGE, signOptionSpec } from './signingOptions';
 import type { OptionSpec, ParsedValues } from './Command';
 import { optionalString, requiredString } from './optionValues';
 import { placeFrom } from './storageOptions';
@@ -23,6 +25,7 @@ export const backupSetOptionSpec: OptionSpec = {
 	'min-free-mb': { type: 'string' },
 	'run-id': { type: 'string' },
 	...ageEncryptOptionSpec,
+	...signOptionSpec,
 };
 
 export const BACKUP_SET_USAGE = `Common options:
@@ -37,6 +40,7 @@ export const BACKUP_SET_USAGE = `Common options:
   --min-free-mb N         refuse to start with less free space (default ${DEFAULT_MIN_FREE_MB})
   --run-id ID             recorded in the manifest
 ${AGE_ENCRYPT_USAGE}
+${SIGN_USAGE}
 Progress goes to stderr; the last line on stdout is the result as JSON.`;
 
 export interface BackupSetValues {
@@ -47,6 +51,7 @@ export interface BackupSetValues {
 	minFreeMb?: string;
 	compression: Compression;
 	encryption?: EncryptionOptions;
+	signing?: SigningOptions;
 }
 
 export function readBackupSetOptions(values: ParsedValues, log: Logger, env: NodeJS.ProcessEnv): BackupSetValues {
@@ -58,6 +63,7 @@ export function readBackupSetOptions(values: ParsedValues, log: Logger, env: Nod
 		minFreeMb: optionalString(values, 'min-free-mb'),
 		compression: parseCompression(optionalString(values, 'compression')),
 		encryption: readEncryption(values),
+		signing: readSigning(values),
 	};
 }
 

@@ -1,6 +1,7 @@
 import { extractWorkflow } from '../../core';
 import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
 import { placeFrom } from '../cli/storageOptions';
+import { readTrust, TRUST_USAGE, trustOptionSpec } from '../cli/signingOptions';
 import type { Command } from '../cli/Command';
 import { requiredString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -13,13 +14,20 @@ Prints one workflow from a Postgres set as the JSON n8n creates workflows from
 (POST /api/v1/workflows, or the n8n node's "Create a workflow"), named
 "<name> (restored YYYY-MM-DD)". A custom-format dump needs pg_restore: locally
 (--url, any server) or in the Postgres container (--container).
-${AGE_DECRYPT_USAGE}`;
+${AGE_DECRYPT_USAGE}
+${TRUST_USAGE}`;
 
 export const extractWorkflowCommand: Command = {
 	path: ['extract', 'workflow'],
 	summary: 'print one workflow of a set as importable JSON',
 	usage: USAGE,
-	options: { ...ageDecryptOptionSpec, ...postgresOptionSpec, id: { type: 'string' }, 'docker-host': { type: 'string' } },
+	options: {
+		...ageDecryptOptionSpec,
+		...trustOptionSpec,
+		...postgresOptionSpec,
+		id: { type: 'string' },
+		'docker-host': { type: 'string' },
+	},
 	run: ({ positionals, values, env, log }) => {
 		if (positionals.length !== 1) throw new UsageError('give one SETPATH');
 		const target = readPostgresTarget(values, env, { databaseRequired: false });
@@ -27,6 +35,7 @@ export const extractWorkflowCommand: Command = {
 			setPath: placeFrom(positionals[0], 'setFolder', env),
 			workflowId: requiredString(values, 'id'),
 			keys: readDecryptionKeys(values),
+			trust: readTrust(values, env),
 			pgRestore: target ?? { method: 'local', connection: { database: 'postgres' }, pgDumpPath: undefined, docker: undefined },
 			log,
 		});

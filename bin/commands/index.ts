@@ -5,6 +5,7 @@ import { backupRedisCommand } from './backupRedis';
 import { backupVolumeCommand } from './backupVolume';
 import { copyCommand } from './copy';
 import { extractWorkflowCommand } from './extractWorkflow';
+import { keygenCommand } from './keygen';
 import { listCommand } from './list';
 import { listWorkflowsCommand } from './listWorkflows';
 import { pruneCommand } from './prune';
@@ -24,4 +25,5 @@ export const commands: readonly Command[] = [
 	pruneCommand,
 	copyCommand,
 	extractWorkflowCommand,
+	keygenCommand,
 ];

@@ -2,6 +2,7 @@ import { restoreSet, type RestoreSetOptions, type RestoreSetResult } from '../..
 import { readDockerHost } from '../cli/backupSetOptions';
 import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
 import { placeFrom } from '../cli/storageOptions';
+import { readTrust, TRUST_USAGE, trustOptionSpec } from '../cli/signingOptions';
 import type { Command } from '../cli/Command';
 import { optionalNumber, optionalString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -27,6 +28,7 @@ or a set folder for its newest complete set ("last night's").
 Passwords come from PGPASSWORD and REDISCLI_AUTH (or the URL), never from flags.
 Encrypted sets: every artifact must open with the key given before anything is restored.
 ${AGE_DECRYPT_USAGE}
+${TRUST_USAGE}
 Exit code 1 when the restored data differs from the manifest.`;
 
 export const restoreCommand: Command = {
@@ -35,6 +37,7 @@ export const restoreCommand: Command = {
 	usage: USAGE,
 	options: {
 		...ageDecryptOptionSpec,
+		...trustOptionSpec,
 		...postgresOptionSpec,
 		replace: { type: 'string' },
 		jobs: { type: 'string' },
@@ -61,6 +64,7 @@ export const restoreCommand: Command = {
 		const options: RestoreSetOptions = {
 			setPath: placeFrom(positionals[0], 'setFolder', env),
 			keys: readDecryptionKeys(values),
+			trust: readTrust(values, env),
 			log,
 			postgres: pg && {
 				...pg,

@@ -2,6 +2,7 @@ import { parseRedisUrl, runRestoreDrill, verifySet, verifySetForRestore, type Dr
 import { readDockerHost } from '../cli/backupSetOptions';
 import { AGE_DECRYPT_USAGE, ageDecryptOptionSpec, readDecryptionKeys } from '../cli/ageOptions';
 import { placeFrom } from '../cli/storageOptions';
+import { readTrust, TRUST_USAGE, trustOptionSpec } from '../cli/signingOptions';
 import type { Command } from '../cli/Command';
 import { optionalString } from '../cli/optionValues';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
@@ -23,6 +24,7 @@ result with the manifest, then removes them; the live targets are never touched:
   volumes   a temp folder under --dir (default: the system temp folder)
 Encrypted sets: the checksum check needs no key; a drill does.
 ${AGE_DECRYPT_USAGE}
+${TRUST_USAGE}
 Exit code 1 when the verdict is "fail".`;
 
 export const verifyCommand: Command = {
@@ -31,6 +33,7 @@ export const verifyCommand: Command = {
 	usage: USAGE,
 	options: {
 		...ageDecryptOptionSpec,
+		...trustOptionSpec,
 		...postgresOptionSpec,
 		drill: { type: 'boolean' },
 		'redis-container': { type: 'string' },
@@ -45,11 +48,13 @@ export const verifyCommand: Command = {
 		const setPath = placeFrom(positionals[0], 'setFolder', env);
 		if (!values.drill) {
 			const keys = readDecryptionKeys(values);
-			const set = keys ? await verifySetForRestore(setPath, log, keys) : await verifySet(setPath, log);
+			const trust = readTrust(values, env);
+			const set = keys ? await verifySetForRestore(setPath, log, keys, trust) : await verifySet(setPath, log, undefined, trust);
 			return {
 				set: set.manifest.set,
 				path: set.dir,
 				verdict: 'pass',
+				signedBy: set.signedBy,
 				checked: set.manifest.artifacts.map((a) => ({ file: a.file, size: a.size, sha256: a.sha256 })),
 			};
 		}
@@ -70,6 +75,7 @@ export const verifyCommand: Command = {
 			redis,
 			scratchDir: optionalString(values, 'dir'),
 			keys: readDecryptionKeys(values),
+			trust: readTrust(values, env),
 			log,
 		});
 	},

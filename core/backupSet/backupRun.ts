@@ -21,6 +21,7 @@ import {
 	type Manifest,
 } from './manifest';
 import { runFolderName } from './runFolderName';
+import { normalizeSigning, signManifest, type SigningKey, type SigningOptions } from './setSigning';
 import { validateSetName } from './setName';
 
 export interface BackupRunOptions {
@@ -36,6 +37,8 @@ export interface BackupRunOptions {
 	lockStaleAfterMs?: number;
 	/** Encrypt every artifact with age (to recipients, or with a passphrase), after compression. */
 	encryption?: EncryptionOptions;
+	/** Sign the manifest with an Ed25519 private key, so readers can prove who made the set. */
+	signing?: SigningOptions;
 }
 
 export interface ArtifactInput {
@@ -79,6 +82,7 @@ export class BackupRun {
 		private readonly options: BackupRunOptions,
 		private readonly lock: HeldLock,
 		private readonly encryption: EncryptionOptions | null,
+		private readonly signing: SigningKey | null,
 	) {}
 
 	/** The run folder as a person sees it: a path or s3:// address. */
@@ -94,6 +98,7 @@ export class BackupRun {
 		const setName = validateSetName(options.setName);
 		// Bad keys are refused here, before a folder or a lock exists.
 		const encryption = normalizeEncryption(options.encryption);
+		const signing = normalizeSigning(options.signing);
 		const minFreeBytes = optionNumberOr(options.minFreeMb, MIN_FREE_MB, DEFAULT_MIN_FREE_MB) * 1024 * 1024;
 		const root = openPlace(options.root, 'root');
 		const set = childPlace(root, setName);
@@ -128,7 +133,7 @@ export class BackupRun {
 			const previousSize = previous?.artifacts.reduce((sum, a) => sum + a.size, 0) ?? 0;
 			await set.storage.assertRoom(set.key, Math.max(minFreeBytes, previousSize * GROWTH_ALLOWANCE));
 			options.log?.info(`Writing set ${setName} into ${showPlace(run)}`);
-			return new BackupRun(run, setName, startedAt, previous, options, lock, encryption);
+			return new BackupRun(run, setName, startedAt, previous, options, lock, encryption, signing);
 		} catch (error) {
 			if (run) await removeRunFolder(run).catch(() => undefined);
 			await lock.release();
@@ -179,13 +184,15 @@ export class BackupRun {
 
 	/** Writes the manifest, last: from here on the set is complete. */
 	async seal(input: SealInput): Promise<Manifest> {
-		const manifest: Manifest = {
+		const unsigned: Manifest = {
 			format: MANIFEST_FORMAT,
 			formatVersion: manifestVersionFor(this.artifacts),
 			tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version },
 			set: this.setName,
 			runId: this.options.runId ?? null,
 			host: hostname(),
+			pid: process.pid,
+			lockToken: this.lock.token,
 			startedAt: this.startedAt.toISOString(),
 			finishedAt: new Date((this.options.clock ?? (() => new Date()))()).toISOString(),
 			artifacts: this.artifacts,
@@ -193,6 +200,7 @@ export class BackupRun {
 			inventory: input.inventory,
 			warnings: input.warnings,
 		};
+		const manifest = this.signing ? signManifest(unsigned, this.signing) : unsigned;
 		try {
 			// A run that lost its lock while it stalled must not seal: another run may own the set now.
 			await this.lock.assertHeld();

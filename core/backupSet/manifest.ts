@@ -40,6 +40,14 @@ export interface ArtifactRecord {
 	partSize?: number;
 }
 
+/** An Ed25519 signature over the manifest without this field (see setSigning). */
+export interface ManifestSignature {
+	algorithm: 'ed25519';
+	/** Which key signed: the first 16 hex digits of the sha256 of its public key. */
+	keyId: string;
+	value: string;
+}
+
 export interface Manifest {
 	format: typeof MANIFEST_FORMAT;
 	formatVersion: number;
@@ -47,6 +55,10 @@ export interface Manifest {
 	set: string;
 	runId: string | null;
 	host: string;
+	/** The process that wrote the set, on `host` (in queue mode: which worker). */
+	pid?: number;
+	/** The lock token this run held when it sealed: a run that lost its lock never seals. */
+	lockToken?: string;
 	startedAt: string;
 	finishedAt: string;
 	artifacts: ArtifactRecord[];
@@ -55,6 +67,8 @@ export interface Manifest {
 	/** What is inside, keyed by artifact kind (tables, row counts, n8n workflows...). */
 	inventory: Record<string, unknown>;
 	warnings: string[];
+	/** Last, so what it covers reads first. */
+	signature?: ManifestSignature;
 }
 
 function invalid(path: string, problem: string): StackBackupError {
@@ -104,6 +118,11 @@ export async function readManifest(runFolder: Location): Promise<Manifest> {
 	const path = showPlace(place);
 	const text = await place.storage.readText(place.key);
 	if (text === null) throw invalid(path, 'missing: the set is incomplete');
+	return parseManifestText(text, path);
+}
+
+/** A manifest's text, parsed and checked. */
+export function parseManifestText(text: string, path: string): Manifest {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);

@@ -9,6 +9,7 @@ import type { Place } from '../storage/Storage';
 import { latestCompleteSet } from './completeSets';
 import { MANIFEST_FILE, readManifest, type ArtifactRecord, type Manifest } from './manifest';
 import { aboutFields } from '../options/optionFields';
+import { checkManifestSignature, normalizeTrust, type Trust, type TrustOptions } from './setSigning';
 
 export interface VerifiedSet {
 	/** The run folder as a person sees it: a path or s3:// address. */
@@ -17,6 +18,10 @@ export interface VerifiedSet {
 	manifest: Manifest;
 	/** What opens its encrypted artifacts, when it has any. */
 	keys?: DecryptionKeys;
+	/** The id of the trusted key whose signature was checked, or null when no key was configured. */
+	signedBy: string | null;
+	/** Whom the reader trusts, normalised. */
+	trust: Trust;
 }
 
 /**
@@ -70,17 +75,27 @@ export async function verifyArtifact(run: Place, artifact: ArtifactRecord): Prom
 }
 
 /**
- * Reads a set's manifest and checks every artifact's sha256 before anything
- * is touched: a restore or drill starts only from a set proven intact.
+ * Reads a set's manifest, checks its signature where public keys are
+ * configured, then every artifact's sha256, before anything is touched: a
+ * restore or drill starts only from a set proven intact and, with keys,
+ * proven to be ours.
  */
-export async function verifySet(location: Location, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
+export async function verifySet(
+	location: Location,
+	log?: Logger,
+	keys?: DecryptionKeys,
+	trustOptions?: TrustOptions,
+): Promise<VerifiedSet> {
+	const trust = normalizeTrust(trustOptions);
 	const place = await resolveRunFolder(location);
 	const manifest = await readManifest(place);
+	const signedBy = checkManifestSignature(manifest, showPlace(childPlace(place, MANIFEST_FILE)), trust);
+	if (signedBy) log?.info(`Checked the manifest's signature: signed by key ${signedBy}`);
 	for (const artifact of manifest.artifacts) {
 		await verifyArtifact(place, artifact);
 		log?.info(`Checked ${artifact.file}: sha256 matches the manifest`);
 	}
-	return { dir: showPlace(place), place, manifest, keys };
+	return { dir: showPlace(place), place, manifest, keys, signedBy, trust };
 }
 
 /**
@@ -88,8 +103,13 @@ export async function verifySet(location: Location, log?: Logger, keys?: Decrypt
  * every encrypted artifact (the age header is unwrapped), so a set that
  * cannot be decrypted is refused whole, before any target is touched.
  */
-export async function verifySetForRestore(location: Location, log?: Logger, keys?: DecryptionKeys): Promise<VerifiedSet> {
-	const set = await verifySet(location, log, keys);
+export async function verifySetForRestore(
+	location: Location,
+	log?: Logger,
+	keys?: DecryptionKeys,
+	trust?: TrustOptions,
+): Promise<VerifiedSet> {
+	const set = await verifySet(location, log, keys, trust);
 	for (const artifact of set.manifest.artifacts.filter((a) => a.encryption)) {
 		const file = childPlace(set.place, artifact.file);
 		(await openAgeDecrypted(() => file.storage.read(file.key), keys, artifact.file)).destroy();
@@ -99,7 +119,7 @@ export async function verifySetForRestore(location: Location, log?: Logger, keys
 }
 
 /** The one artifact of a kind in a set, or a clear error naming what the set holds. */
-export function artifactOfKind(set: VerifiedSet, kind: string): ArtifactRecord {
+export function artifactOfKind(set: Pick<VerifiedSet, 'dir' | 'manifest'>, kind: string): ArtifactRecord {
 	const found = set.manifest.artifacts.filter((a) => a.kind === kind);
 	if (found.length === 1) return found[0];
 	const holds = [...new Set(set.manifest.artifacts.map((a) => a.kind))].join(', ') || 'nothing';

@@ -1,6 +1,7 @@
 import { ExpectedDigest } from '../archive/ExpectedDigest';
 import { listCompleteSets, type CompleteSet } from '../backupSet/completeSets';
-import { MANIFEST_FILE } from '../backupSet/manifest';
+import { MANIFEST_FILE, parseManifestText } from '../backupSet/manifest';
+import { checkManifestSignature, normalizeTrust, type Trust, type TrustOptions } from '../backupSet/setSigning';
 import { validateSetName } from '../backupSet/setName';
 import { isStackBackupError, StackBackupError, type StackBackupErrorCode } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
@@ -16,6 +17,8 @@ export interface CopySetsOptions {
 	/** The set names to copy, as typed (a list or one text); empty: every set under `from`. */
 	setNames?: string | readonly string[];
 	log?: Logger;
+	/** With public keys, only sets signed by one of them are copied; the others are reported. */
+	trust?: TrustOptions;
 }
 
 export interface CopiedRun {
@@ -57,6 +60,7 @@ export async function copySets(options: CopySetsOptions): Promise<CopySetsResult
 			details: { field: 'root' },
 		});
 	}
+	const trust = normalizeTrust(options.trust);
 	const names = (optionList(options.setNames ?? '', 'setName') ?? []).map(validateSetName);
 	const setNames = names.length ? names : await setNamesUnder(from);
 	const runs: CopiedRun[] = [];
@@ -70,7 +74,7 @@ export async function copySets(options: CopySetsOptions): Promise<CopySetsResult
 		await to.storage.makeFolder(targetSet.key);
 		const lock = await to.storage.lock(targetSet.key, { log: (m) => log.warn(m) });
 		try {
-			for (const set of sets) runs.push(await copyRun(set, setName, childPlace(targetSet, runName(set)), log));
+			for (const set of sets) runs.push(await copyRun(set, setName, childPlace(targetSet, runName(set)), trust, log));
 		} finally {
 			await lock.release();
 		}
@@ -103,7 +107,9 @@ async function setNamesUnder(root: Place): Promise<string[]> {
 		.sort();
 }
 
-async function copyRun(set: CompleteSet, setName: string, target: Place, log: Logger): Promise<CopiedRun> {
+const SKIPPED_RUN_CODES = new Set<StackBackupErrorCode>(['CHECKSUM_MISMATCH', 'SET_SIGNATURE_INVALID', 'MANIFEST_INVALID']);
+
+async function copyRun(set: CompleteSet, setName: string, target: Place, trust: Trust, log: Logger): Promise<CopiedRun> {
 	const began = Date.now();
 	const run = runName(set);
 	const source = childPlace(set.place, MANIFEST_FILE);
@@ -123,9 +129,12 @@ async function copyRun(set: CompleteSet, setName: string, target: Place, log: Lo
 		return outcome('failed', 0, { code: 'INVALID_INPUT', message: `${showPlace(target)} already holds a different set of that name` });
 	}
 	try {
+		// The manifest copied is the one checked: its text, read once, gives the artifacts and the signature.
+		const manifest = parseManifestText(manifestText, showPlace(source));
+		checkManifestSignature(manifest, showPlace(source), trust);
 		await target.storage.makeFolder(target.key);
 		let bytes = 0;
-		for (const artifact of set.manifest.artifacts) {
+		for (const artifact of manifest.artifacts) {
 			const from = childPlace(set.place, artifact.file);
 			const to = childPlace(target, artifact.file);
 			await to.storage.write(to.key, [from.storage.read(from.key), new ExpectedDigest(artifact, showPlace(from))]);
@@ -133,13 +142,13 @@ async function copyRun(set: CompleteSet, setName: string, target: Place, log: Lo
 		}
 		// Last: only now is the copy a set.
 		await target.storage.writeText(childPlace(target, MANIFEST_FILE).key, manifestText);
-		log.info(`Copied ${setName}/${run} (${set.manifest.artifacts.length} artifact(s), ${bytes} bytes) to ${showPlace(target)}`);
+		log.info(`Copied ${setName}/${run} (${manifest.artifacts.length} artifact(s), ${bytes} bytes) to ${showPlace(target)}`);
 		return outcome('copied', bytes);
 	} catch (error) {
 		await removeCopy(target, set).catch(() => undefined);
 		if (!isStackBackupError(error)) throw error;
-		// A damaged source run is reported and skipped; a target that fails (full, unreachable) stops the copy.
-		if (error.code !== 'CHECKSUM_MISMATCH') throw error;
+		// A damaged or untrusted source run is reported and skipped; a target that fails (full, unreachable) stops the copy.
+		if (!SKIPPED_RUN_CODES.has(error.code)) throw error;
 		log.warn(`Not copied: ${error.message}`);
 		return outcome('failed', 0, { code: error.code, message: error.message });
 	}

@@ -1,6 +1,8 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
+import type { TrustOptions } from '../backupSet/setSigning';
 import { openArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
+import { assertDumpTrusted } from './bucketDumpTrust';
 import { defaultCompression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError } from '../errors/StackBackupError';
@@ -20,6 +22,8 @@ import { parentPlace, type Location } from '../storage/openPlace';
 export interface PostgresRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
+	/** Whose signed sets to accept (public keys), or to accept unsigned ones where that is risky. */
+	trust?: TrustOptions;
 	/** A run folder, or a set folder for its newest complete set: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	method: 'docker' | 'local';
@@ -149,8 +153,9 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 	const database = options.connection?.database;
 	const jobs = restoreJobs(options.jobs);
 	const transport = await openRestoreTransport(options);
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, 'postgres');
+	assertDumpTrusted(set, artifact);
 	const where = transport.errorContext('restore').where;
 
 	const admin = await transport.openSession(maintenanceDatabaseFor(database));

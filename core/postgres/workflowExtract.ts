@@ -1,4 +1,5 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
+import { checkManifestSignature, normalizeTrust, type TrustOptions } from '../backupSet/setSigning';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -38,10 +39,12 @@ const API_SETTINGS = [
 
 async function n8nInventoryOf(
 	setPath: Location,
+	trust?: TrustOptions,
 ): Promise<{ dir: string; place: Place; manifest: Awaited<ReturnType<typeof readManifest>>; n8n: N8nInventory }> {
 	const place = await resolveRunFolder(setPath);
 	const dir = showPlace(place);
 	const manifest = await readManifest(place);
+	checkManifestSignature(manifest, dir, normalizeTrust(trust));
 	const n8n = (manifest.inventory.postgres as PostgresInventory | undefined)?.n8n;
 	if (!n8n) {
 		throw new StackBackupError('WORKFLOW_NOT_FOUND', `${dir} holds no n8n workflows (no n8n database in its manifest)`, {
@@ -53,14 +56,16 @@ async function n8nInventoryOf(
 }
 
 /** A set's n8n workflows, read from its manifest alone: nothing is restored or decompressed. */
-export async function listWorkflows(setPath: Location): Promise<WorkflowListing[]> {
-	const { dir, manifest, n8n } = await n8nInventoryOf(setPath);
+export async function listWorkflows(setPath: Location, trust?: TrustOptions): Promise<WorkflowListing[]> {
+	const { dir, manifest, n8n } = await n8nInventoryOf(setPath, trust);
 	return n8n.workflows.map((w) => ({ ...w, set: manifest.set, path: dir, backedUpAt: manifest.startedAt }));
 }
 
 export interface ExtractWorkflowOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
+	/** Whose signed sets to accept (public keys), or to accept unsigned ones where that is risky. */
+	trust?: TrustOptions;
 	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	workflowId: string;
@@ -122,14 +127,14 @@ export async function extractWorkflow(options: ExtractWorkflowOptions): Promise<
 	const log = options.log ?? silentLogger;
 	if (!options.workflowId?.trim())
 		throw invalidOption('workflowId', 'No workflow id was given', "List the set's workflows first, and give one id.");
-	const { dir, place, manifest, n8n } = await n8nInventoryOf(options.setPath);
+	const { dir, place, manifest, n8n } = await n8nInventoryOf(options.setPath, options.trust);
 	const record = n8n.workflows.find((w) => w.id === options.workflowId);
 	if (!record) {
 		throw new StackBackupError('WORKFLOW_NOT_FOUND', `Workflow ${options.workflowId} is not in ${dir}`, {
 			hint: `This set holds ${n8n.workflows.length} workflows; list them to pick an id.`,
 		});
 	}
-	const artifact = artifactOfKind({ dir, place, manifest }, 'postgres');
+	const artifact = artifactOfKind({ dir, manifest }, 'postgres');
 	await verifyArtifact(place, artifact);
 	const table = `${n8n.tablePrefix}workflow_entity`;
 	log.info(`Reading workflow "${record.name}" from ${artifact.file}`);

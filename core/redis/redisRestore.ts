@@ -1,4 +1,5 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
+import type { TrustOptions } from '../backupSet/setSigning';
 import { posix } from 'node:path';
 import { openArtifact } from '../backupSet/openArtifact';
 import { singleFileTar } from '../archive/singleFileTar';
@@ -23,6 +24,8 @@ import { type Location } from '../storage/openPlace';
 export interface RedisRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
+	/** Whose signed sets to accept (public keys), or to accept unsigned ones where that is risky. */
+	trust?: TrustOptions;
 	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	docker: { connection: DockerConnection; container: string };
@@ -53,7 +56,7 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const log = options.log ?? silentLogger;
 	if (!options.docker?.container)
 		throw invalidOption('redisContainer', 'Restoring Redis needs its container name', 'Name the Redis container, as `docker ps` shows it.');
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, REDIS_ARTIFACT_KIND);
 	const { connection: dockerConnection, container: name } = options.docker;
 	const docker = createDockerClient(dockerConnection);

@@ -1,4 +1,5 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
+import type { TrustOptions } from '../backupSet/setSigning';
 import { verifySetForRestore } from '../backupSet/verifySet';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from '../postgres/postgresRestore';
@@ -19,6 +20,8 @@ export interface RestoreSetOptions {
 	files?: { dir: string; overwrite?: boolean };
 	/** Opens the set's encrypted artifacts; checked for every artifact before anything is restored. */
 	keys?: DecryptionKeys;
+	/** Whose signed sets to accept (public keys), or to accept unsigned ones where that is risky. */
+	trust?: TrustOptions;
 	log?: Logger;
 }
 
@@ -46,7 +49,7 @@ const TARGET_WORDS: Record<string, string> = {
  */
 export async function restoreSet(options: RestoreSetOptions): Promise<RestoreSetResult> {
 	const log = options.log ?? silentLogger;
-	const set = await verifySetForRestore(options.setPath, log, options.keys);
+	const set = await verifySetForRestore(options.setPath, log, options.keys, options.trust);
 	const kinds = [...new Set(set.manifest.artifacts.map((a) => a.kind))];
 	const missing = kinds.filter((k) => !options[k as keyof RestoreSetOptions]);
 	if (missing.length) {

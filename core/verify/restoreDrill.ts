@@ -1,4 +1,5 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
+import type { TrustOptions } from '../backupSet/setSigning';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ import { type Location, showPlace } from '../storage/openPlace';
 export interface DrillOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
+	/** Whose signed sets to accept (public keys), or to accept unsigned ones where that is risky. */
+	trust?: TrustOptions;
 	/** A run folder, or a set folder for its newest complete set: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	/** A server to create a scratch database on (its `database` is ignored). */
@@ -173,7 +176,7 @@ export async function runRestoreDrill(typed: DrillOptions): Promise<DrillVerdict
 	};
 	let set: VerifiedSet;
 	try {
-		set = await verifySetForRestore(options.setPath, log, options.keys);
+		set = await verifySetForRestore(options.setPath, log, options.keys, options.trust);
 	} catch (error) {
 		if (!isStackBackupError(error)) throw error;
 		const path = await resolveRunFolder(options.setPath).then(showPlace, () =>

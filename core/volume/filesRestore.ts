@@ -1,4 +1,5 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
+import type { TrustOptions } from '../backupSet/setSigning';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openArtifact } from '../backupSet/openArtifact';
@@ -12,6 +13,8 @@ import { type Location } from '../storage/openPlace';
 export interface FilesRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
+	/** Whose signed sets to accept (public keys), or to accept unsigned ones where that is risky. */
+	trust?: TrustOptions;
 	/** A run or set folder: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	/** Folder the files are written into, each under its original file name. */
@@ -36,7 +39,7 @@ export async function restoreFiles(options: FilesRestoreOptions): Promise<FilesR
 	const log = options.log ?? silentLogger;
 	if (!options.dir?.startsWith('/'))
 		throw invalidInput(`"${options.dir}" is not an absolute path`, 'Give the folder to restore the files into as an absolute path.');
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
 	const records = (set.manifest.inventory[FILES_ARTIFACT_KIND] as FilesInventory | undefined)?.files ?? [];
 	await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
 	const files: FilesRestoreResult['files'] = [];

@@ -1,4 +1,5 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
+import type { TrustOptions } from '../backupSet/setSigning';
 import type Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -32,6 +33,8 @@ export type ShownTarget = Exclude<RestoreTarget, { type: 'bucket' }> | { type: '
 export interface VolumeRestoreOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
 	keys?: DecryptionKeys;
+	/** Whose signed sets to accept (public keys), or to accept unsigned ones where that is risky. */
+	trust?: TrustOptions;
 	/** A run folder, or a set folder for its newest complete set: a path, or a place opened with openPlace (a bucket). */
 	setPath: Location;
 	target: RestoreTarget;
@@ -173,7 +176,7 @@ async function presentImage(docker: Docker, image: string | undefined): Promise<
 export async function restoreVolume(options: VolumeRestoreOptions): Promise<VolumeRestoreResult> {
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys));
+	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, VOLUME_ARTIFACT_KIND);
 	const counts = await checkArchiveSafety(openArtifact(set, artifact), artifact.file);
 	const differences = compareArchiveCounts(counts, set.manifest.inventory[VOLUME_ARTIFACT_KIND] as VolumeInventory | undefined);

@@ -3,7 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { assertAllCopied, copySets } from '../../core';
 import { resolveBackupRoot } from '../shared/backupRootAccess';
 import { coreLoggerFor } from '../shared/coreLogger';
-import { stackBackupS3ConnectionTest } from '../shared/credentialTests';
+import { stackBackupS3ConnectionTest, stackBackupSigningKeyTest } from '../shared/credentialTests';
+import { checkSignaturesField, readTrust } from '../shared/signingFields';
 import { runForEachItem } from '../shared/runForEachItem';
 import { bucketPlace, bucketRootField } from '../shared/storageFields';
 
@@ -26,6 +27,13 @@ export class OffsiteCopy implements INodeType {
 				displayName: 'Credential for S3',
 				required: true,
 				testedBy: 'stackBackupS3ConnectionTest',
+			},
+			{
+				name: 'stackBackupSigningKeyApi',
+				displayName: 'Credential for Signing',
+				required: true,
+				testedBy: 'stackBackupSigningKeyTest',
+				displayOptions: { show: { checkSignatures: [true] } },
 			},
 		],
 		properties: [
@@ -57,10 +65,15 @@ export class OffsiteCopy implements INodeType {
 				placeholder: 'All sets',
 				description: 'The sets to copy, separated by commas or new lines. Empty: every set in the source.',
 			},
+			{
+				...checkSignaturesField,
+				description:
+					'Whether to copy only sets signed by the key of a Stack Backup Signing Key credential; the others are reported and stop the workflow, so its error workflow alerts',
+			},
 		],
 	};
 
-	methods = { credentialTest: { stackBackupS3ConnectionTest } };
+	methods = { credentialTest: { stackBackupS3ConnectionTest, stackBackupSigningKeyTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runForEachItem(this, async (i): Promise<IDataObject> => {
@@ -71,6 +84,7 @@ export class OffsiteCopy implements INodeType {
 				from: toBucket ? folder : bucket,
 				to: toBucket ? bucket : folder,
 				setNames: this.getNodeParameter('setNames', i, '') as string,
+				trust: await readTrust(this, i),
 				log: coreLoggerFor(this),
 			});
 			// A run that could not be copied stops the workflow, so its error workflow alerts.

@@ -15,11 +15,13 @@ import {
 	stackBackupDockerConnectionTest,
 	stackBackupPostgresConnectionTest,
 	stackBackupEncryptionTest,
+	stackBackupSigningKeyTest,
 	stackBackupS3ConnectionTest,
 } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { postgresDumpOptions, readDumpOptions } from './dumpOptionFields';
 import { encryptField } from '../shared/encryptionFields';
+import { signField } from '../shared/signingFields';
 import { storageField } from '../shared/storageFields';
 
 export class PostgresDump implements INodeType {
@@ -63,6 +65,13 @@ export class PostgresDump implements INodeType {
 				testedBy: 'stackBackupEncryptionTest',
 				displayOptions: { show: { encrypt: [true] } },
 			},
+			{
+				name: 'stackBackupSigningKeyApi',
+				displayName: 'Credential for Signing',
+				required: true,
+				testedBy: 'stackBackupSigningKeyTest',
+				displayOptions: { show: { sign: [true] } },
+			},
 		],
 		properties: [
 			{
@@ -85,6 +94,7 @@ export class PostgresDump implements INodeType {
 				default: 'docker',
 			},
 			encryptField,
+			signField,
 			storageField,
 			containerNameField('postgres', 'Postgres'),
 			{
@@ -115,6 +125,7 @@ export class PostgresDump implements INodeType {
 			stackBackupPostgresConnectionTest,
 			stackBackupDockerConnectionTest,
 			stackBackupEncryptionTest,
+			stackBackupSigningKeyTest,
 			stackBackupS3ConnectionTest,
 		},
 	};

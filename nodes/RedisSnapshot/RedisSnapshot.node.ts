@@ -15,11 +15,13 @@ import {
 	stackBackupDockerConnectionTest,
 	stackBackupRedisConnectionTest,
 	stackBackupEncryptionTest,
+	stackBackupSigningKeyTest,
 	stackBackupS3ConnectionTest,
 } from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import type { FieldNames } from '../shared/fieldNames';
 import { encryptField } from '../shared/encryptionFields';
+import { signField } from '../shared/signingFields';
 import { storageField } from '../shared/storageFields';
 
 // This panel's container field is the shared "Container Name".
@@ -62,6 +64,13 @@ export class RedisSnapshot implements INodeType {
 				testedBy: 'stackBackupEncryptionTest',
 				displayOptions: { show: { encrypt: [true] } },
 			},
+			{
+				name: 'stackBackupSigningKeyApi',
+				displayName: 'Credential for Signing',
+				required: true,
+				testedBy: 'stackBackupSigningKeyTest',
+				displayOptions: { show: { sign: [true] } },
+			},
 		],
 		properties: [
 			{
@@ -89,6 +98,7 @@ export class RedisSnapshot implements INodeType {
 				default: 'sync',
 			},
 			encryptField,
+			signField,
 			storageField,
 			containerNameField('redis', 'Redis'),
 			{
@@ -126,6 +136,7 @@ export class RedisSnapshot implements INodeType {
 			stackBackupRedisConnectionTest,
 			stackBackupDockerConnectionTest,
 			stackBackupEncryptionTest,
+			stackBackupSigningKeyTest,
 			stackBackupS3ConnectionTest,
 		},
 	};

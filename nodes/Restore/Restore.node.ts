@@ -6,8 +6,10 @@ import {
 	stackBackupRedisConnectionTest,
 	stackBackupEncryptionTest,
 	stackBackupS3ConnectionTest,
+	stackBackupSigningKeyTest,
 } from '../shared/credentialTests';
 import { decryptField } from '../shared/encryptionFields';
+import { checkSignaturesField, trustUnsignedField } from '../shared/signingFields';
 import { storageField } from '../shared/storageFields';
 import { runForEachItem } from '../shared/runForEachItem';
 import * as drill from './operations/drill.operation';
@@ -97,6 +99,13 @@ export class Restore implements INodeType {
 				required: true,
 				testedBy: 'stackBackupEncryptionTest',
 				displayOptions: { show: { decrypt: [true] } },
+			},
+			{
+				name: 'stackBackupSigningKeyApi',
+				displayName: 'Credential for Signing',
+				required: true,
+				testedBy: 'stackBackupSigningKeyTest',
+				displayOptions: { show: { checkSignatures: [true] } },
 			},
 			{
 				name: 'stackBackupS3Api',
@@ -191,6 +200,16 @@ export class Restore implements INodeType {
 				...decryptField,
 				displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } },
 			},
+			{
+				...checkSignaturesField,
+				displayOptions: {
+					show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow', 'listWorkflows'] },
+				},
+			},
+			{
+				...trustUnsignedField,
+				displayOptions: { show: { operation: ['restorePostgres'], checkSignatures: [false] } },
+			},
 			storageField,
 			{
 				displayName: 'Method',
@@ -231,6 +250,7 @@ export class Restore implements INodeType {
 			stackBackupDockerConnectionTest,
 			stackBackupEncryptionTest,
 			stackBackupS3ConnectionTest,
+			stackBackupSigningKeyTest,
 		},
 	};
 

@@ -11,10 +11,16 @@ import { backupFiles, backupReport, backupVolume, openPlace, type DockerConnecti
 import { resolveAllowedPath } from '../shared/backupRootAccess';
 import { backupSetFields, readBackupSetFields } from '../shared/commonFields';
 import { dockerConnectionFrom, s3SettingsFrom } from '../shared/credentialConnections';
-import { stackBackupDockerConnectionTest, stackBackupEncryptionTest, stackBackupS3ConnectionTest } from '../shared/credentialTests';
+import {
+	stackBackupDockerConnectionTest,
+	stackBackupEncryptionTest,
+	stackBackupS3ConnectionTest,
+	stackBackupSigningKeyTest,
+} from '../shared/credentialTests';
 import { runForEachItem } from '../shared/runForEachItem';
 import { splitList as list } from '../shared/splitList';
 import { encryptField } from '../shared/encryptionFields';
+import { signField } from '../shared/signingFields';
 import { storageField } from '../shared/storageFields';
 
 type Mode = 'volume' | 'dir' | 'files' | 'bucket';
@@ -68,6 +74,13 @@ export class VolumeArchive implements INodeType {
 				testedBy: 'stackBackupEncryptionTest',
 				displayOptions: { show: { encrypt: [true] } },
 			},
+			{
+				name: 'stackBackupSigningKeyApi',
+				displayName: 'Credential for Signing',
+				required: true,
+				testedBy: 'stackBackupSigningKeyTest',
+				displayOptions: { show: { sign: [true] } },
+			},
 		],
 		properties: [
 			{
@@ -92,6 +105,7 @@ export class VolumeArchive implements INodeType {
 				default: 'volume',
 			},
 			encryptField,
+			signField,
 			storageField,
 			{
 				displayName: 'Volume Name',
@@ -198,7 +212,9 @@ export class VolumeArchive implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { stackBackupDockerConnectionTest, stackBackupEncryptionTest, stackBackupS3ConnectionTest } };
+	methods = {
+		credentialTest: { stackBackupDockerConnectionTest, stackBackupEncryptionTest, stackBackupS3ConnectionTest, stackBackupSigningKeyTest },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runForEachItem(this, async (i): Promise<IDataObject> => {

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { parseCompression, type Compression, type EncryptionOptions, type Logger, type Place } from '../../core';
+import { parseCompression, type Compression, type EncryptionOptions, type Logger, type Place, type SigningOptions } from '../../core';
 import { bucketRootField, onLocalStorage, readRoot } from './storageFields';
 import { coreLoggerFor } from './coreLogger';
 import { readEncryption } from './encryptionFields';
+import { readSigning } from './signingFields';
 
 /** Where a set lives: the backup root and the set name, in the same words on every node. */
 export function setLocationFields(defaultSetName: string): INodeProperties[] {
@@ -71,6 +72,7 @@ export async function readBackupSetFields(
 	log: Logger;
 	compression: Compression;
 	encryption?: EncryptionOptions;
+	signing?: SigningOptions;
 }> {
 	return {
 		...(await readSetLocation(ctx, itemIndex)),
@@ -78,5 +80,6 @@ export async function readBackupSetFields(
 		log: coreLoggerFor(ctx),
 		compression: parseCompression(ctx.getNodeParameter('compression', itemIndex) as string),
 		encryption: await readEncryption(ctx, itemIndex),
+		signing: await readSigning(ctx, itemIndex),
 	};
 }

@@ -1,7 +1,15 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { checkAgeKeys, checkDockerEngine, checkPostgresConnection, checkRedisConnection, checkS3Connection } from '../../core';
+import {
+	checkAgeKeys,
+	checkDockerEngine,
+	checkPostgresConnection,
+	checkRedisConnection,
+	checkS3Connection,
+	checkSigningKeys,
+} from '../../core';
 import { dockerConnectionFrom, pgConnectionFrom, redisConnectionFrom, s3SettingsFrom } from './credentialConnections';
 import { encryptionFromCredential, keysFromCredential } from './encryptionFields';
+import { signingFromCredential } from './signingFields';
 
 async function asTestResult(check: () => Promise<string>): Promise<INodeCredentialTestResult> {
 	try {
@@ -46,4 +54,13 @@ export async function stackBackupS3ConnectionTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	return asTestResult(() => checkS3Connection(s3SettingsFrom(credential.data ?? {})));
+}
+
+export async function stackBackupSigningKeyTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	// The public key as typed (not derived), so a mismatched pair is caught.
+	return asTestResult(() => checkSigningKeys(signingFromCredential(data), { publicKeys: [String(data.publicKey ?? '')] }));
 }

@@ -7,6 +7,7 @@ import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom, pgConnectionFrom } from '../../shared/credentialConnections';
 import { splitList } from '../../shared/splitList';
 import { readDecryptionKeys } from '../../shared/encryptionFields';
+import { readTrust } from '../../shared/signingFields';
 import type { FieldNames } from '../../shared/fieldNames';
 
 const show = { operation: ['drill'] };
@@ -139,6 +140,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 			await runRestoreDrill({
 				setPath: await setPlace(ctx, folder, i),
 				keys: await readDecryptionKeys(ctx, i),
+				trust: await readTrust(ctx, i),
 				postgres,
 				redis,
 				scratchDir: scratchFolder ? await resolveAllowedPath(ctx, scratchFolder, i, 'scratch folder', 'write to') : undefined,

@@ -4,6 +4,7 @@ import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom } from '../../shared/credentialConnections';
 import { readSetFolder, setFolderField } from './setFolderField';
 import { readDecryptionKeys } from '../../shared/encryptionFields';
+import { readTrust } from '../../shared/signingFields';
 
 export const fields: INodeProperties[] = [
 	setFolderField(['extractWorkflow']),
@@ -27,6 +28,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const result = await extractWorkflow({
 		setPath: await readSetFolder(ctx, i),
 		keys: await readDecryptionKeys(ctx, i),
+		trust: await readTrust(ctx, i),
 		workflowId: ctx.getNodeParameter('workflowId', i) as string,
 		pgRestore: {
 			method,

@@ -5,6 +5,7 @@ import { pgConnectionFrom } from '../../shared/credentialConnections';
 import { readContainerTarget } from '../../shared/dockerTarget';
 import { readSetFolder, setFolderField } from './setFolderField';
 import { readDecryptionKeys } from '../../shared/encryptionFields';
+import { readTrust } from '../../shared/signingFields';
 
 const show = { operation: ['restorePostgres'] };
 
@@ -56,6 +57,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const result = await restorePostgres({
 		setPath: await readSetFolder(ctx, i),
 		keys: await readDecryptionKeys(ctx, i),
+		trust: await readTrust(ctx, i),
 		method,
 		connection: { ...connection, database: ctx.getNodeParameter('targetDatabase', i) as string },
 		docker: method === 'docker' ? await readContainerTarget(ctx, i) : undefined,

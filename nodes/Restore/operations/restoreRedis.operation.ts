@@ -4,6 +4,7 @@ import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom, redisConnectionFrom } from '../../shared/credentialConnections';
 import { readSetFolder, setFolderField } from './setFolderField';
 import { readDecryptionKeys } from '../../shared/encryptionFields';
+import { readTrust } from '../../shared/signingFields';
 
 export const fields: INodeProperties[] = [
 	setFolderField(['restoreRedis']),
@@ -23,6 +24,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const result = await restoreRedis({
 		setPath: await readSetFolder(ctx, i),
 		keys: await readDecryptionKeys(ctx, i),
+		trust: await readTrust(ctx, i),
 		docker: {
 			connection: dockerConnectionFrom(await ctx.getCredentials<ICredentialDataDecryptedObject>('stackBackupDockerApi', i)),
 			container: ctx.getNodeParameter('redisContainer', i) as string,

@@ -5,6 +5,7 @@ import { coreLoggerFor } from '../../shared/coreLogger';
 import { dockerConnectionFrom } from '../../shared/credentialConnections';
 import { readSetFolder, setFolderField } from './setFolderField';
 import { readDecryptionKeys } from '../../shared/encryptionFields';
+import { readTrust } from '../../shared/signingFields';
 
 const show = { operation: ['restoreVolume'] };
 
@@ -74,6 +75,7 @@ export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataO
 	const result = await restoreVolume({
 		setPath: await readSetFolder(ctx, i),
 		keys: await readDecryptionKeys(ctx, i),
+		trust: await readTrust(ctx, i),
 		target,
 		overwrite: ctx.getNodeParameter('overwrite', i, false) as boolean,
 		docker:

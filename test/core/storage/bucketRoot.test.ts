@@ -50,7 +50,8 @@ describe('a bucket as the backup root, from the command line with only the AWS_*
 		const drill = await runCli(['verify', run, '--drill', '--url', pgUrl('postgres')], { env: cliEnv() });
 		expect(drill.json).toMatchObject({ verdict: 'pass' });
 
-		const restore = await runCli(['restore', run, '--url', pgUrl(restored)], { env: cliEnv() });
+		// Unsigned, from a bucket: the user says they trust it (signedSets.test.ts covers the refusal).
+		const restore = await runCli(['restore', run, '--url', pgUrl(restored), '--trust-unsigned'], { env: cliEnv() });
 		expect(restore.code).toBe(0);
 		expect(await fingerprint(env.hostPostgres, restored)).toEqual(await fingerprint(env.hostPostgres, source.db().name));
 
@@ -97,7 +98,7 @@ describe('a custom-format dump in a bucket, restored with pg_restore --jobs', ()
 		mkdirSync(small);
 		execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small]);
 		try {
-			const refused = await runCli(['restore', backup.json.path, '--url', pgUrl(target), '--jobs', '2'], {
+			const refused = await runCli(['restore', backup.json.path, '--url', pgUrl(target), '--jobs', '2', '--trust-unsigned'], {
 				env: { ...cliEnv(), TMPDIR: small },
 			});
 			expect(refused.json.error).toMatchObject({ code: 'INSUFFICIENT_SPACE', message: expect.stringContaining(small) });
@@ -106,7 +107,7 @@ describe('a custom-format dump in a bucket, restored with pg_restore --jobs', ()
 		}
 		const staging = join(tmp.path(), 'staging');
 		mkdirSync(staging);
-		const restored = await runCli(['restore', backup.json.path, '--url', pgUrl(target), '--jobs', '2'], {
+		const restored = await runCli(['restore', backup.json.path, '--url', pgUrl(target), '--jobs', '2', '--trust-unsigned'], {
 			env: { ...cliEnv(), TMPDIR: staging },
 		});
 		expect(restored.code).toBe(0);
