@@ -14,6 +14,7 @@ import { AGE_ENCRYPT_USAGE, ageEncryptOptionSpec, readEncryption } from './ageOp
 import { readSigning, SIGN_USAGE, signOptionSpec } from './signingOptions';
 import type { OptionSpec, ParsedValues } from './Command';
 import { optionalString, requiredString } from './optionValues';
+import { UsageError } from './UsageError';
 import { placeFrom } from './storageOptions';
 
 /** Options every `backup ...` command takes, with the same names. */
@@ -39,6 +40,8 @@ export const BACKUP_SET_USAGE = `Common options:
   --docker-host ADDR      unix:///var/run/docker.sock (default: $DOCKER_HOST) or tcp://host:port
   --min-free-mb N         refuse to start with less free space (default ${DEFAULT_MIN_FREE_MB})
   --run-id ID             recorded in the manifest
+The set's lock is a lease of STACK_BACKUP_LOCK_LEASE_SECONDS (default 300), renewed while the
+run lives: a run frozen longer loses the set to the next run and never seals its own.
 ${AGE_ENCRYPT_USAGE}
 ${SIGN_USAGE}
 Progress goes to stderr; the last line on stdout is the result as JSON.`;
@@ -52,6 +55,7 @@ export interface BackupSetValues {
 	compression: Compression;
 	encryption?: EncryptionOptions;
 	signing?: SigningOptions;
+	lockStaleAfterMs?: number;
 }
 
 export function readBackupSetOptions(values: ParsedValues, log: Logger, env: NodeJS.ProcessEnv): BackupSetValues {
@@ -64,7 +68,16 @@ export function readBackupSetOptions(values: ParsedValues, log: Logger, env: Nod
 		compression: parseCompression(optionalString(values, 'compression')),
 		encryption: readEncryption(values),
 		signing: readSigning(values),
+		lockStaleAfterMs: leaseFromEnv(env),
 	};
+}
+
+function leaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+	const text = env.STACK_BACKUP_LOCK_LEASE_SECONDS?.trim();
+	if (!text) return undefined;
+	const seconds = Number(text);
+	if (!Number.isFinite(seconds) || seconds < 1) throw new UsageError(`STACK_BACKUP_LOCK_LEASE_SECONDS=${text}: give a number of seconds, 1 or more`);
+	return seconds * 1000;
 }
 
 export function readDockerHost(values: ParsedValues, env: NodeJS.ProcessEnv): DockerConnection {

@@ -142,6 +142,8 @@ async function takeLease(bucket: BucketAccess, key: string, options: LockOptions
 		if (await putIfAbsent(bucket, key, body)) return heldLease(bucket, key, info, options);
 		const existing = await readLease(bucket, key);
 		if (!existing) continue;
+		// An object we did not write is never deleted, however old: it may be someone's data.
+		if (typeof existing.info.token !== 'string') throw foreignLockError(shown);
 		const reason = staleReason(existing, leaseMs);
 		if (!reason) throw lockedError(shown, existing.info);
 		options.log?.(`Taking over the lock of ${shown}: ${reason}`);
@@ -151,6 +153,13 @@ async function takeLease(bucket: BucketAccess, key: string, options: LockOptions
 	}
 	throw new StackBackupError('BACKUP_LOCKED', `Could not take the lock ${shown}: it keeps changing hands`, {
 		hint: 'Another run of this set is starting at the same time. Check for overlapping schedules.',
+	});
+}
+
+function foreignLockError(shown: string): StackBackupError {
+	return new StackBackupError('BACKUP_LOCKED', `${shown} exists and was not written by n8n-stack-backup`, {
+		hint: `Backups of this set take their lock at that key. The object there is not one of our locks, so it is left alone: move or delete it yourself once you know what it is, or back up into another prefix.`,
+		details: { lockPath: shown, foreign: true },
 	});
 }
 
@@ -172,7 +181,9 @@ function heldLease(bucket: BucketAccess, key: string, info: LeaseInfo, options: 
 		if (current?.info.token !== info.token) return;
 		await bucket.client.send(new bucket.sdk.PutObjectCommand(leaseObject(bucket, key, body)));
 	};
-	const timer = setInterval(() => void renew().catch(() => undefined), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+	// Renewed several times per lease, so one slow request never lets a live run's lease lapse.
+	const heartbeatMs = options.heartbeatMs ?? Math.min(DEFAULT_HEARTBEAT_MS, (options.staleAfterMs ?? DEFAULT_LEASE_MS) / 5);
+	const timer = setInterval(() => void renew().catch(() => undefined), heartbeatMs);
 	timer.unref();
 	return {
 		token: info.token,
