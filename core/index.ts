@@ -23,7 +23,7 @@ export {
 } from './archive/ageKeys';
 export { checkAgeKeys } from './archive/checkAgeKeys';
 export { validateSetName } from './backupSet/setName';
-export { DEFAULT_MIN_FREE_MB } from './backupSet/backupRun';
+export { DEFAULT_MIN_FREE_MB, DEFAULT_STALL_TIMEOUT_SECONDS } from './backupSet/backupRun';
 export { localPath } from './backupSet/localRoot';
 export { openPlace, showPlace, childPlace, type Location } from './storage/openPlace';
 export { validS3Settings, s3SettingsFromEnv, DEFAULT_S3_REGION, type S3Settings } from './storage/s3Settings';
@@ -40,6 +40,7 @@ export { openPgSession } from './postgres/pgSession';
 export {
 	backupPostgres,
 	DEFAULT_MAX_SHRINK_PERCENT,
+	DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS,
 	type PostgresBackupOptions,
 	type PostgresBackupResult,
 } from './postgres/postgresBackup';

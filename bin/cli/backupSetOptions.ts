@@ -1,6 +1,7 @@
 import {
 	DEFAULT_DOCKER_SOCKET,
 	DEFAULT_MIN_FREE_MB,
+	DEFAULT_STALL_TIMEOUT_SECONDS,
 	parseCompression,
 	parseDockerHost,
 	type Compression,
@@ -25,6 +26,7 @@ export const backupSetOptionSpec: OptionSpec = {
 	'docker-host': { type: 'string' },
 	'min-free-mb': { type: 'string' },
 	'run-id': { type: 'string' },
+	'stall-timeout': { type: 'string' },
 	...ageEncryptOptionSpec,
 	...signOptionSpec,
 };
@@ -40,6 +42,8 @@ export const BACKUP_SET_USAGE = `Common options:
   --docker-host ADDR      unix:///var/run/docker.sock (default: $DOCKER_HOST) or tcp://host:port
   --min-free-mb N         refuse to start with less free space (default ${DEFAULT_MIN_FREE_MB})
   --run-id ID             recorded in the manifest
+  --stall-timeout N       fail when the source sends no byte for N seconds (a frozen server;
+                          default ${DEFAULT_STALL_TIMEOUT_SECONDS}); also each request's limit
 The set's lock is a lease of STACK_BACKUP_LOCK_LEASE_SECONDS (default 300), renewed while the
 run lives: a run frozen longer loses the set to the next run and never seals its own.
 ${AGE_ENCRYPT_USAGE}
@@ -56,6 +60,7 @@ export interface BackupSetValues {
 	encryption?: EncryptionOptions;
 	signing?: SigningOptions;
 	lockStaleAfterMs?: number;
+	stallTimeoutSeconds?: string;
 }
 
 export function readBackupSetOptions(values: ParsedValues, log: Logger, env: NodeJS.ProcessEnv): BackupSetValues {
@@ -69,6 +74,7 @@ export function readBackupSetOptions(values: ParsedValues, log: Logger, env: Nod
 		encryption: readEncryption(values),
 		signing: readSigning(values),
 		lockStaleAfterMs: leaseFromEnv(env),
+		stallTimeoutSeconds: optionalString(values, 'stall-timeout'),
 	};
 }
 
@@ -76,7 +82,8 @@ function leaseFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 	const text = env.STACK_BACKUP_LOCK_LEASE_SECONDS?.trim();
 	if (!text) return undefined;
 	const seconds = Number(text);
-	if (!Number.isFinite(seconds) || seconds < 1) throw new UsageError(`STACK_BACKUP_LOCK_LEASE_SECONDS=${text}: give a number of seconds, 1 or more`);
+	if (!Number.isFinite(seconds) || seconds < 1)
+		throw new UsageError(`STACK_BACKUP_LOCK_LEASE_SECONDS=${text}: give a number of seconds, 1 or more`);
 	return seconds * 1000;
 }
 

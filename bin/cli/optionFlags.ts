@@ -33,6 +33,8 @@ export const OPTION_FLAGS: Record<OptionField, string> = {
 	redisMethod: '--method (or --container)',
 	redisContainer: '--redis-container',
 	bgsaveTimeoutSeconds: '--bgsave-timeout',
+	stallTimeoutSeconds: '--stall-timeout SECONDS',
+	lockWaitTimeoutSeconds: '--lock-wait-timeout SECONDS',
 	scratchRedis: '--redis-container, --redis-url or --redis-server',
 	stopContainers: '--stop-container or --stop-label',
 	skipUnreadable: '--skip-unreadable',

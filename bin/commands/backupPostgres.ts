@@ -1,4 +1,4 @@
-import { backupPostgres, backupReport, DEFAULT_MAX_SHRINK_PERCENT } from '../../core';
+import { backupPostgres, backupReport, DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS, DEFAULT_MAX_SHRINK_PERCENT } from '../../core';
 import { BACKUP_SET_USAGE, backupSetOptionSpec, readBackupSetOptions } from '../cli/backupSetOptions';
 import { postgresOptionSpec, readPostgresTarget } from '../cli/postgresOptions';
 import type { Command } from '../cli/Command';
@@ -10,10 +10,12 @@ const USAGE = `Usage: n8n-stack-backup backup postgres --root DIR --set NAME
          [--format plain|custom] [--exclude-table-data PATTERN]... [--exclude-table PATTERN]...
          [--table PATTERN]... [--schema PATTERN]... [--exclude-schema PATTERN]... [--n8n-skip-executions]
          [--allow-shrink] [--max-shrink-percent ${DEFAULT_MAX_SHRINK_PERCENT}] [--pg-dump PATH]
+         [--lock-wait-timeout ${DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS}]
 
 Dumps one PostgreSQL database into a new backup set.
   --url         run the local pg_dump over TCP
   --container   run pg_dump inside that container through the Docker Engine API
+  --lock-wait-timeout  seconds pg_dump waits for a table another session has locked
 Each PATTERN may list several, separated by commas ("public.a, public.b"; commas inside
 double quotes belong to the name).
 The password comes from PGPASSWORD (or the URL); it is never passed on a command line.
@@ -36,6 +38,7 @@ export const backupPostgresCommand: Command = {
 		'n8n-skip-executions': { type: 'boolean' },
 		'allow-shrink': { type: 'boolean' },
 		'max-shrink-percent': { type: 'string' },
+		'lock-wait-timeout': { type: 'string' },
 	},
 	async run({ values, env, log }) {
 		const target = readPostgresTarget(values, env, { databaseRequired: true });
@@ -52,6 +55,7 @@ export const backupPostgresCommand: Command = {
 			n8nSkipExecutions: Boolean(values['n8n-skip-executions']),
 			allowShrink: Boolean(values['allow-shrink']),
 			maxShrinkPercent: optionalString(values, 'max-shrink-percent'),
+			lockWaitTimeoutSeconds: optionalString(values, 'lock-wait-timeout'),
 		});
 		return backupReport(result);
 	},

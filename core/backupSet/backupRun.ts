@@ -4,6 +4,7 @@ import { AGE_EXTENSION, encryptionRecord, normalizeEncryption, type EncryptionOp
 import { createAgeEncryptor } from '../archive/ageStreams';
 import { compressionExtension, createCompressor, type Compression } from '../archive/compression';
 import { MeasuringStream } from '../archive/MeasuringStream';
+import { StallGuard } from '../archive/StallGuard';
 import { StackBackupError } from '../errors/StackBackupError';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 import { silentLogger, type Logger } from '../logging/Logger';
@@ -39,6 +40,8 @@ export interface BackupRunOptions {
 	encryption?: EncryptionOptions;
 	/** Sign the manifest with an Ed25519 private key, so readers can prove who made the set. */
 	signing?: SigningOptions;
+	/** A source that sends no byte for this many seconds, as typed, ends the run (default 300). */
+	stallTimeoutSeconds?: number | string;
 }
 
 export interface ArtifactInput {
@@ -50,6 +53,11 @@ export interface ArtifactInput {
 	source: Readable;
 	/** Checks that run on the raw bytes before compression (e.g. the RDB validator). */
 	transforms?: Transform[];
+	/**
+	 * The error for a source that stopped sending (a frozen server), naming the step; without
+	 * it the source is not watched (a local file does not freeze).
+	 */
+	stalled?: (seconds: number) => Error;
 }
 
 export interface SealInput {
@@ -59,6 +67,8 @@ export interface SealInput {
 }
 
 export const DEFAULT_MIN_FREE_MB = 32;
+export const DEFAULT_STALL_TIMEOUT_SECONDS = 300;
+const STALL_TIMEOUT: NumberRule = { field: 'stallTimeoutSeconds', what: 'The stall timeout in seconds', min: 1 };
 const MIN_FREE_MB: NumberRule = { field: 'minFreeMb', what: 'The minimum free space in MB', min: 0 };
 // Expect a new set to be about as large as the last one, with room to grow.
 const GROWTH_ALLOWANCE = 1.5;
@@ -99,6 +109,7 @@ export class BackupRun {
 		// Bad keys are refused here, before a folder or a lock exists.
 		const encryption = normalizeEncryption(options.encryption);
 		const signing = normalizeSigning(options.signing);
+		stallTimeoutMs(options); // refused here, before a folder or a lock exists
 		const minFreeBytes = optionNumberOr(options.minFreeMb, MIN_FREE_MB, DEFAULT_MIN_FREE_MB) * 1024 * 1024;
 		const root = openPlace(options.root, 'root');
 		const set = childPlace(root, setName);
@@ -152,6 +163,7 @@ export class BackupRun {
 		const encryptor = this.encryption ? await createAgeEncryptor(this.encryption) : null;
 		const stages = [
 			input.source,
+			...(input.stalled ? [new StallGuard(stallTimeoutMs(this.options), input.stalled)] : []),
 			...(input.transforms ?? []),
 			raw,
 			...(compressor ? [compressor] : []),
@@ -222,6 +234,10 @@ export class BackupRun {
 			await this.lock.release();
 		}
 	}
+}
+
+export function stallTimeoutMs(options: { stallTimeoutSeconds?: number | string }): number {
+	return optionNumberOr(options.stallTimeoutSeconds, STALL_TIMEOUT, DEFAULT_STALL_TIMEOUT_SECONDS) * 1000;
 }
 
 async function createRunFolder(set: Place, startedAt: Date): Promise<Place> {

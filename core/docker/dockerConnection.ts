@@ -11,6 +11,22 @@ export interface DockerConnection {
 	ca?: string;
 	cert?: string;
 	key?: string;
+	/**
+	 * How long a request may go without a byte from the Engine (default 300 s). A frozen
+	 * Engine keeps its socket open; without a limit a call, or a stream, would wait forever.
+	 */
+	timeoutMs?: number;
+}
+
+export const DEFAULT_DOCKER_TIMEOUT_MS = 300_000;
+
+/**
+ * The Engine's limit for a run whose sources may be silent for `stallMs`: never shorter,
+ * so a stream is ended by the run's own stall check (which names the step), and never
+ * under 30 s, which a busy Engine may need to create a container.
+ */
+export function withDockerLimit(connection: DockerConnection, stallMs: number): DockerConnection {
+	return { ...connection, timeoutMs: Math.max(30_000, stallMs + 5_000) };
 }
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -35,7 +51,8 @@ const loadDockerode = (): typeof Docker => require('dockerode');
 
 export function createDockerClient(connection: DockerConnection): Docker {
 	const Docker = loadDockerode();
-	if (connection.socketPath) return new Docker({ socketPath: connection.socketPath });
+	const timeout = connection.timeoutMs ?? DEFAULT_DOCKER_TIMEOUT_MS;
+	if (connection.socketPath) return new Docker({ socketPath: connection.socketPath, timeout });
 	const tls = Boolean(connection.ca || connection.cert || connection.key);
 	return new Docker({
 		host: connection.host,
@@ -44,5 +61,6 @@ export function createDockerClient(connection: DockerConnection): Docker {
 		ca: connection.ca || undefined,
 		cert: connection.cert || undefined,
 		key: connection.key || undefined,
+		timeout,
 	});
 }

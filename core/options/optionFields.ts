@@ -32,6 +32,8 @@ export const OPTION_FIELDS = [
 	'redisMethod',
 	'redisContainer',
 	'bgsaveTimeoutSeconds',
+	'stallTimeoutSeconds',
+	'lockWaitTimeoutSeconds',
 	'scratchRedis',
 	'stopContainers',
 	'skipUnreadable',

@@ -85,7 +85,7 @@ async function versionFrom(proc: DumpProcess, ctx: PgErrorContext): Promise<stri
 	return parsePgToolVersion(output);
 }
 
-export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump'): PgTransport {
+export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump', queryTimeoutMs?: number): PgTransport {
 	const where = `${connection.host ?? 'localhost'}:${connection.port ?? 5432}`;
 	const errorContext = (step: string): PgErrorContext => ({
 		where,
@@ -97,7 +97,11 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump')
 	return {
 		errorContext,
 		openSession: (database) =>
-			openPgSession({ ...connection, database: database ?? connection.database }, errorContext('Reading the database catalog')),
+			openPgSession(
+				{ ...connection, database: database ?? connection.database },
+				errorContext('Reading the database catalog'),
+				queryTimeoutMs,
+			),
 		pgDumpVersion: () =>
 			versionFrom(spawnPgProgram(pgDumpPath, ['--version'], connection, errorContext('pg_dump')), errorContext('pg_dump')),
 		startDump: async (args) => spawnPgProgram(pgDumpPath, args, connection, errorContext('pg_dump')),

@@ -45,7 +45,10 @@ export function spawnPgProgram(
 		inputError ? { exitCode: result.exitCode || 1, stderr: `reading the input failed: ${inputError.message}\n${result.stderr}` } : result,
 	);
 	done.catch(() => undefined);
-	return { stdout: child.stdout, done, abort: () => child.kill('SIGTERM') };
+	// pg_dump and psql ignore SIGTERM (measured: SigIgn holds it), and one waiting on a frozen
+	// server never writes again, so never meets the closed pipe either: only SIGKILL ends it.
+	// A client killed is safe; its server session ends with the connection.
+	return { stdout: child.stdout, done, abort: () => child.kill('SIGKILL') };
 }
 
 /** "pg_dump (PostgreSQL) 15.18 (Debian ...)" -> "15.18" */

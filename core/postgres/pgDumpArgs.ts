@@ -12,8 +12,11 @@ export function buildPgDumpArgs(options: {
 	compressOutside: boolean;
 	snapshot?: string;
 	filters: DumpFilters;
+	/** How long pg_dump waits for a table lock another session holds, before failing. */
+	lockWaitTimeoutMs?: number;
 }): string[] {
 	const args = ['--no-password', options.format === 'custom' ? '--format=custom' : '--format=plain'];
+	if (options.lockWaitTimeoutMs) args.push(`--lock-wait-timeout=${options.lockWaitTimeoutMs}`);
 	if (options.format === 'custom' && options.compressOutside) args.push('--compress=0');
 	if (options.snapshot) args.push(`--snapshot=${options.snapshot}`);
 	const each = (flag: string, values: string[] | undefined) => {

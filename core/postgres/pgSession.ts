@@ -8,8 +8,15 @@ export function pgSslOption(connection: PgConnection) {
 	return { rejectUnauthorized: !connection.allowUnauthorizedCerts };
 }
 
-/** A session over TCP with the pg driver. */
-export async function openPgSession(connection: PgConnection, ctx: PgErrorContext): Promise<QuerySession> {
+// Closing says goodbye and waits for the server's answer; a frozen server never answers.
+const CLOSE_LIMIT_MS = 5_000;
+
+/**
+ * A session over TCP with the pg driver. Each query waits at most
+ * `queryTimeoutMs` (a frozen server keeps its connection open and never
+ * answers); closing is bounded too.
+ */
+export async function openPgSession(connection: PgConnection, ctx: PgErrorContext, queryTimeoutMs?: number): Promise<QuerySession> {
 	const client = new Client({
 		host: connection.host,
 		port: connection.port,
@@ -19,6 +26,7 @@ export async function openPgSession(connection: PgConnection, ctx: PgErrorContex
 		ssl: pgSslOption(connection),
 		application_name: 'n8n-stack-backup',
 		connectionTimeoutMillis: 15_000,
+		...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}),
 	});
 	// A dropped connection is reported by the next query; without a listener it would crash the process.
 	client.on('error', () => undefined);
@@ -45,7 +53,16 @@ export async function openPgSession(connection: PgConnection, ctx: PgErrorContex
 			}
 		},
 		async close() {
-			await client.end().catch(() => undefined);
+			let timer: NodeJS.Timeout | undefined;
+			const ended = await Promise.race([
+				client.end().then(
+					() => true,
+					() => true,
+				),
+				new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_LIMIT_MS))),
+			]);
+			clearTimeout(timer);
+			if (!ended) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 		},
 	};
 }

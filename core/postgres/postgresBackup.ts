@@ -1,8 +1,8 @@
-import { withBackupRun, type BackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import { stallTimeoutMs, withBackupRun, type BackupRun, type BackupRunOptions } from '../backupSet/backupRun';
 import type { BackupResult } from '../backupSet/backupResult';
 import { checkShrink } from '../backupSet/shrinkGuard';
 import type { Compression } from '../archive/compression';
-import type { DockerConnection } from '../docker/dockerConnection';
+import { withDockerLimit, type DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError } from '../errors/StackBackupError';
 import { EXPORT_SNAPSHOT_SQL, FOREIGN_KEYS_SQL, SERVER_VERSION_SQL, USER_TABLES_SQL } from './catalogQueries';
 import { scopeTables, type DumpFilters, type ScopedTable, type TableRef } from './dumpScope';
@@ -16,12 +16,17 @@ import { pgProcessError } from './pgErrors';
 import { containerTransport, localTransport, type PgTransport } from './PgTransport';
 import { exactTablePattern } from './tablePattern';
 import { invalidOption } from '../options/invalidOption';
+import { aboutFields } from '../options/optionFields';
 import { readDumpFilters, type DumpFilterInput } from './dumpFilterOptions';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 
 export const ARTIFACT_KIND = 'postgres';
 export const DEFAULT_MAX_SHRINK_PERCENT = 50;
 const MAX_SHRINK: NumberRule = { field: 'maxShrinkPercent', what: 'The largest shrink to accept, in percent', min: 0, max: 100 };
+export const DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS = 120;
+const LOCK_WAIT_TIMEOUT: NumberRule = { field: 'lockWaitTimeoutSeconds', what: 'The lock wait timeout in seconds', min: 1 };
+const lockWaitTimeoutMs = (options: PostgresBackupOptions) =>
+	optionNumberOr(options.lockWaitTimeoutSeconds, LOCK_WAIT_TIMEOUT, DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS) * 1000;
 
 export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, DumpFilterInput {
 	log?: BackupRunOptions['log'];
@@ -38,6 +43,8 @@ export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, Du
 	/** Fail when the dump is more than this many percent smaller than the last set, as typed (0-100, default 50). */
 	maxShrinkPercent?: number | string;
 	allowShrink?: boolean;
+	/** How long pg_dump waits for a table lock held by another session, in seconds as typed (default 120). */
+	lockWaitTimeoutSeconds?: number | string;
 }
 
 export type PostgresBackupResult = BackupResult<ReturnType<typeof summarizeInventory>>;
@@ -46,7 +53,7 @@ async function openTransport(options: PostgresBackupOptions): Promise<PgTranspor
 	if (!options.connection?.database) {
 		throw invalidOption('postgresDatabase', 'No database name was given', 'Name the database to back up.');
 	}
-	if (options.method === 'local') return localTransport(options.connection, options.pgDumpPath);
+	if (options.method === 'local') return localTransport(options.connection, options.pgDumpPath, stallTimeoutMs(options));
 	if (!options.docker?.container) {
 		throw invalidOption(
 			'postgresContainer',
@@ -54,7 +61,11 @@ async function openTransport(options: PostgresBackupOptions): Promise<PgTranspor
 			'Name the Postgres container, as `docker ps` shows it.',
 		);
 	}
-	return containerTransport(options.docker.connection, options.docker.container, options.connection);
+	return containerTransport(
+		withDockerLimit(options.docker.connection, stallTimeoutMs(options)),
+		options.docker.container,
+		options.connection,
+	);
 }
 
 /** What the catalog says at the snapshot the dump will use. */
@@ -76,6 +87,7 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 	// What the user typed is checked before anything starts.
 	const typedFilters = readDumpFilters(options);
 	const maxShrinkPercent = optionNumberOr(options.maxShrinkPercent, MAX_SHRINK, DEFAULT_MAX_SHRINK_PERCENT);
+	lockWaitTimeoutMs(options);
 	const transport = await openTransport(options);
 	// Asked while the run folder and our session are set up: pg_dump is slow to answer
 	// (a Perl wrapper on Debian, about 50 ms; a docker exec in a container).
@@ -170,6 +182,7 @@ async function dumpWithInventory(
 			compressOutside: options.compression !== 'none',
 			snapshot: plan.catalog.snapshot,
 			filters: plan.filters,
+			lockWaitTimeoutMs: lockWaitTimeoutMs(options),
 		}),
 	);
 	// A plain dump's rows are counted as it streams; only custom format needs count(*), a second scan.
@@ -186,6 +199,11 @@ async function dumpWithInventory(
 			compression: options.compression,
 			source: dump.stdout,
 			transforms: rowCounter ? [rowCounter] : [],
+			stalled: (seconds) =>
+				new StackBackupError('PG_TIMEOUT', `pg_dump on ${transport.errorContext('pg_dump').where} sent nothing for ${seconds} s`, {
+					hint: 'Postgres stopped answering mid-dump (frozen, overloaded, or its disk hangs). Nothing of this run was kept; check the server, then run again. A server that is only slow needs a longer Stall Timeout.',
+					details: { step: 'pg_dump', ...aboutFields('stallTimeoutSeconds') },
+				}),
 		});
 	} catch (error) {
 		// Only our side breaks the write (disk full, permissions): pg_dump's own failures end

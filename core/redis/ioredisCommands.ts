@@ -7,8 +7,11 @@ import { redisError } from './redisErrors';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadIoredis = (): { Redis: typeof Redis } => require('ioredis');
 
-/** Commands over TCP with ioredis: one attempt, no retries, so failures surface at once. */
-export async function openIoredisCommands(connection: RedisConnection): Promise<RedisCommands> {
+/**
+ * Commands over TCP with ioredis: one attempt, no retries, so failures surface at once;
+ * each waits at most `commandTimeoutMs` (a frozen Redis keeps its connection open).
+ */
+export async function openIoredisCommands(connection: RedisConnection, commandTimeoutMs = 60_000): Promise<RedisCommands> {
 	const where = describeRedis(connection);
 	const client = new (loadIoredis().Redis)({
 		host: connection.host,
@@ -19,6 +22,7 @@ export async function openIoredisCommands(connection: RedisConnection): Promise<
 		tls: connection.ssl ? { rejectUnauthorized: !connection.disableTlsVerification } : undefined,
 		lazyConnect: true,
 		connectTimeout: 10_000,
+		commandTimeout: commandTimeoutMs,
 		maxRetriesPerRequest: 0,
 		enableOfflineQueue: false,
 		retryStrategy: () => null,

@@ -3,8 +3,8 @@ import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Compression } from '../archive/compression';
 import type { BackupResult } from '../backupSet/backupResult';
-import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
-import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
+import { stallTimeoutMs, withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import { createDockerClient, withDockerLimit, type DockerConnection } from '../docker/dockerConnection';
 import { getRunningContainer } from '../docker/runningContainer';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import { bgsaveAndWait } from './bgsave';
@@ -68,7 +68,8 @@ async function openSource(options: RedisBackupOptions, timeoutMs: number): Promi
 				'The Docker method needs a container name',
 				'Name the Redis container, as `docker ps` shows it.',
 			);
-		const { connection: docker, container: name } = options.docker;
+		const { container: name } = options.docker;
+		const docker = withDockerLimit(options.docker.connection, stallTimeoutMs(options));
 		const container = await getRunningContainer(createDockerClient(docker), docker, name);
 		const commands = containerRedisCommands(container, docker, name, {
 			port: options.connection.port,
@@ -84,7 +85,7 @@ async function openSource(options: RedisBackupOptions, timeoutMs: number): Promi
 			},
 		};
 	}
-	const commands = await openIoredisCommands(options.connection);
+	const commands = await openIoredisCommands(options.connection, stallTimeoutMs(options));
 	const describe = { method: options.method, host: options.connection.host, port: options.connection.port };
 	if (options.method === 'sync') {
 		return { commands, describe, open: () => openReplicationSnapshot(options.connection, timeoutMs) };
@@ -133,6 +134,11 @@ export async function backupRedis(options: RedisBackupOptions): Promise<RedisBac
 				compression: options.compression,
 				source: stream,
 				transforms: [validator],
+				stalled: (seconds) =>
+					new StackBackupError('REDIS_TIMEOUT', `Redis at ${source.commands.where} sent nothing of its snapshot for ${seconds} s`, {
+						hint: 'Redis (or the Docker Engine in between) stopped sending mid-snapshot: it is frozen or overloaded. Nothing of this run was kept; check it, then run again.',
+						details: { step: 'snapshot', ...aboutFields('stallTimeoutSeconds') },
+					}),
 			});
 			const check = validator.result();
 			run.log.info(

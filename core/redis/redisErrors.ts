@@ -14,6 +14,12 @@ export function redisError(error: unknown, where: string, password?: string): St
 			details: aboutFields('redisCredential'),
 		});
 	}
+	if (/Command timed out/i.test(text)) {
+		return new StackBackupError('REDIS_TIMEOUT', `Redis at ${where} did not answer in time (${said})`, {
+			hint: 'Redis took the connection but stopped answering: it is frozen or overloaded. Check it, then run again; a Redis that is only slow needs a longer Stall Timeout.',
+			details: aboutFields('stallTimeoutSeconds'),
+		});
+	}
 	if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|Connection is closed|connect ETIMEDOUT/i.test(text)) {
 		return new StackBackupError('REDIS_UNREACHABLE', `Nothing answers at ${where} (${e?.code ?? said})`, {
 			hint: 'Check the host and port (in Docker Compose the host is the service name, e.g. "redis") and that Redis is running.',

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Compression } from '../archive/compression';
 import type { BackupResult } from '../backupSet/backupResult';
-import { withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
-import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
+import { stallTimeoutMs, withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import { createDockerClient, describeDocker, withDockerLimit, type DockerConnection } from '../docker/dockerConnection';
 import { stopContainers, withContainersStopped, type ContainerSelector } from '../docker/stopContainers';
 import { StackBackupError } from '../errors/StackBackupError';
 import { openDirectoryArchive } from './directorySource';
@@ -88,8 +88,9 @@ async function runningUsers(docker: Docker, volume: string, stopped: readonly st
  * and the archive API) or a host folder (walked and written here) into a new backup set,
  * optionally with containers stopped meanwhile, and records what n8n data it holds.
  */
-export async function backupVolume(options: VolumeBackupOptions): Promise<VolumeBackupResult> {
+export async function backupVolume(typed: VolumeBackupOptions): Promise<VolumeBackupResult> {
 	const began = Date.now();
+	const options = typed.docker ? { ...typed, docker: withDockerLimit(typed.docker, stallTimeoutMs(typed)) } : typed;
 	const excluded = excludeMatcher(options.excludes);
 	const source = options.source;
 	const selector = options.stopContainers;
@@ -147,6 +148,7 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 					compression: options.compression,
 					source: opened.stream,
 					transforms: [inspector],
+					stalled: stalledSource(source, options),
 				});
 			} finally {
 				await opened.cleanup();
@@ -189,4 +191,19 @@ export async function backupVolume(options: VolumeBackupOptions): Promise<Volume
 		});
 		return { set: run.setName, path: run.dir, artifacts: run.artifacts, inventory, warnings, durationMs: Date.now() - began, manifest };
 	});
+}
+
+/** The error for a source that stopped sending; a folder on this machine is not watched. */
+function stalledSource(source: VolumeSource, options: VolumeBackupOptions): ((seconds: number) => Error) | undefined {
+	if (source.type === 'dir') return undefined;
+	return (seconds) =>
+		source.type === 'bucket'
+			? new StackBackupError('S3_TIMEOUT', `The source bucket ${showPlace(source.place)} sent nothing for ${seconds} s`, {
+					hint: 'The S3 server stopped answering mid-archive. Nothing of this run was kept; check it, then run again.',
+					details: { step: 'reading the source bucket', ...aboutFields('stallTimeoutSeconds') },
+				})
+			: new StackBackupError('DOCKER_TIMEOUT', `The archive of volume "${source.volume}" sent nothing for ${seconds} s`, {
+					hint: `The Docker Engine at ${describeDocker(options.docker!)} (or the helper container's disk) stopped answering mid-archive. Nothing of this run was kept; check it, then run again.`,
+					details: { step: 'archiving the volume', ...aboutFields('stallTimeoutSeconds') },
+				});
 }

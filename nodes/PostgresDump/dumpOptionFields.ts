@@ -1,4 +1,5 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { lockWaitTimeoutOption, stallTimeoutOption } from '../shared/timeoutFields';
 import { DEFAULT_MAX_SHRINK_PERCENT, DEFAULT_MIN_FREE_MB, type PostgresBackupOptions } from '../../core';
 
 const patternList = (name: string, displayName: string, description: string): INodeProperties => ({
@@ -29,6 +30,7 @@ export const postgresDumpOptions: INodeProperties = {
 		patternList('excludeTableData', 'Exclude Table Data', 'Tables whose definition is kept but whose rows are left out.'),
 		patternList('includeSchemas', 'Include Only Schemas', 'Only these schemas.'),
 		patternList('includeTables', 'Include Only Tables', 'Only these tables.'),
+		lockWaitTimeoutOption,
 		{
 			displayName: 'Max Shrink (%)',
 			name: 'maxShrinkPercent',
@@ -52,6 +54,7 @@ export const postgresDumpOptions: INodeProperties = {
 			default: 'pg_dump',
 			description: 'Program to run with the "Local Pg_dump" method',
 		},
+		stallTimeoutOption,
 	],
 };
 
@@ -68,5 +71,6 @@ export function readDumpOptions(options: IDataObject): Partial<PostgresBackupOpt
 		maxShrinkPercent: typed('maxShrinkPercent'),
 		minFreeMb: typed('minFreeMb'),
 		pgDumpPath: (options.pgDumpPath as string) || undefined,
+		lockWaitTimeoutSeconds: typed('lockWaitTimeoutSeconds'),
 	};
 }

@@ -22,6 +22,7 @@ import { runForEachItem } from '../shared/runForEachItem';
 import type { FieldNames } from '../shared/fieldNames';
 import { encryptField } from '../shared/encryptionFields';
 import { signField } from '../shared/signingFields';
+import { stallTimeoutOption } from '../shared/timeoutFields';
 import { storageField } from '../shared/storageFields';
 
 // This panel's container field is the shared "Container Name".
@@ -126,6 +127,7 @@ export class RedisSnapshot implements INodeType {
 						default: DEFAULT_BGSAVE_TIMEOUT_SECONDS,
 						description: 'How long Redis may take to write its snapshot before the run fails',
 					},
+					stallTimeoutOption,
 				],
 			},
 		],

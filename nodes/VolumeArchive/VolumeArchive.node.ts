@@ -21,6 +21,7 @@ import { runForEachItem } from '../shared/runForEachItem';
 import { splitList as list } from '../shared/splitList';
 import { encryptField } from '../shared/encryptionFields';
 import { signField } from '../shared/signingFields';
+import { stallTimeoutOption } from '../shared/timeoutFields';
 import { storageField } from '../shared/storageFields';
 
 type Mode = 'volume' | 'dir' | 'files' | 'bucket';
@@ -189,6 +190,7 @@ export class VolumeArchive implements INodeType {
 						description: 'Whether to skip files this n8n may not read (with a warning) instead of failing',
 						displayOptions: { show: { '/mode': ['dir'] } },
 					},
+					stallTimeoutOption,
 					{
 						displayName: 'Stop Containers',
 						name: 'stopContainers',

@@ -73,6 +73,7 @@ export async function readBackupSetFields(
 	compression: Compression;
 	encryption?: EncryptionOptions;
 	signing?: SigningOptions;
+	stallTimeoutSeconds?: number | string;
 }> {
 	return {
 		...(await readSetLocation(ctx, itemIndex)),
@@ -81,5 +82,6 @@ export async function readBackupSetFields(
 		compression: parseCompression(ctx.getNodeParameter('compression', itemIndex) as string),
 		encryption: await readEncryption(ctx, itemIndex),
 		signing: await readSigning(ctx, itemIndex),
+		stallTimeoutSeconds: (ctx.getNodeParameter('options', itemIndex, {}) as { stallTimeoutSeconds?: number | string }).stallTimeoutSeconds,
 	};
 }

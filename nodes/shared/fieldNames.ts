@@ -33,6 +33,8 @@ export const FIELD_NAMES: Record<OptionField, string> = {
 	redisMethod: 'Method',
 	redisContainer: 'Redis Container Name',
 	bgsaveTimeoutSeconds: 'Snapshot Timeout (Seconds)',
+	stallTimeoutSeconds: 'Stall Timeout (Seconds)',
+	lockWaitTimeoutSeconds: 'Lock Wait Timeout (Seconds)',
 	scratchRedis: 'Scratch Redis',
 	stopContainers: 'Stop Containers',
 	skipUnreadable: 'Skip Unreadable Files',

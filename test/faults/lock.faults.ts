@@ -7,7 +7,7 @@ import { runCli, spawnCli, type SpawnedCli } from '../support/runCli';
 import { rawClient, s3EnvVars, useTestBucket } from '../support/s3Bucket';
 import { testEnv } from '../support/testEnv';
 import { until } from '../support/until';
-import { injectFault, tryBadInput } from './support/ledger';
+import { injectFault, recordMeasure, tryBadInput } from './support/ledger';
 
 // One lock across machines (issue 15): the set's lock in a bucket is an object created with
 // If-None-Match: *, a lease its holder renews. Two runs of one set never both write, and a
@@ -72,6 +72,7 @@ describe('one lock across machines, on a bucket', () => {
 			outcomes.push(`${winner.code}/${loser.json.error.code}`);
 		}
 		expect(outcomes).toEqual(Array(RACES).fill('0/BACKUP_LOCKED'));
+		recordMeasure('lock races on a bucket (two processes, one set)', `${RACES} races, exactly one writer in each`);
 	});
 
 	it('a holder frozen (SIGSTOP) past its lease, then resumed: the next run takes the set, and the frozen one gives up without sealing', async () => {

@@ -25,6 +25,7 @@ class FaultReporter {
 			`  bad inputs refused: ${bad.filter((e) => e.refused).length}`,
 			`  data lost:         ${lost}${lost ? '  <-- must be 0' : ''}`,
 		];
+		for (const e of entries.filter((m) => m.type === 'measure')) lines.push(`  measured: ${e.name}: ${e.value}`);
 		for (const e of faults.filter((f) => !f.survived)) lines.push(`  NOT SURVIVED: ${e.name}`);
 		for (const e of bad.filter((b) => !b.refused)) lines.push(`  NOT REFUSED: ${e.name}`);
 		process.stdout.write(`${lines.join('\n')}\n`);

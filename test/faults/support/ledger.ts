@@ -8,7 +8,8 @@ import { appendFileSync } from 'node:fs';
 type Entry =
 	| { type: 'fault'; name: string; survived: boolean }
 	| { type: 'badInput'; name: string; refused: boolean }
-	| { type: 'dataLost'; name: string; count: number };
+	| { type: 'dataLost'; name: string; count: number }
+	| { type: 'measure'; name: string; value: string };
 
 function record(entry: Entry): void {
 	const path = process.env.STACK_FAULT_LEDGER;
@@ -44,4 +45,9 @@ export async function tryBadInput(name: string, refusedAsExpected: () => Promise
 /** Data that should have survived and did not (an earlier set that no longer verifies, a file outside a target, a foreign file deleted). */
 export function recordDataLost(name: string, count: number): void {
 	record({ type: 'dataLost', name, count });
+}
+
+/** A figure the closing note quotes (how long a frozen run took to end, how many races ran). */
+export function recordMeasure(name: string, value: string): void {
+	record({ type: 'measure', name, value });
 }
