@@ -34,7 +34,7 @@ export interface Trust {
 }
 
 const KEY_HINT =
-	'Make a key pair with `n8n-stack-backup keygen --signing-key FILE` (or `openssl genpkey -algorithm ed25519`): the private key (-----BEGIN PRIVATE KEY-----) signs where backups run, its public key (-----BEGIN PUBLIC KEY-----) checks where restores run.';
+	'Make a key pair with `n8n-stack-backup keygen` (or `openssl genpkey -algorithm ed25519`): the private key (-----BEGIN PRIVATE KEY-----) signs where backups run, its public key (-----BEGIN PUBLIC KEY-----) checks where restores run.';
 
 const badKey = (message: string, field: OptionField) =>
 	new StackBackupError('INVALID_INPUT', message, { hint: KEY_HINT, details: aboutFields(field) });
@@ -127,7 +127,7 @@ export function checkManifestSignature(manifest: Manifest, path: string, trust: 
 		throw signatureError(
 			path,
 			'the set is not signed, and a signing public key is configured',
-			`Only sets signed by key ${trusted} are trusted here. Sign backups with the matching private key (the Signing Key credential, or --signing-key), or remove the public key to read unsigned sets.`,
+			`Only sets signed by key ${trusted} are trusted here. Sign backups with the matching private key, or remove the public key to read unsigned sets.`,
 		);
 	}
 	const key = trust.keys.find((k) => k.id === signature.keyId);

@@ -18,7 +18,7 @@ export function assertDumpTrusted(set: VerifiedSet, artifact: ArtifactRecord): v
 		'SET_SIGNATURE_INVALID',
 		`${set.dir} is a ${artifact.format} SQL dump read from a bucket, and no signing public key is configured to prove who wrote it`,
 		{
-			hint: 'Whoever can write to the bucket could have planted this set, and restoring it runs its SQL as a superuser. Configure the public key of the key your backups sign with (Check Signatures / --public-key), or, if only you can write to this bucket, turn on Trust Unsigned Sets (--trust-unsigned).',
+			hint: 'Whoever can write to the bucket could have planted this set, and restoring it runs its SQL as a superuser. Give the public key of the key your backups sign with, so the signature is checked; or, if only you can write to this bucket, say that you trust unsigned sets.',
 			details: aboutFields('publicKey', 'trustUnsigned'),
 		},
 	);

@@ -48,18 +48,18 @@ function classify(text: string, sqlState: string | undefined, ctx: PgErrorContex
 			hint: `The user${ctx.user ? ` "${ctx.user}"` : ''} may not read everything it must dump. Use the database owner (n8n's own DB user) or GRANT SELECT on the tables, or leave the table out with a filter.`,
 		};
 	}
-	// pg_dump's --lock-wait-timeout cancels its LOCK TABLE with a statement timeout.
+	// pg_dump's lock wait timeout cancels its LOCK TABLE with a statement timeout.
 	if (sqlState === '55P03' || /could not obtain lock on relation|due to lock timeout|statement timeout[\s\S]*LOCK TABLE/i.test(text)) {
 		return {
 			code: 'PG_TIMEOUT',
-			hint: 'Another session holds a lock on a table the dump must read (an ALTER TABLE, a VACUUM FULL, a migration): pg_dump waited the Lock Wait Timeout and gave up. Find the session in pg_stat_activity, or run again later.',
+			hint: 'Another session holds a lock on a table the dump must read (an ALTER TABLE, a VACUUM FULL, a migration): pg_dump waited its lock wait timeout and gave up. Find the session in pg_stat_activity, or run again later.',
 			field: 'lockWaitTimeoutSeconds',
 		};
 	}
 	if (/Query read timeout|connection timeout/i.test(text)) {
 		return {
 			code: 'PG_TIMEOUT',
-			hint: `Postgres at ${ctx.where} took the connection but did not answer in time: it is frozen or overloaded. Check the server, then run again; a server that is only slow needs a longer Stall Timeout.`,
+			hint: `Postgres at ${ctx.where} took the connection but did not answer in time: it is frozen or overloaded. Check the server, then run again; a server that is only slow needs a longer stall timeout.`,
 			field: 'stallTimeoutSeconds',
 		};
 	}

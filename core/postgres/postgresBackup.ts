@@ -201,7 +201,7 @@ async function dumpWithInventory(
 			transforms: rowCounter ? [rowCounter] : [],
 			stalled: (seconds) =>
 				new StackBackupError('PG_TIMEOUT', `pg_dump on ${transport.errorContext('pg_dump').where} sent nothing for ${seconds} s`, {
-					hint: 'Postgres stopped answering mid-dump (frozen, overloaded, or its disk hangs). Nothing of this run was kept; check the server, then run again. A server that is only slow needs a longer Stall Timeout.',
+					hint: 'Postgres stopped answering mid-dump (frozen, overloaded, or its disk hangs). Nothing of this run was kept; check the server, then run again. A server that is only slow needs a longer stall timeout.',
 					details: { step: 'pg_dump', ...aboutFields('stallTimeoutSeconds') },
 				}),
 		});

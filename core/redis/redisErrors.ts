@@ -16,7 +16,7 @@ export function redisError(error: unknown, where: string, password?: string): St
 	}
 	if (/Command timed out/i.test(text)) {
 		return new StackBackupError('REDIS_TIMEOUT', `Redis at ${where} did not answer in time (${said})`, {
-			hint: 'Redis took the connection but stopped answering: it is frozen or overloaded. Check it, then run again; a Redis that is only slow needs a longer Stall Timeout.',
+			hint: 'Redis took the connection but stopped answering: it is frozen or overloaded. Check it, then run again; a Redis that is only slow needs a longer stall timeout.',
 			details: aboutFields('stallTimeoutSeconds'),
 		});
 	}

@@ -143,10 +143,16 @@ export function lockedError(lockShown: string, info: Partial<LockInfo>): StackBa
 	]
 		.filter(Boolean)
 		.join(' ');
-	return new StackBackupError('BACKUP_LOCKED', `Another backup of this set is running (${owner || 'unknown owner'})`, {
-		hint: `Wait for it to finish, or make the schedules not overlap. If no backup is running, delete ${lockShown}.`,
-		details: { lockPath: lockShown, owner: info },
-	});
+	// Where this run was refused, too: in n8n's queue mode the two runs are on different workers.
+	const here = `pid ${process.pid} on ${hostname()}`;
+	return new StackBackupError(
+		'BACKUP_LOCKED',
+		`Another backup of this set is running (${owner || 'unknown owner'}); refused here, ${here}`,
+		{
+			hint: `Wait for it to finish, or make the schedules not overlap. If no backup is running, delete ${lockShown}.`,
+			details: { lockPath: lockShown, owner: info, refused: { pid: process.pid, hostname: hostname() } },
+		},
+	);
 }
 
 /** A run that lost its lock (taken over as stale while it was frozen) must not seal its set. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { containerPg } from './support/containerPg';
 import { readManifest, verifySet } from '../../core';
 import { runRestoreDrill } from '../../core';
 import { testDocker } from '../support/dockerFixtures';
@@ -18,16 +18,6 @@ const env = testEnv();
 const DATABASE = 'n8n_e2e';
 const CLI = join(__dirname, '..', '..', 'dist', 'bin', 'n8n-stack-backup.js');
 const pg = env.containerPostgres;
-
-async function containerPg<T>(body: (c: Client) => Promise<T>): Promise<T> {
-	const client = new Client({ host: '127.0.0.1', port: pg.port, user: pg.user, password: pg.password, database: 'postgres' });
-	await client.connect();
-	try {
-		return await body(client);
-	} finally {
-		await client.end();
-	}
-}
 
 const runFolders = (root: string, set: string) =>
 	existsSync(join(root, set))

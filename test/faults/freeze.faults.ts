@@ -10,6 +10,7 @@ import type { ScratchDatabase } from '../support/scratchDatabase';
 import { testEnv } from '../support/testEnv';
 import { seedVolume } from '../support/volumeFixtures';
 import { bulkyDatabase, bulkyRedis, bulkyTree } from './support/faultData';
+import { volumeBackupArgs } from './support/volumeArgs';
 import { injectFault, recordMeasure } from './support/ledger';
 import { expectEverySetVerifies, expectNothingLeftBehind, runFolders, waitForBytesWritten } from './support/setInvariants';
 
@@ -19,7 +20,6 @@ import { expectEverySetVerifies, expectNothingLeftBehind, runFolders, waitForByt
 const env = testEnv();
 const MIB = 1024 * 1024;
 const STALL_SECONDS = 4;
-const docker = `unix://${env.dockerSocket}`;
 
 /** The pids of a process and its children (a server and its workers, backends or fork). */
 function processTree(pid: number): number[] {
@@ -198,22 +198,7 @@ describe('a server frozen (SIGSTOP) mid-run: a *_TIMEOUT within the limit, never
 		afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
 		it('frozen mid-archive: DOCKER_TIMEOUT naming the archive within the stall limit; every Engine call after it is bounded; the next run succeeds', async () => {
-			const args = [
-				'backup',
-				'volume',
-				'--root',
-				root,
-				'--set',
-				'engine-frozen',
-				'--volume',
-				'stack_fault_freeze',
-				'--image',
-				env.helperImage,
-				'--compression',
-				'gzip',
-				'--docker-host',
-				docker,
-			];
+			const args = volumeBackupArgs(root, 'engine-frozen', 'stack_fault_freeze');
 			let result: Awaited<ReturnType<typeof freezeMidRun>> | undefined;
 			await injectFault(
 				'Docker Engine frozen mid-archive',

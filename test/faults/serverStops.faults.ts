@@ -12,6 +12,7 @@ import { withClient, type ScratchDatabase } from '../support/scratchDatabase';
 import { testEnv } from '../support/testEnv';
 import { seedVolume } from '../support/volumeFixtures';
 import { bulkyDatabase, bulkyRedis, bulkyTree } from './support/faultData';
+import { volumeBackupArgs } from './support/volumeArgs';
 import { injectFault } from './support/ledger';
 import { until } from '../support/until';
 import { expectEverySetVerifies, expectNothingLeftBehind, runFolders, waitForBytesWritten } from './support/setInvariants';
@@ -202,22 +203,7 @@ describe('a server or the Docker Engine stops or dies in the middle of a backup'
 		});
 
 		it('the CLI fails with a clear error and leaves nothing visible; after the Engine is back, the next run succeeds and sweeps the orphaned helper', async () => {
-			const args = [
-				'backup',
-				'volume',
-				'--root',
-				root,
-				'--set',
-				'engine-stop',
-				'--volume',
-				'stack_fault_engine',
-				'--image',
-				env.helperImage,
-				'--compression',
-				'gzip',
-				'--docker-host',
-				docker,
-			];
+			const args = volumeBackupArgs(root, 'engine-stop', 'stack_fault_engine');
 			expect((await runCli(args)).code).toBe(0);
 			const before = runFolders(root, 'engine-stop').complete;
 			let outcome: Awaited<ReturnType<typeof spawnCli>['done']> | undefined;

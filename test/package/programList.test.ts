@@ -51,6 +51,8 @@ const INDIRECT: Record<string, string[]> = {
 /** Programs that a listed program starts for us: n8n-install.sh's `npm rebuild sqlite3` builds with node-gyp. */
 const STARTED_BY_OTHERS: Record<string, string[]> = {
 	'npm (node-gyp, scripts/n8n-install.sh)': ['python3', 'make', 'g++'],
+	// A queue-mode worker gets a host name of its own: unshare --uts sh -c 'hostname NAME && exec n8n worker'.
+	'unshare (test/e2e/support/n8nInstance.ts)': ['sh', 'hostname'],
 };
 
 /** Started through their process, not looked up: node is the runtime itself. */

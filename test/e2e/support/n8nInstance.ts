@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installInto } from './installedPackage';
@@ -32,6 +32,16 @@ export interface InstanceOptions {
 	/** Postgres settings for n8n's own database; SQLite (n8n's default) without. */
 	postgres?: { host: string; port: number; database: string; user: string; password: string };
 	env?: Record<string, string>;
+	/** Queue mode: the Bull queue's Redis; the main takes triggers and webhooks, workers run executions. */
+	queue?: { redisHost: string; redisPort: number; prefix: string };
+	/** `n8n worker` (its health server on `port`) instead of `n8n start`. */
+	role?: 'main' | 'worker';
+	/** A host name of its own (unshare --uts), as a worker on another machine has. */
+	hostname?: string;
+	/** False: a worker the package was never installed on. */
+	installPackage?: boolean;
+	/** Executions a worker runs at once (n8n's default 10). */
+	concurrency?: number;
 }
 
 export const OWNER = { email: 'owner@example.com', firstName: 'Stack', lastName: 'Backup', password: 'E2eOwnerPass1' };
@@ -48,7 +58,8 @@ export class N8nInstance {
 		mkdirSync(WORK, { recursive: true });
 		this.userFolder = mkdtempSync(join(WORK, `${options.name}-`));
 		this.url = `http://127.0.0.1:${options.port}`;
-		installInto(this.userFolder);
+		if (options.installPackage !== false) installInto(this.userFolder);
+		mkdirSync(join(this.userFolder, 'tmp'), { recursive: true });
 		mkdirSync(join(this.userFolder, '.n8n-files', 'backups'), { recursive: true });
 	}
 
@@ -58,6 +69,8 @@ export class N8nInstance {
 			PATH: `${join(process.execPath, '..')}:${process.env.PATH}`,
 			// Our nodes expand "~" with the home folder; n8n puts its own folder under N8N_USER_FOLDER.
 			HOME: this.userFolder,
+			// Nothing shared between the processes, not even the temp folder.
+			TMPDIR: join(this.userFolder, 'tmp'),
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_ENCRYPTION_KEY: 'stack-backup-e2e-encryption-key-0001',
 			N8N_PORT: String(this.options.port),
@@ -89,6 +102,19 @@ export class N8nInstance {
 						DB_POSTGRESDB_USER: pg.user,
 						DB_POSTGRESDB_PASSWORD: pg.password,
 					}
+				: {}),
+			...(this.options.queue
+				? {
+						EXECUTIONS_MODE: 'queue',
+						QUEUE_BULL_REDIS_HOST: this.options.queue.redisHost,
+						QUEUE_BULL_REDIS_PORT: String(this.options.queue.redisPort),
+						QUEUE_BULL_PREFIX: this.options.queue.prefix,
+						// Editor runs go to the workers too, as every execution in this suite must.
+						OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+					}
+				: {}),
+			...(this.options.role === 'worker'
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.options.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
 				: {}),
 			...this.options.env,
 		};
@@ -132,7 +158,16 @@ export class N8nInstance {
 
 	async start(): Promise<void> {
 		const log = createWriteStream(join(this.userFolder, `server-${Date.now()}.log`));
-		this.server = spawn(process.execPath, [N8N_MAIN, 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		const command = this.options.role === 'worker' ? ['worker', `--concurrency=${this.options.concurrency ?? 10}`] : ['start'];
+		const options: SpawnOptions = { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] };
+		// A host name of its own: `unshare --uts` gives the process its own UTS namespace.
+		this.server = this.options.hostname
+			? spawn(
+					'unshare',
+					['--uts', 'sh', '-c', `hostname ${this.options.hostname} && exec "$0" "$@"`, process.execPath, N8N_MAIN, ...command],
+					options,
+				)
+			: spawn(process.execPath, [N8N_MAIN, ...command], options);
 		this.server.stdout!.pipe(log);
 		this.server.stderr!.pipe(log);
 		const deadline = Date.now() + 180_000;
@@ -144,7 +179,7 @@ export class N8nInstance {
 			);
 			if (ready) {
 				// Published workflows (schedules, webhooks) are activated just after readiness.
-				await new Promise((r) => setTimeout(r, 3000));
+				if (this.options.role !== 'worker') await new Promise((r) => setTimeout(r, 3000));
 				return;
 			}
 			await new Promise((r) => setTimeout(r, 500));
