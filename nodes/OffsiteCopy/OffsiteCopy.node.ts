@@ -37,6 +37,12 @@ export class OffsiteCopy implements INodeType {
 			},
 		],
 		properties: [
+			// First: n8n puts the Signing credential's selector right after the switch it depends on.
+			{
+				...checkSignaturesField,
+				description:
+					'Whether to copy only sets signed by the key of a Stack Backup Signing Key credential; the others are reported and stop the workflow, so its error workflow alerts',
+			},
 			{
 				displayName: 'Direction',
 				name: 'direction',
@@ -64,11 +70,6 @@ export class OffsiteCopy implements INodeType {
 				default: '',
 				placeholder: 'All sets',
 				description: 'The sets to copy, separated by commas or new lines. Empty: every set in the source.',
-			},
-			{
-				...checkSignaturesField,
-				description:
-					'Whether to copy only sets signed by the key of a Stack Backup Signing Key credential; the others are reported and stop the workflow, so its error workflow alerts',
 			},
 		],
 	};

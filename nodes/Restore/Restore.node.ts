@@ -206,10 +206,6 @@ export class Restore implements INodeType {
 					show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow', 'listWorkflows'] },
 				},
 			},
-			{
-				...trustUnsignedField,
-				displayOptions: { show: { operation: ['restorePostgres'], checkSignatures: [false] } },
-			},
 			storageField,
 			{
 				displayName: 'Method',
@@ -240,6 +236,11 @@ export class Restore implements INodeType {
 			...drill.fields,
 			...listWorkflows.fields,
 			...extractWorkflow.fields,
+			// Not a switch a credential depends on: it stands after the fields, not before the selectors.
+			{
+				...trustUnsignedField,
+				displayOptions: { show: { operation: ['restorePostgres'], checkSignatures: [false] } },
+			},
 		],
 	};
 

@@ -25,7 +25,7 @@ const INTERNAL_VALUES = [
 	'local',
 ];
 /** The fields credential selectors depend on: n8n puts the selectors right after them. */
-const BEFORE_CREDENTIALS = ['resource', 'operation', 'method', 'mode', 'encrypt', 'decrypt', 'storage'];
+const BEFORE_CREDENTIALS = ['resource', 'operation', 'method', 'mode', 'encrypt', 'decrypt', 'sign', 'checkSignatures', 'storage'];
 
 const ACTIONS: Array<{ node: string; action?: string; resource?: boolean }> = [
 	{ node: 'Postgres Dump' },
@@ -130,7 +130,7 @@ describe('our nodes in the real n8n editor, in Chromium', () => {
 				const labels = await editor.credentialLabels();
 				expect(new Set(labels).size).toBe(labels.length);
 				for (const label of labels)
-					expect(label).toMatch(/^Credential for (Postgres|Redis|Docker Engine|Encryption|S3|the Source Bucket)$/);
+					expect(label).toMatch(/^Credential for (Postgres|Redis|Docker Engine|Encryption|Signing|S3|the Source Bucket)$/);
 				await editor.closePanel();
 			}
 		},
