@@ -17,6 +17,12 @@ bash scripts/install-deps.sh >&2
 # shellcheck source=node24.sh
 source scripts/node24.sh
 
+# One install at a time: a second run (npm start beside the e2e suite) would empty the folder
+# the first is filling. It waits here, then finds n8n installed.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.install.lock"
+flock -w 1800 9 || { log "another n8n install held $CACHE/.install.lock for 30 minutes; is it stuck?"; exit 1; }
+
 installed() { [ -f "$APP/.complete" ] && [ "$("$APP/node_modules/.bin/n8n" --version 2>/dev/null)" = "$N8N_VERSION" ]; }
 
 if ! installed; then

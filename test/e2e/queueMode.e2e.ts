@@ -6,7 +6,9 @@ import { testEnv } from '../support/testEnv';
 import { useTestBucket } from '../support/s3Bucket';
 import { AlertListener } from './support/alertListener';
 import { N8nInstance } from './support/n8nInstance';
-import { loadTemplate, nodeNamed, testCredentials } from './support/templates';
+import { seedN8nDataVolume } from './support/n8nDataVolume';
+import { editableWorkflow, loadTemplate, nodeNamed, testCredentials, type Template } from './support/templates';
+import { waitUntil } from './support/waitUntil';
 
 // n8n's queue mode (issue 15): a main process takes webhooks and schedules, and workers that
 // share no disk with it (each its own user folder, HOME, temp folder and host name) run the
@@ -58,6 +60,42 @@ function queueBackupWorkflow(bucketRoot: string) {
 	};
 }
 
+const LOCAL_ROOT = '~/.n8n-files/backups';
+const VOLUME = 'n8n_queue_data';
+const EVERY_MINUTE = { interval: [{ field: 'cronExpression', expression: '* * * * *' }] };
+
+/**
+ * What a queue-mode user changes in a template: Storage S3 Bucket and the bucket in every step
+ * (the one root all workers reach), set folders in that bucket, and their own volume's name.
+ * The off-site copy steps stay off: there is no local set to copy.
+ */
+function intoBucket(bucketRoot: string) {
+	return (template: Template) => {
+		for (const node of template.nodes) {
+			const p = node.parameters;
+			if (node.type === 'n8n-nodes-base.set') {
+				for (const a of p.assignments.assignments) if (typeof a.value === 'string') a.value = a.value.replace(LOCAL_ROOT, bucketRoot);
+			}
+			if (!node.type.startsWith('n8n-nodes-stack-backup.') || node.disabled) continue;
+			p.storage = 's3';
+			if ('backupRoot' in p) {
+				delete p.backupRoot;
+				p.bucketRoot = bucketRoot;
+			}
+			if (typeof p.setFolders === 'string') p.setFolders = p.setFolders.replaceAll(LOCAL_ROOT, bucketRoot);
+			if (p.volumeName === 'n8n_data') p.volumeName = VOLUME;
+		}
+	};
+}
+
+/** The items a node put out in a finished execution (public API, includeData). */
+function itemsOf(execution: unknown, node: string): unknown[] {
+	const runData = (
+		execution as { data: { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: unknown }>> } }>> } } }
+	).data.resultData.runData;
+	return runData[node][0].data.main[0].map((item) => item.json);
+}
+
 describe('n8n 2.41 in queue mode: a main and two workers that share no disk, the backup root in a bucket', () => {
 	const bucket = useTestBucket();
 	const alerts = new AlertListener();
@@ -66,6 +104,8 @@ describe('n8n 2.41 in queue mode: a main and two workers that share no disk, the
 	let main: N8nInstance;
 	let workers: N8nInstance[];
 	let gates: string;
+	let removeN8nContainer: (() => Promise<void>) | undefined;
+	const stackRoot = bucket.url('stack');
 	const gate = () => join(gates, 'open');
 	const webhook = () =>
 		fetch(`${main.url}/webhook/queue-backup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -92,12 +132,26 @@ describe('n8n 2.41 in queue mode: a main and two workers that share no disk, the
 					concurrency: 1,
 				}),
 		);
+		// Each worker has the stack's config files where its Config Files step reads them (a bind mount in Compose).
+		for (const worker of workers) {
+			mkdirSync(join(worker.userFolder, '.n8n-files', 'stack'), { recursive: true });
+			writeFileSync(join(worker.userFolder, '.n8n-files', 'stack', '.env'), 'N8N_ENCRYPTION_KEY=stack-backup-e2e-encryption-key-0001\n');
+		}
 		const alertUrl = await alerts.start();
 		await main.importJson('credentials', testCredentials(DATABASE));
 		const alert = loadTemplate('backup-failed-alert.json');
 		nodeNamed(alert, 'Send to Webhook').parameters.url = alertUrl;
 		await main.importJson('workflow', alert);
 		await main.importJson('workflow', queueBackupWorkflow(bucket.url('n8n')));
+		// The Compose templates as a queue-mode user sets them up; the schedules fire every minute
+		// once published, so the test need not wait for 02:00 on a Sunday.
+		const nightly = loadTemplate('nightly-backup-compose.json', intoBucket(stackRoot));
+		nodeNamed(nightly, 'Every Night at 02:00').parameters.rule = EVERY_MINUTE;
+		const drill = loadTemplate('weekly-restore-drill.json', intoBucket(stackRoot));
+		nodeNamed(drill, 'Every Sunday at 03:00').parameters.rule = EVERY_MINUTE;
+		for (const template of [nightly, drill, loadTemplate('restore-one-workflow.json', intoBucket(stackRoot))])
+			await main.importJson('workflow', template);
+		removeN8nContainer = await seedN8nDataVolume(VOLUME, 'n8n-queue-e2e');
 		for (const id of ['sbBackupAlert001', 'sbQueueBackup001']) await main.cliOk(['publish:workflow', `--id=${id}`]);
 		await main.start();
 		await Promise.all(workers.map((w) => w.start()));
@@ -107,6 +161,7 @@ describe('n8n 2.41 in queue mode: a main and two workers that share no disk, the
 	afterAll(async () => {
 		await Promise.all([main, ...(workers ?? [])].map((p) => p?.stop()));
 		await alerts.stop();
+		await removeN8nContainer?.();
 		rmSync(gates, { recursive: true, force: true });
 	});
 
@@ -158,6 +213,105 @@ describe('n8n 2.41 in queue mode: a main and two workers that share no disk, the
 		process.stdout.write(
 			`queue mode: the race's winner ran on ${made.host}, the loser on ${refusedOn}; its alert: ${String(alert.error)}\n`,
 		);
+	});
+
+	/** The worker whose log says it ran the execution: the main only enqueues it. */
+	const workerThatRan = (executionId: string) =>
+		workers.find((w) => new RegExp(`Worker started execution ${executionId} `).test(w.serverLog()))?.options.hostname;
+
+	/** Executions of a workflow: the running ones (the list leaves them out unless asked) and the others. */
+	const executionsOf = async (workflowId: string) => {
+		type Listed = { data: Array<{ id: string; mode: string; status: string }> };
+		const running = await main.api<Listed>('GET', `/executions?workflowId=${workflowId}&status=running`);
+		const others = await main.api<Listed>('GET', `/executions?workflowId=${workflowId}`);
+		return [...running.data, ...others.data];
+	};
+
+	/**
+	 * Publishes a workflow whose schedule fires every minute, takes its first execution, and
+	 * unpublishes it at once, so that no second run overlaps the first (it would meet the lock).
+	 */
+	async function firedBySchedule(workflowId: string): Promise<string> {
+		await main.api('POST', `/workflows/${workflowId}/activate`, {});
+		try {
+			const first = await waitUntil(
+				`a scheduled execution of ${workflowId}`,
+				async () => (await executionsOf(workflowId)).find((e) => e.mode === 'trigger'),
+				150_000,
+			);
+			return first.id;
+		} finally {
+			await main.api('POST', `/workflows/${workflowId}/deactivate`, {});
+		}
+	}
+
+	const finished = (id: string) =>
+		waitUntil(
+			`execution ${id} to finish`,
+			async () => {
+				const e = await main.api<{ id: string; status: string; finished: boolean }>('GET', `/executions/${id}?includeData=true`);
+				return ['success', 'error', 'crashed', 'canceled'].includes(e.status) ? e : undefined;
+			},
+			300_000,
+		);
+
+	it('the Compose nightly template, fired by its schedule on main, runs on a worker and writes its four sets into the bucket, with the report', async () => {
+		const executionId = await firedBySchedule('sbNightlyCompose');
+		const done = await finished(executionId);
+		expect(done.status).toBe('success');
+		const ranOn = workerThatRan(executionId);
+		expect(WORKERS).toContain(ranOn);
+		const keys = await bucket.keys('stack/');
+		for (const set of ['n8n-postgres', 'n8n-redis', 'n8n-data', 'n8n-config']) {
+			const manifests = keys.filter((k) => k.startsWith(`stack/${set}/`) && k.endsWith('/manifest.json'));
+			expect(manifests).toHaveLength(1);
+			const manifest = JSON.parse((await bucket.get(manifests[0])).toString()) as { set: string; host: string; pid: number };
+			expect(manifest).toMatchObject({ set, host: ranOn });
+		}
+		const report = JSON.parse((await bucket.get('stack/backup_report.json')).toString()) as { sets: Array<{ set: string; path: string }> };
+		expect(report.sets.map((s) => s.set)).toEqual(['n8n-postgres', 'n8n-redis', 'n8n-data', 'n8n-config']);
+		expect(report.sets.every((s) => s.path.startsWith(`${stackRoot}/`))).toBe(true);
+		process.stdout.write(`queue mode: the nightly template (execution ${executionId}, fired by the schedule on main) ran on ${ranOn}\n`);
+	});
+
+	it('the weekly drill template, fired by its schedule, runs on a worker and passes on the sets in the bucket', async () => {
+		const executionId = await firedBySchedule('sbWeeklyDrill001');
+		const done = await finished(executionId);
+		expect(done.status).toBe('success');
+		const ranOn = workerThatRan(executionId);
+		expect(WORKERS).toContain(ranOn);
+		const verdicts = itemsOf(done, 'Restore Drill') as Array<{ set: string; verdict: string; path: string }>;
+		expect(verdicts.map((v) => [v.set, v.verdict])).toEqual([
+			['n8n-postgres', 'pass'],
+			['n8n-redis', 'pass'],
+			['n8n-data', 'pass'],
+			['n8n-config', 'pass'],
+		]);
+		expect(verdicts.every((v) => v.path.startsWith(`${stackRoot}/`))).toBe(true);
+		process.stdout.write(`queue mode: the weekly drill (execution ${executionId}) ran on ${ranOn}: 4 of 4 sets pass\n`);
+	});
+
+	it('the restore-one-workflow template, run from the editor, runs on a worker and creates the chosen workflow from the bucket', async () => {
+		const { id: apiKeyCredential } = await main.api('POST', '/credentials', {
+			name: 'This n8n (API key)',
+			type: 'n8nApi',
+			data: { apiKey: main.apiKey, baseUrl: `${main.url}/api/v1` },
+		});
+		const template = loadTemplate('restore-one-workflow.json', intoBucket(stackRoot));
+		const choose = nodeNamed(template, 'Choose').parameters.assignments.assignments;
+		choose.find((a: { name: string }) => a.name === 'workflow').value = 'Queue-mode backup (e2e)';
+		nodeNamed(template, 'Create in This n8n').credentials = { n8nApi: { id: apiKeyCredential, name: 'This n8n (API key)' } };
+		await main.api('PUT', '/workflows/sbRestoreOneWf01', editableWorkflow(template));
+		const executionId = await main.runFromEditor('sbRestoreOneWf01', 'Run Now');
+		const done = await finished(executionId);
+		expect(done.status).toBe('success');
+		const ranOn = workerThatRan(executionId);
+		expect(WORKERS).toContain(ranOn);
+		const all = await main.api<{ data: Array<{ name: string; id: string }> }>('GET', '/workflows?limit=250');
+		const restored = all.data.find((w) => /^Queue-mode backup \(e2e\) \(restored \d{4}-\d{2}-\d{2}\)$/.test(w.name));
+		expect(restored).toBeDefined();
+		expect(restored!.id).not.toBe('sbQueueBackup001');
+		process.stdout.write(`queue mode: restore-one-workflow (execution ${executionId}) ran on ${ranOn} and created "${restored!.name}"\n`);
 	});
 
 	it('a worker without the package: the execution fails with n8n\'s own "Unrecognized node type" message (the README\'s queue section says how to fix it)', async () => {

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { containerPg } from './support/containerPg';
 import { readManifest, verifySet } from '../../core';
 import { runRestoreDrill } from '../../core';
-import { testDocker } from '../support/dockerFixtures';
 import { seedRedis } from '../support/redisFixtures';
 import { testEnv } from '../support/testEnv';
 import { AlertListener } from './support/alertListener';
+import { seedN8nDataVolume } from './support/n8nDataVolume';
 import { N8nInstance } from './support/n8nInstance';
-import { loadTemplate, nodeNamed, templateFiles, testCredentials, type Template } from './support/templates';
+import { editableWorkflow, loadTemplate, nodeNamed, templateFiles, testCredentials, type Template } from './support/templates';
+import { waitUntil } from './support/waitUntil';
 import { rcloneEnv, useTestBucket } from '../support/s3Bucket';
 import { writeSyntheticSet } from '../support/syntheticSets';
 import { tmpdir } from 'node:os';
@@ -25,24 +26,6 @@ const runFolders = (root: string, set: string) =>
 				.filter((n) => /^\d{4}-/.test(n))
 				.sort()
 		: [];
-
-async function waitUntil<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const value = await check();
-		if (value) return value;
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}
-
-/** What the editor sends when a workflow is saved: the public API's workflow shape. */
-const editable = (w: Template) => ({
-	name: w.name,
-	nodes: w.nodes,
-	connections: w.connections,
-	settings: { executionOrder: 'v1', errorWorkflow: w.settings.errorWorkflow },
-});
 
 /** What a user does to turn on the off-site steps: the bucket in each, then enable them. */
 function sendOffSite(template: Template, bucketRoot: string): void {
@@ -61,30 +44,13 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	let root: string;
 	let apiCredentialId = '';
 	let apiWorkflowId = '';
+	let removeN8nContainer: (() => Promise<void>) | undefined;
 
 	beforeAll(async () => {
 		await containerPg((c) =>
 			c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).then(() => c.query(`CREATE DATABASE ${DATABASE}`)),
 		);
-		// The compose stack's n8n data volume, used by a (stopped) n8n container as in a real stack.
-		const docker = testDocker();
-		await docker
-			.getContainer('n8n-e2e')
-			.remove({ force: true })
-			.catch(() => undefined);
-		await docker
-			.getVolume('n8n_data')
-			.remove({ force: true })
-			.catch(() => undefined);
-		await docker.createVolume({ Name: 'n8n_data', Labels: { 'io.stack-backup-testenv': '1' } });
-		const n8nContainer = await docker.createContainer({
-			name: 'n8n-e2e',
-			Image: env.helperImage,
-			Cmd: ['true'],
-			Labels: { 'io.stack-backup-testenv': '1' },
-			HostConfig: { Binds: ['n8n_data:/home/node/.n8n'], NetworkMode: 'none' },
-		});
-		await n8nContainer.putArchive(execFileSync('tar', ['-C', makeN8nFolder(), '-c', '.']), { path: '/home/node/.n8n' });
+		removeN8nContainer = await seedN8nDataVolume('n8n_data', 'n8n-e2e');
 		await seedRedis(env.containerRedis.port);
 		// The bucket already holds 20 older nightly Postgres sets (copied there by rclone, as a user
 		// moving to off-site would), and objects that are not ours.
@@ -158,10 +124,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	afterAll(async () => {
 		await n8n?.stop();
 		await alerts.stop();
-		await testDocker()
-			.getContainer('n8n-e2e')
-			.remove({ force: true })
-			.catch(() => undefined);
+		await removeN8nContainer?.();
 	});
 
 	it('loads the package: every node type is served by n8n', async () => {
@@ -239,7 +202,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		const choose = nodeNamed(template, 'Choose').parameters.assignments.assignments;
 		choose.find((a: { name: string }) => a.name === 'workflow').value = 'Made through the API';
 		nodeNamed(template, 'Create in This n8n').credentials = { n8nApi: { id: apiKeyCredential, name: 'This n8n (API key)' } };
-		await n8n.api('PUT', '/workflows/sbRestoreOneWf01', editable(template));
+		await n8n.api('PUT', '/workflows/sbRestoreOneWf01', editableWorkflow(template));
 		const run = await n8n.cli(['execute', '--id=sbRestoreOneWf01'], 300_000);
 		expect(run.code).toBe(0);
 		const all = await n8n.api<{ data: Array<{ name: string; id: string }> }>('GET', '/workflows?limit=250');
@@ -253,7 +216,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		const before = runFolders(root, 'n8n-postgres').pop();
 		const template = loadTemplate('nightly-backup-compose.json');
 		nodeNamed(template, 'Every Night at 02:00').parameters.rule = { interval: [{ field: 'cronExpression', expression: '* * * * *' }] };
-		await n8n.api('PUT', '/workflows/sbNightlyCompose', editable(template));
+		await n8n.api('PUT', '/workflows/sbNightlyCompose', editableWorkflow(template));
 		const scheduled = await waitUntil('a scheduled nightly run', () => newestCompleteRun(root, 'n8n-postgres', before), 150_000);
 		expect((await verifySet(join(root, 'n8n-postgres', scheduled))).manifest.set).toBe('n8n-postgres');
 		// It was the schedule: a finished execution in trigger mode (the other backup steps finish after the dump).
@@ -267,7 +230,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		);
 		expect(triggered.status).toBe('success');
 		// Back to 02:00, so it stops firing every minute.
-		await n8n.api('PUT', '/workflows/sbNightlyCompose', editable(loadTemplate('nightly-backup-compose.json')));
+		await n8n.api('PUT', '/workflows/sbNightlyCompose', editableWorkflow(loadTemplate('nightly-backup-compose.json')));
 	});
 
 	it('a broken credential makes the published alert workflow send the failing step, the error and its hint', async () => {
@@ -297,7 +260,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		// Published with its schedule at every minute instead of every hour, so the test need not wait an hour.
 		const watchdog = loadTemplate('backup-watchdog.json');
 		nodeNamed(watchdog, 'Every Hour').parameters.rule = { interval: [{ field: 'cronExpression', expression: '* * * * *' }] };
-		await n8n.api('PUT', '/workflows/sbWatchdog000001', editable(watchdog));
+		await n8n.api('PUT', '/workflows/sbWatchdog000001', editableWorkflow(watchdog));
 		await n8n.api('POST', '/workflows/sbWatchdog000001/activate', {});
 		const alert = await alerts.waitFor((b) => b.workflowId === 'sbWatchdog000001', 150_000);
 		await n8n.api('POST', '/workflows/sbWatchdog000001/deactivate', {});
@@ -353,14 +316,4 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 function newestCompleteRun(root: string, set: string, other: string | undefined): string | undefined {
 	const newest = runFolders(root, set).pop();
 	return newest && newest !== other && existsSync(join(root, set, newest, 'manifest.json')) ? newest : undefined;
-}
-
-/** What n8n's data volume holds: its config with the encryption key, and binary data. */
-function makeN8nFolder(): string {
-	const { mkdtempSync } = require('node:fs') as typeof import('node:fs');
-	const dir = mkdtempSync(join(require('node:os').tmpdir(), 'n8n-volume-'));
-	writeFileSync(join(dir, 'config'), JSON.stringify({ encryptionKey: 'stack-backup-e2e-encryption-key-0001' }));
-	mkdirSync(join(dir, 'binaryData'));
-	writeFileSync(join(dir, 'binaryData', 'file.bin'), Buffer.alloc(1024, 7));
-	return dir;
 }

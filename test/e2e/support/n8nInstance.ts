@@ -242,6 +242,18 @@ export class N8nInstance {
 		}
 	}
 
+	/**
+	 * What the editor's Execute Workflow button sends: a run of the saved workflow from its manual
+	 * trigger. With OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS a worker runs it. Returns the execution id.
+	 */
+	async runFromEditor(workflowId: string, trigger: string): Promise<string> {
+		const started = await this.rest<{ executionId?: string }>('POST', `/workflows/${workflowId}/run`, {
+			triggerToStartFrom: { name: trigger },
+		});
+		if (!started?.executionId) throw new Error(`n8n started no execution of ${workflowId}: ${JSON.stringify(started)}`);
+		return started.executionId;
+	}
+
 	/** The public API (/api/v1) with the API key. */
 	async api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await fetch(`${this.url}/api/v1${path}`, {

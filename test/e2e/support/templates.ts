@@ -31,10 +31,11 @@ const TEST_CREDENTIAL_REFS: Record<string, { id: string; name: string }> = {
 /**
  * A template as a user has it after picking credentials: the templates ship without any (so n8n
  * marks every node that needs one), and each of our nodes gets the test credential of every type
- * its panel shows with the template's settings.
+ * its panel shows with the template's settings, after `edit` (the user's changes) if given.
  */
-export function loadTemplate(file: string): Template {
+export function loadTemplate(file: string, edit?: (template: Template) => void): Template {
 	const template = rawTemplate(file);
+	edit?.(template);
 	for (const node of template.nodes) {
 		for (const credential of shownCredentials(node)) {
 			const ref = TEST_CREDENTIAL_REFS[credential.name];
@@ -64,6 +65,16 @@ export function shownCredentials(node: Template['nodes'][number]): INodeCredenti
 	return (type.description.credentials ?? []).filter((credential) =>
 		NodeHelpers.displayParameter(parameters ?? {}, credential, node as INode, type.description),
 	);
+}
+
+/** What the editor sends when a workflow is saved: the public API's workflow shape. */
+export function editableWorkflow(w: Template) {
+	return {
+		name: w.name,
+		nodes: w.nodes,
+		connections: w.connections,
+		settings: { executionOrder: 'v1', errorWorkflow: w.settings.errorWorkflow },
+	};
 }
 
 export function templateFiles(): string[] {
