@@ -4,7 +4,8 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 // upward, never sideways to a peer in its own layer. `process/` is this process's identity
 // (host:pid:start) that locks and helper containers record; `options/` reads what a user typed
 // (numbers, lists) and names the input an error is about; `retention/` sits beside
-// verify/ and restore/, the operations on finished sets. See ../shared/design/ARCHITECTURE.md.
+// verify/ and restore/, the operations on finished sets; `recover/` brings a whole stack back
+// from a night's plan with all of them. See ../shared/design/ARCHITECTURE.md.
 const CORE_LAYERS = [
 	['errors', 'logging', 'process'],
 	['options'],
@@ -14,6 +15,7 @@ const CORE_LAYERS = [
 	['docker'],
 	['postgres', 'redis', 'volume'],
 	['verify', 'restore', 'retention', 'copy'],
+	['recover'],
 ];
 
 // One zone per folder: everything in its own layer (but itself) and every layer above it.
@@ -26,7 +28,8 @@ const layerZones = CORE_LAYERS.flatMap((layer, level) => {
 			CORE_LAYERS.slice(0, level).flat().join(', ') || 'none'
 		}. Move the shared piece down, or pass it in as an argument.`,
 	}));
-});
+	// The top layer's only folder has nothing above it and no peer: no zone to keep.
+}).filter((zone) => zone.from.length > 0);
 
 // The front ends see the core only through its one door.
 const frontEndZones = ['nodes', 'bin', 'credentials'].map((frontEnd) => ({

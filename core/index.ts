@@ -104,3 +104,13 @@ export { restoreFiles, type FilesRestoreOptions, type FilesRestoreResult } from 
 export { restoreSet, type RestoreSetOptions, type RestoreSetResult } from './restore/restoreSet';
 export { formatBytes } from './storage/freeSpace';
 export { reportSets, type SetsReport, type SetReport } from './backupSet/setsReport';
+export {
+	writeRecoveryPlan,
+	readRecoveryPlan,
+	RECOVERY_PLANS_FOLDER,
+	type RecoveryPlan,
+	type PlannedSet,
+	type PlanTarget,
+	type N8nHooks,
+} from './backupSet/recoveryPlan';
+export { recoverStack, type RecoverOptions, type RecoverResult, type RecoverStep } from './recover/recoverStack';

@@ -8,7 +8,9 @@ import { extractWorkflowCommand } from './extractWorkflow';
 import { keygenCommand } from './keygen';
 import { listCommand } from './list';
 import { listWorkflowsCommand } from './listWorkflows';
+import { planCommand } from './plan';
 import { pruneCommand } from './prune';
+import { recoverCommand } from './recover';
 import { restoreCommand } from './restore';
 import { verifyCommand } from './verify';
 
@@ -22,6 +24,8 @@ export const commands: readonly Command[] = [
 	listCommand,
 	verifyCommand,
 	restoreCommand,
+	planCommand,
+	recoverCommand,
 	pruneCommand,
 	copyCommand,
 	extractWorkflowCommand,

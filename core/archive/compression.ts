@@ -1,8 +1,8 @@
 import type { Duplex, Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { invalidInput } from '../errors/StackBackupError';
 import { BlockFeeder } from './BlockFeeder';
 import { ParallelFrameCompressor, type FrameCodec } from './ParallelFrameCompressor';
+import { zstdProgramDecompressor } from './zstdProgram';
 import { invalidOption } from '../options/invalidOption';
 
 export type Compression = 'zstd' | 'gzip' | 'none';
@@ -96,15 +96,11 @@ export function createCompressor(compression: Compression): Duplex | null {
 }
 
 /** The inverse of createCompressor; chosen from a manifest, never guessed from bytes. */
-export function createDecompressor(compression: Compression): Transform | null {
+export function createDecompressor(compression: Compression): Transform | Duplex | null {
 	switch (compression) {
 		case 'zstd':
-			if (!zstdAvailable()) {
-				throw invalidInput(
-					`This artifact is zstd-compressed and Node.js ${process.version} cannot read zstd`,
-					'Run the command with Node.js 22.15 or newer, or decompress it with the zstd tool first.',
-				);
-			}
+			// Without zstd in node:zlib (Node 20), the zstd program reads it, or says to install it.
+			if (!zstdAvailable()) return zstdProgramDecompressor();
 			return zstdZlib.createZstdDecompress!({ chunkSize: CHUNK_SIZE });
 		case 'gzip':
 			return zlib.createGunzip({ chunkSize: CHUNK_SIZE });

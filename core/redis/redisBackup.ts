@@ -78,7 +78,13 @@ async function openSource(options: RedisBackupOptions, timeoutMs: number): Promi
 		});
 		return {
 			commands,
-			describe: { method: 'docker', container: name },
+			// Where redis-cli reached the server inside the container: a restore (and a recovery plan) reaches it the same way.
+			describe: {
+				method: 'docker',
+				container: name,
+				...(options.connection.port ? { port: options.connection.port } : {}),
+				...(options.connection.user ? { user: options.connection.user } : {}),
+			},
 			open: async () => {
 				await bgsaveAndWait(commands, log, timeoutMs);
 				return readFileFromContainer(container, docker, await dumpPath(commands));

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { reportSets } from '../../core';
+import { reportSets, writeRecoveryPlan } from '../../core';
+import { splitList } from '../shared/splitList';
 import { stackBackupS3ConnectionTest } from '../shared/credentialTests';
 import { bucketRootField, onLocalStorage, readRoot, storageField } from '../shared/storageFields';
 import { runForEachItem } from '../shared/runForEachItem';
@@ -63,6 +64,30 @@ export class BackupReport implements INodeType {
 				description: 'Stop the workflow with NO_RECENT_BACKUP when a set has no complete run newer than this, so its error workflow alerts',
 				hint: '0 never fails. The watchdog template uses 26: a nightly backup plus two hours.',
 			},
+			{
+				displayName: 'Write Recovery Plan',
+				name: 'writeRecoveryPlan',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to write a recovery plan beside the sets: which run of each set belongs to tonight, and where each goes back to (read from the manifests). `n8n-stack-backup recover` reads it. It holds no secret.',
+			},
+			{
+				displayName: 'N8n Containers',
+				name: 'n8nContainers',
+				type: 'string',
+				default: 'n8n',
+				description: 'The containers that run n8n (main and workers), separated by commas: a recovery stops them while the data comes back',
+				displayOptions: { show: { writeRecoveryPlan: [true] } },
+			},
+			{
+				displayName: 'N8n Readiness URL',
+				name: 'n8nHealthUrl',
+				type: 'string',
+				default: 'http://localhost:5678/healthz/readiness',
+				description: "Where a recovery, run on the Docker host, waits for n8n to answer after starting it again. Empty: it doesn't wait.",
+				displayOptions: { show: { writeRecoveryPlan: [true] } },
+			},
 		],
 	};
 
@@ -77,7 +102,16 @@ export class BackupReport implements INodeType {
 				reportFile: (this.getNodeParameter('reportFile', i, '') as string).trim() || undefined,
 				maxAgeHours: this.getNodeParameter('maxAgeHours', i) as number | string,
 			});
-			return report as unknown as IDataObject;
+			if (!this.getNodeParameter('writeRecoveryPlan', i, false)) return report as unknown as IDataObject;
+			const { path } = await writeRecoveryPlan({
+				root: await readRoot(this, i),
+				setNames: this.getNodeParameter('setNames', i) as string,
+				n8n: {
+					containers: splitList(this.getNodeParameter('n8nContainers', i, '')),
+					healthUrl: (this.getNodeParameter('n8nHealthUrl', i, '') as string).trim() || null,
+				},
+			});
+			return { ...report, recoveryPlan: path } as unknown as IDataObject;
 		});
 		return [out.slice(0, 1)];
 	}

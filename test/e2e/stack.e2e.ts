@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerPg } from './support/containerPg';
-import { readManifest, verifySet } from '../../core';
+import { readManifest, readRecoveryPlan, verifySet } from '../../core';
 import { runRestoreDrill } from '../../core';
 import { seedRedis } from '../support/redisFixtures';
 import { testEnv } from '../support/testEnv';
@@ -148,6 +148,16 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		expect(report.sets.every((s: { path: string | null }) => s.path)).toBe(true);
 		const data = await readManifest((await verifySet(join(root, 'n8n-data'))).dir);
 		expect(data.inventory.volume).toMatchObject({ n8n: { encryptionKeyFingerprint: expect.any(String) } });
+		// Run Report wrote tonight's recovery plan: each set, where it goes back to, and n8n's container.
+		const { plan } = await readRecoveryPlan(root);
+		expect(plan.sets.map((s) => [s.set, s.target.kind])).toEqual([
+			['n8n-postgres', 'postgres'],
+			['n8n-redis', 'redis'],
+			['n8n-data', 'volume'],
+			['n8n-config', 'files'],
+		]);
+		expect(plan.sets[0].target).toMatchObject({ container: 'postgres', database: DATABASE });
+		expect(plan.n8n).toEqual({ containers: ['n8n'], healthUrl: 'http://localhost:5678/healthz/readiness' });
 	});
 
 	it('the nightly template also copied the four sets off-site, manifests last, and pruned the bucket by its own policy; foreign objects are untouched (rclone listing)', async () => {

@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { Duplex } from 'node:stream';
+import { invalidInput } from '../errors/StackBackupError';
+
+/**
+ * zstd decompression through the `zstd` program, for a Node.js without zstd in node:zlib
+ * (Debian 12's Node 20: the Node a rebuilt host has, when n8n itself ran in a container).
+ * It streams like the zlib one; the program ends with the stream, whichever side stops first.
+ */
+export function zstdProgramDecompressor(): Duplex {
+	const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+	const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
+	let stderr = '';
+	child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+	child.on('error', (error: NodeJS.ErrnoException) =>
+		duplex.destroy(
+			error.code === 'ENOENT'
+				? invalidInput(
+						`This artifact is zstd-compressed; Node.js ${process.version} cannot read zstd, and the zstd program is not installed`,
+						'Install zstd (Debian: apt-get install zstd), or use Node.js 22.15 or newer.',
+					)
+				: error,
+		),
+	);
+	child.on('close', (code, signal) => {
+		if (code !== 0 && !duplex.destroyed)
+			duplex.destroy(new Error(`zstd -d ended with ${code ?? signal}: ${stderr.trim() || 'no message'} (the artifact is damaged)`));
+	});
+	// A reader that stops early (a workflow found mid-dump) must not leave the program behind.
+	duplex.on('close', () => child.exitCode === null && child.kill());
+	return duplex;
+}

@@ -1,0 +1,232 @@
+import type { DecryptionKeys } from '../archive/ageKeys';
+import { readRecoveryPlan, type PlannedSet, type RecoveryPlan } from '../backupSet/recoveryPlan';
+import { runFolderName } from '../backupSet/runFolderName';
+import type { TrustOptions } from '../backupSet/setSigning';
+import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
+import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
+import { StackBackupError } from '../errors/StackBackupError';
+import { silentLogger, type Logger } from '../logging/Logger';
+import { childPlace, openPlace, type Location } from '../storage/openPlace';
+import type { EnvDiff } from './envDiff';
+import { startN8nContainers, stopN8nContainers, type ContainerStates } from './n8nContainers';
+import { assertN8nKnowsMigration, readN8nImage } from './n8nVersionCheck';
+import { waitForReadiness } from './readiness';
+import { restorePlannedSet, type PlannedRestore } from './restorePlannedSet';
+
+export interface RecoverOptions {
+	/** The backup root: a folder, or a bucket opened with openPlace. */
+	root: Location;
+	/** The newest plan written at or before this time; default the newest. */
+	at?: Date;
+	/** Show the plan and verify the sets; stop, restore and start nothing. */
+	dryRun?: boolean;
+	docker: DockerConnection;
+	keys?: DecryptionKeys;
+	trust?: TrustOptions;
+	/** For a Postgres reached over TCP; a container's own tools need none. */
+	postgresPassword?: string;
+	redisPassword?: string;
+	/** The live config folder on this machine, when the plan's path (as n8n's container saw it) is not it. */
+	configDir?: string;
+	/** How long n8n may take to answer readiness after its start (default 300 s). */
+	readinessTimeoutMs?: number;
+	log?: Logger;
+	/** Progress: called when each step starts and when it ends. */
+	onStep?: (step: RecoverStep, phase: 'start' | 'end') => void;
+}
+
+export interface RecoverStep {
+	name: string;
+	status: 'running' | 'done' | 'skipped' | 'failed';
+	ms: number;
+	/** What the step did, one line each. */
+	lines: string[];
+}
+
+export interface RecoverResult {
+	planPath: string;
+	plan: RecoveryPlan;
+	dryRun: boolean;
+	steps: RecoverStep[];
+	/** From the first step to n8n answering readiness (or the last step). */
+	rtoMs: number;
+	/** Differences between what was restored and the manifests. */
+	differences: string[];
+	workflowsChecked: number | null;
+	configDir: string | null;
+	envDiff: EnvDiff | null;
+}
+
+/** What each part of the stack was left as when a recovery stopped. */
+type TargetState = 'untouched' | 'restored' | 'failed mid-restore';
+
+/**
+ * Brings the whole stack back from one night's plan: show the plan, verify every set, stop n8n,
+ * restore Postgres, Redis and volumes, put the config files beside the live ones, start n8n,
+ * wait for readiness, and check the workflows. A failure stops at once, leaves n8n stopped (it
+ * must not start on half-restored data), and says what state each part is in.
+ */
+export async function recoverStack(options: RecoverOptions): Promise<RecoverResult> {
+	const log = options.log ?? silentLogger;
+	const began = Date.now();
+	const steps: RecoverStep[] = [];
+	const step = async <T>(name: string, body: (lines: string[]) => Promise<T>): Promise<T> => {
+		const current: RecoverStep = { name, status: 'running', ms: 0, lines: [] };
+		steps.push(current);
+		options.onStep?.(current, 'start');
+		const t0 = Date.now();
+		try {
+			const value = await body(current.lines);
+			current.status = 'done';
+			return value;
+		} catch (error) {
+			current.status = 'failed';
+			throw error;
+		} finally {
+			current.ms = Date.now() - t0;
+			options.onStep?.(current, 'end');
+		}
+	};
+	const skip = (name: string, why: string) => {
+		const skipped: RecoverStep = { name, status: 'skipped', ms: 0, lines: [why] };
+		steps.push(skipped);
+		options.onStep?.(skipped, 'end');
+	};
+
+	const root = openPlace(options.root, 'root');
+	const { plan, path: planPath } = await step('plan', async (lines) => {
+		const found = await readRecoveryPlan(root, options.at);
+		lines.push(`${found.path} (written ${found.plan.createdAt})`, ...found.plan.sets.map(describePlanned));
+		lines.push(`n8n: ${found.plan.n8n.containers.join(', ') || 'no containers'}; readiness ${found.plan.n8n.healthUrl ?? 'not checked'}`);
+		return found;
+	});
+	const verified = await step('verify', async (lines) => {
+		const sets: VerifiedSet[] = [];
+		for (const planned of plan.sets) {
+			sets.push(await verifySetForRestore(childPlace(root, planned.set, planned.run), log, options.keys, options.trust));
+			lines.push(`${planned.set}/${planned.run}: checksums${options.trust?.publicKeys?.length ? ' and signature' : ''} match`);
+		}
+		return sets;
+	});
+	await step('check n8n version', async (lines) => {
+		const needed = plan.sets.find((s) => s.n8nLastMigration)?.n8nLastMigration;
+		if (!needed) {
+			lines.push("the plan's database records no n8n migration: nothing to check");
+			return;
+		}
+		const docker = createDockerClient(options.docker);
+		for (const container of plan.n8n.containers) {
+			const facts = await readN8nImage(docker, options.docker, container);
+			if (!facts) lines.push(`${container}: not on this Docker Engine, not checked`);
+			else if (!facts.newestMigration) lines.push(`${container} (${facts.image}): not laid out like n8n's image, not checked`);
+			else {
+				assertN8nKnowsMigration(facts, needed, null);
+				lines.push(
+					`${container} (${facts.image}${facts.version ? `, n8n ${facts.version}` : ''}) knows the backup's last migration ${needed}`,
+				);
+			}
+		}
+	});
+	const result: RecoverResult = {
+		planPath,
+		plan,
+		dryRun: Boolean(options.dryRun),
+		steps,
+		rtoMs: 0,
+		differences: [],
+		workflowsChecked: null,
+		configDir: null,
+		envDiff: null,
+	};
+	if (options.dryRun) {
+		skip('stop n8n', 'dry run: nothing was stopped, restored or started');
+		result.rtoMs = Date.now() - began;
+		return result;
+	}
+
+	const docker = createDockerClient(options.docker);
+	const states = new Map<string, TargetState>(plan.sets.map((s) => [s.set, 'untouched']));
+	let containers: ContainerStates = { stopped: [], wasDown: [], missing: [] };
+	try {
+		containers = await step('stop n8n', async (lines) => {
+			const found = await stopN8nContainers(docker, options.docker, plan.n8n.containers, log);
+			lines.push(...containerLines(found));
+			return found;
+		});
+		const stamp = runFolderName(new Date());
+		for (const [i, planned] of plan.sets.entries()) {
+			const restored: PlannedRestore = await step(`restore ${planned.set}`, async (lines) => {
+				states.set(planned.set, 'failed mid-restore');
+				const done = await restorePlannedSet(planned, verified[i], { ...options, log, stamp });
+				states.set(planned.set, 'restored');
+				lines.push(done.summary, ...done.differences.map((d) => `DIFFERS: ${d}`));
+				return done;
+			});
+			result.differences.push(...restored.differences.map((d) => `${planned.set}: ${d}`));
+			if (restored.workflowsChecked !== undefined) result.workflowsChecked = restored.workflowsChecked;
+			if (restored.configDir) {
+				result.configDir = restored.configDir;
+				result.envDiff = restored.envDiff ?? null;
+			}
+		}
+	} catch (error) {
+		throw stoppedAt(error, plan, states, containers);
+	}
+	await step('start n8n', async (lines) => {
+		const started = await startN8nContainers(docker, options.docker, containers, log);
+		lines.push(started.length ? `started ${started.join(', ')}` : 'no n8n container to start here: start n8n your own way now');
+	});
+	if (plan.n8n.healthUrl) {
+		const url = plan.n8n.healthUrl;
+		await step('readiness', async (lines) => {
+			const ms = await waitForReadiness(url, options.readinessTimeoutMs ?? 300_000);
+			lines.push(`${url} answered ready after ${Math.round(ms / 100) / 10} s`);
+		});
+	} else skip('readiness', 'the plan names no readiness URL');
+	result.rtoMs = Date.now() - began;
+	await step('compare workflows', async (lines) => {
+		lines.push(
+			result.workflowsChecked === null
+				? 'no n8n database in this plan'
+				: `${result.workflowsChecked} workflows checked against the manifest: ${result.differences.length ? `${result.differences.length} differences` : 'all match'}`,
+		);
+	});
+	return result;
+}
+
+function describePlanned(planned: PlannedSet): string {
+	const t = planned.target;
+	const where =
+		t.kind === 'postgres'
+			? `database "${t.database}" ${t.container ? `in container ${t.container}` : `on ${t.host}:${t.port}`}`
+			: t.kind === 'redis'
+				? `Redis container ${t.container}`
+				: t.kind === 'volume'
+					? `volume ${t.volume}`
+					: t.kind === 'dir'
+						? `folder ${t.path}`
+						: `${t.files.length} config files beside ${t.dir}`;
+	return `${planned.set}/${planned.run} -> ${where}`;
+}
+
+function containerLines(states: ContainerStates): string[] {
+	return [
+		...(states.stopped.length ? [`stopped ${states.stopped.join(', ')}`] : []),
+		...(states.wasDown.length ? [`already down: ${states.wasDown.join(', ')}`] : []),
+		...(states.missing.length ? [`not on this Docker Engine: ${states.missing.join(', ')} (start n8n your own way afterwards)`] : []),
+	];
+}
+
+/** The failure, with the state of every part and what to run next. */
+function stoppedAt(error: unknown, plan: RecoveryPlan, states: Map<string, TargetState>, containers: ContainerStates): StackBackupError {
+	const parts = [...states].map(([set, state]) => `${set}: ${state}`);
+	const down = [...containers.stopped, ...containers.wasDown];
+	const state = `${parts.join('; ')}${down.length ? `; n8n (${down.join(', ')}) left stopped` : ''}`;
+	const cause = error instanceof StackBackupError ? error : new StackBackupError('UNEXPECTED', (error as Error).message);
+	return new StackBackupError(cause.code, `Recovery stopped: ${cause.message}. State: ${state}`, {
+		hint: `${cause.hint ?? ''} Then run the recovery again: it verifies and restores every set of the plan from the start${
+			down.length ? ', and starts n8n only once all of it is back' : ''
+		}.`.trim(),
+		details: { ...cause.details, states: Object.fromEntries(states), n8nLeftStopped: down, plan: plan.createdAt },
+	});
+}

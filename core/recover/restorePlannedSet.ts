@@ -1,0 +1,103 @@
+import { basename, dirname, join } from 'node:path';
+import type { DecryptionKeys } from '../archive/ageKeys';
+import type { PlannedSet } from '../backupSet/recoveryPlan';
+import type { VerifiedSet } from '../backupSet/verifySet';
+import type { DockerConnection } from '../docker/dockerConnection';
+import type { Logger } from '../logging/Logger';
+import { restorePostgres } from '../postgres/postgresRestore';
+import { restoreRedis } from '../redis/redisRestore';
+import { restoreFiles } from '../volume/filesRestore';
+import { restoreVolume } from '../volume/volumeRestore';
+import { diffEnvFiles, type EnvDiff } from './envDiff';
+
+export interface RestoreContext {
+	docker: DockerConnection;
+	keys?: DecryptionKeys;
+	postgresPassword?: string;
+	redisPassword?: string;
+	/** Names the folder the config files go to, beside the live one. */
+	stamp: string;
+	/** The live config folder on this machine, where it differs from the path the backup saw (inside n8n's container). */
+	configDir?: string;
+	log: Logger;
+}
+
+export interface PlannedRestore {
+	/** One line for the terminal: what went where. */
+	summary: string;
+	differences: string[];
+	workflowsChecked?: number;
+	safetyBackup?: string | null;
+	configDir?: string;
+	envDiff?: EnvDiff | null;
+}
+
+/** The folder beside the live config folder that a recovery writes the config files into. */
+export function recoveredConfigDir(liveDir: string, stamp: string): string {
+	return join(dirname(liveDir), `${basename(liveDir)}.recovered-${stamp}`);
+}
+
+/** Restores one verified set of the plan into its target, the way `restore` would, replacing what is there. */
+export async function restorePlannedSet(planned: PlannedSet, set: VerifiedSet, context: RestoreContext): Promise<PlannedRestore> {
+	const common = { setPath: set.dir, verified: set, keys: context.keys, log: context.log };
+	const target = planned.target;
+	switch (target.kind) {
+		case 'postgres': {
+			const result = await restorePostgres({
+				...common,
+				method: target.container ? 'docker' : 'local',
+				docker: target.container ? { connection: context.docker, container: target.container } : undefined,
+				connection: {
+					host: target.host,
+					port: target.port,
+					database: target.database,
+					user: target.user,
+					password: context.postgresPassword,
+				},
+				// A recovery replaces the database it names: running it is the confirmation; the safety backup keeps the old one.
+				confirmReplace: target.database,
+			});
+			return {
+				summary: `database "${target.database}"${target.container ? ` in ${target.container}` : ` on ${target.host}:${target.port}`}${result.replaced ? ` (replaced; safety backup ${result.safetyBackup})` : ''}`,
+				differences: result.comparison.differences,
+				workflowsChecked: result.comparison.workflowsChecked,
+				safetyBackup: result.safetyBackup,
+			};
+		}
+		case 'redis': {
+			const result = await restoreRedis({
+				...common,
+				docker: { connection: context.docker, container: target.container },
+				connection: { port: target.port, user: target.user, password: context.redisPassword },
+			});
+			return {
+				summary: `Redis in ${target.container}: ${Object.values(result.keys).reduce((n, k) => n + k, 0)} keys`,
+				differences: result.differences,
+			};
+		}
+		case 'volume':
+		case 'dir': {
+			const result = await restoreVolume({
+				...common,
+				target: target.kind === 'volume' ? { type: 'volume', volume: target.volume } : { type: 'dir', path: target.path },
+				overwrite: true,
+				docker: context.docker,
+			});
+			return {
+				summary: `${target.kind === 'volume' ? `volume ${target.volume}` : `folder ${target.path}`}: ${result.archive.files} files`,
+				differences: result.differences,
+			};
+		}
+		case 'files': {
+			const live = context.configDir ?? target.dir;
+			const dir = recoveredConfigDir(live, context.stamp);
+			const result = await restoreFiles({ ...common, dir });
+			return {
+				summary: `${result.files.length} config files into ${dir} (beside ${live}; the live ones are untouched)`,
+				differences: [],
+				configDir: dir,
+				envDiff: await diffEnvFiles(live, dir),
+			};
+		}
+	}
+}
