@@ -2,7 +2,6 @@ import { dirname } from 'node:path';
 import { StackBackupError } from '../errors/StackBackupError';
 import { optionList } from '../options/optionList';
 import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
-import type { Place } from '../storage/Storage';
 import { latestCompleteSet } from './completeSets';
 import type { Manifest } from './manifest';
 import { parseRunFolderName, runFolderName } from './runFolderName';
@@ -167,7 +166,7 @@ export async function writeRecoveryPlan(options: WritePlanOptions): Promise<{ pl
 }
 
 /** The newest plan written at or before `at` (default: the newest), with where it is. */
-export async function readRecoveryPlan(root: Location, at?: Date): Promise<{ plan: RecoveryPlan; path: string; place: Place }> {
+export async function readRecoveryPlan(root: Location, at?: Date): Promise<{ plan: RecoveryPlan; path: string }> {
 	const rootPlace = openPlace(root, 'root');
 	const folder = childPlace(rootPlace, RECOVERY_PLANS_FOLDER);
 	const plans = (await folder.storage.list(folder.key))
@@ -195,5 +194,5 @@ export async function readRecoveryPlan(root: Location, at?: Date): Promise<{ pla
 		throw new StackBackupError('MANIFEST_INVALID', `${showPlace(place)} is not a recovery plan of n8n-stack-backup`, {
 			hint: 'Use an older plan (an earlier time), or restore each set on its own.',
 		});
-	return { plan, path: showPlace(place), place };
+	return { plan, path: showPlace(place) };
 }

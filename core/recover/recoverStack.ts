@@ -94,6 +94,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 	};
 
 	const root = openPlace(options.root, 'root');
+	const docker = createDockerClient(options.docker);
 	const { plan, path: planPath } = await step('plan', async (lines) => {
 		const found = await readRecoveryPlan(root, options.at);
 		lines.push(`${found.path} (written ${found.plan.createdAt})`, ...found.plan.sets.map(describePlanned));
@@ -114,7 +115,6 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 			lines.push("the plan's database records no n8n migration: nothing to check");
 			return;
 		}
-		const docker = createDockerClient(options.docker);
 		for (const container of plan.n8n.containers) {
 			const facts = await readN8nImage(docker, options.docker, container);
 			if (!facts) lines.push(`${container}: not on this Docker Engine, not checked`);
@@ -144,7 +144,6 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 		return result;
 	}
 
-	const docker = createDockerClient(options.docker);
 	const states = new Map<string, TargetState>(plan.sets.map((s) => [s.set, 'untouched']));
 	let containers: ContainerStates = { stopped: [], wasDown: [], missing: [] };
 	try {

@@ -96,15 +96,16 @@ export class BackupReport implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// One report per run, whatever number of items the backup steps before it produced.
 		const [out] = await runForEachItem(this, async (i): Promise<IDataObject> => {
+			const root = await readRoot(this, i);
 			const report = await reportSets({
-				root: await readRoot(this, i),
+				root,
 				setNames: this.getNodeParameter('setNames', i) as string,
 				reportFile: (this.getNodeParameter('reportFile', i, '') as string).trim() || undefined,
 				maxAgeHours: this.getNodeParameter('maxAgeHours', i) as number | string,
 			});
 			if (!this.getNodeParameter('writeRecoveryPlan', i, false)) return report as unknown as IDataObject;
 			const { path } = await writeRecoveryPlan({
-				root: await readRoot(this, i),
+				root,
 				setNames: this.getNodeParameter('setNames', i) as string,
 				n8n: {
 					containers: splitList(this.getNodeParameter('n8nContainers', i, '')),
