@@ -76,7 +76,14 @@ export {
 	type PruneResult,
 	type PrunedSetReport,
 } from './retention/pruneSets';
-export { verifySet, verifySetForRestore, resolveRunFolder, artifactOfKind, type VerifiedSet } from './backupSet/verifySet';
+export {
+	verifySet,
+	verifySetForRestore,
+	checkSetForRestore,
+	resolveRunFolder,
+	artifactOfKind,
+	type VerifiedSet,
+} from './backupSet/verifySet';
 export {
 	checkSigningKeys,
 	newSigningKeyPair,
@@ -86,7 +93,13 @@ export {
 	type SigningOptions,
 	type TrustOptions,
 } from './backupSet/setSigning';
-export { restorePostgres, DEFAULT_RESTORE_JOBS, type PostgresRestoreOptions, type PostgresRestoreResult } from './postgres/postgresRestore';
+export {
+	restorePostgres,
+	loadingDatabaseName,
+	DEFAULT_RESTORE_JOBS,
+	type PostgresRestoreOptions,
+	type PostgresRestoreResult,
+} from './postgres/postgresRestore';
 export type { PostgresComparison } from './postgres/comparePostgresInventory';
 export { restoreVolume, type VolumeRestoreOptions, type VolumeRestoreResult, type RestoreTarget } from './volume/volumeRestore';
 export { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from './redis/redisRestore';

@@ -59,15 +59,7 @@ node "$N8N" execute --id=sbNightlySingle1 >"$DEMO/last-backup.log" 2>&1 || { tai
 SET=$(ls -1d "$BACKUPS"/n8n-home/20* | sort | tail -1)
 echo
 echo "Backup set: $SET"
-node -e '
-  const m = require(process.argv[1] + "/manifest.json");
-  const inv = m.inventory.volume;
-  console.log(`  ${m.artifacts.map((a) => `${a.file}  ${a.size} bytes  sha256 ${a.sha256.slice(0, 16)}…`).join("\n  ")}`);
-  console.log(`  ${inv.files} files, ${inv.bytes} bytes from ${inv.source.path}`);
-  console.log(`  n8n: SQLite copied with the backup API: ${inv.n8n && inv.n8n.sqliteSnapshot}; encryption key fingerprint: ${inv.n8n && inv.n8n.encryptionKeyFingerprint}`);
-  console.log(`  warnings: ${m.warnings.length ? m.warnings.join("; ") : "none"}`);
-  console.log(`  verify or restore it: node dist/bin/n8n-stack-backup.js verify ${process.argv[1]} --drill`);
-' "$SET"
+node scripts/demo-summary.js "$SET"
 echo
 
 OWNER_FILE=$DEMO/owner.json

@@ -10,6 +10,8 @@ fi
 bash scripts/testenv.sh start >&2
 bash scripts/install-deps.sh
 npm run build --silent >/dev/null
+# The single executable (Node 24 inside) that the bare-machine tests run.
+bash scripts/build-sea.sh >/dev/null
 # Every program the suites start answers, or the run stops here naming its package.
 bash scripts/programs.sh check
 # shellcheck source=node24.sh

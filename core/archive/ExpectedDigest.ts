@@ -5,7 +5,8 @@ import { StackBackupError } from '../errors/StackBackupError';
 /**
  * Passes stored bytes through and, at their end, checks their size and sha256
  * against the manifest. Placed before the sink of a copy, it fails the write
- * before it completes, so a damaged artifact never arrives under its name.
+ * before it completes, so a damaged artifact never arrives under its name;
+ * in a restore it fails the read before its consumer commits.
  */
 export class ExpectedDigest extends Transform {
 	private readonly hash = createHash('sha256');
@@ -14,6 +15,7 @@ export class ExpectedDigest extends Transform {
 	constructor(
 		private readonly expected: { size: number; sha256: string },
 		private readonly where: string,
+		private readonly hint = 'The source was changed or damaged after the backup: it was not copied. Verify the source set; the copy of the other sets goes on.',
 	) {
 		super({ highWaterMark: 1024 * 1024 });
 	}
@@ -32,7 +34,7 @@ export class ExpectedDigest extends Transform {
 				'CHECKSUM_MISMATCH',
 				`${this.where} does not match its manifest (${this.seen} bytes, sha256 ${actual.slice(0, 12)}…)`,
 				{
-					hint: 'The source was changed or damaged after the backup: it was not copied. Verify the source set; the copy of the other sets goes on.',
+					hint: this.hint,
 					details: { where: this.where },
 				},
 			),

@@ -1,3 +1,4 @@
+import { hostN8nVersion } from '../process/hostN8nVersion';
 import { hostname } from 'node:os';
 import type { Readable, Transform } from 'node:stream';
 import { AGE_EXTENSION, encryptionRecord, normalizeEncryption, type EncryptionOptions } from '../archive/ageKeys';
@@ -199,7 +200,7 @@ export class BackupRun {
 		const unsigned: Manifest = {
 			format: MANIFEST_FORMAT,
 			formatVersion: manifestVersionFor(this.artifacts),
-			tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version },
+			tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version, ...n8nVersionField() },
 			set: this.setName,
 			runId: this.options.runId ?? null,
 			host: hostname(),
@@ -280,4 +281,10 @@ export async function withBackupRun<T>(options: BackupRunOptions, body: (run: Ba
 	}
 	await run.finish();
 	return result;
+}
+
+// Inside n8n, which n8n made the set: a recovery names it when an older n8n would be started.
+function n8nVersionField(): { n8n?: string } {
+	const version = hostN8nVersion();
+	return version ? { n8n: version } : {};
 }

@@ -51,7 +51,8 @@ export interface ManifestSignature {
 export interface Manifest {
 	format: typeof MANIFEST_FORMAT;
 	formatVersion: number;
-	tool: { name: string; version: string; node: string };
+	/** What wrote the set; `n8n` is the version of the n8n it ran in (absent from the CLI). */
+	tool: { name: string; version: string; node: string; n8n?: string };
 	set: string;
 	runId: string | null;
 	host: string;

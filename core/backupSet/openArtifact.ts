@@ -4,25 +4,36 @@ import type { DecryptionKeys } from '../archive/ageKeys';
 import { openAgeDecrypted } from '../archive/ageStreams';
 import { createDecompressor } from '../archive/compression';
 import { ExpectedLength } from '../archive/ExpectedLength';
-import { childPlace } from '../storage/openPlace';
+import { childPlace, showPlace } from '../storage/openPlace';
+import { ExpectedDigest } from '../archive/ExpectedDigest';
+import { DAMAGED_ARTIFACT_HINT } from './verifySet';
 import type { Place } from '../storage/Storage';
 
 /** Where an artifact lives, and the keys that open it when it is encrypted. */
 export interface ArtifactLocation {
 	place: Place;
 	keys?: DecryptionKeys;
+	/** Check the stored bytes' sha256 at the end of the read (a set whose digests were not checked up front). */
+	digestsPending?: boolean;
 }
 
 /**
  * An artifact's original bytes, decrypted and decompressed as its manifest
  * says (never guessed), and exactly as many as it recorded, streamed from the
  * disk or the bucket. Errors, a wrong key among them, arrive as the returned
- * stream's error; restores call verifySetForRestore first, to fail before any
- * target is touched.
+ * stream's error, a damaged file's (with digestsPending) at the end of the
+ * read; restores read fully before they commit anything to a target.
  */
 export function openArtifact(location: ArtifactLocation, artifact: ArtifactRecord): Readable {
 	const file = childPlace(location.place, artifact.file);
-	const open = () => file.storage.read(file.key);
+	const open = () => {
+		const stored = file.storage.read(file.key);
+		if (!location.digestsPending) return stored;
+		const where = `${artifact.file} in ${showPlace(location.place)}`;
+		const checked = new ExpectedDigest(artifact, where, DAMAGED_ARTIFACT_HINT);
+		pipeline(stored, checked, () => undefined);
+		return checked;
+	};
 	const decompressor = createDecompressor(artifact.compression);
 	const out = new ExpectedLength(artifact.rawSize, artifact.file);
 	// A reader that stops early (a workflow found mid-dump) destroys `out`; pipeline then lets go of the file.

@@ -27,6 +27,8 @@ export interface PlannedSet {
 	target: PlanTarget;
 	/** n8n's newest database migration, for a Postgres set of n8n's database. */
 	n8nLastMigration?: string | null;
+	/** The version of the n8n the backup ran in, where it ran in one. */
+	n8nVersion?: string;
 }
 
 export interface N8nHooks {
@@ -153,6 +155,7 @@ export async function writeRecoveryPlan(options: WritePlanOptions): Promise<{ pl
 			startedAt: newest.manifest.startedAt,
 			target: targetOf(newest.manifest),
 			...(migration !== undefined ? { n8nLastMigration: migration } : {}),
+			...(newest.manifest.tool.n8n ? { n8nVersion: newest.manifest.tool.n8n } : {}),
 		});
 	}
 	sets.sort((a, b) => ORDER[a.target.kind] - ORDER[b.target.kind]);

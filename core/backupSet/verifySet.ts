@@ -22,6 +22,11 @@ export interface VerifiedSet {
 	signedBy: string | null;
 	/** Whom the reader trusts, normalised. */
 	trust: Trust;
+	/**
+	 * True when only the sizes were checked: openArtifact then checks each
+	 * sha256 as it reads, in the same pass as the restore that consumes it.
+	 */
+	digestsPending?: boolean;
 }
 
 /**
@@ -52,8 +57,11 @@ export async function resolveRunFolder(location: Location): Promise<Place> {
 	return latest.place;
 }
 
-/** Checks one artifact against its manifest record: a regular file of the recorded size and sha256. */
-export async function verifyArtifact(run: Place, artifact: ArtifactRecord): Promise<void> {
+/** The hint of a damaged artifact met by a restore: nothing of it was kept. */
+export const DAMAGED_ARTIFACT_HINT = 'The file was changed or damaged after the backup. Nothing was restored; use another set.';
+
+/** Checks that an artifact is a regular file of its recorded size; returns its place. */
+async function checkArtifactSize(run: Place, artifact: ArtifactRecord): Promise<Place> {
 	const file = childPlace(run, artifact.file);
 	const path = showPlace(file);
 	const entry = await file.storage.stat(file.key);
@@ -62,16 +70,25 @@ export async function verifyArtifact(run: Place, artifact: ArtifactRecord): Prom
 			hint: 'This set is damaged: restore from another set.',
 		});
 	}
-	const mismatch = (what: string) =>
-		new StackBackupError('CHECKSUM_MISMATCH', `${artifact.file} in ${showPlace(run)} does not match its manifest (${what})`, {
-			hint: 'The file was changed or damaged after the backup. Nothing was restored; use another set.',
-			details: { file: artifact.file },
-		});
-	if (entry.size !== artifact.size) throw mismatch(`size ${entry.size}, expected ${artifact.size}`);
+	if (entry.size !== artifact.size) throw artifactMismatch(run, artifact, `size ${entry.size}, expected ${artifact.size}`);
+	return file;
+}
+
+function artifactMismatch(run: Place, artifact: ArtifactRecord, what: string): StackBackupError {
+	return new StackBackupError('CHECKSUM_MISMATCH', `${artifact.file} in ${showPlace(run)} does not match its manifest (${what})`, {
+		hint: DAMAGED_ARTIFACT_HINT,
+		details: { file: artifact.file },
+	});
+}
+
+/** Checks one artifact against its manifest record: a regular file of the recorded size and sha256. */
+export async function verifyArtifact(run: Place, artifact: ArtifactRecord): Promise<void> {
+	const file = await checkArtifactSize(run, artifact);
 	const hash = createHash('sha256');
 	await pipeline(file.storage.read(file.key), hash);
 	const actual = hash.digest('hex');
-	if (actual !== artifact.sha256) throw mismatch(`sha256 ${actual.slice(0, 12)}…, expected ${artifact.sha256.slice(0, 12)}…`);
+	if (actual !== artifact.sha256)
+		throw artifactMismatch(run, artifact, `sha256 ${actual.slice(0, 12)}…, expected ${artifact.sha256.slice(0, 12)}…`);
 }
 
 /**
@@ -86,16 +103,59 @@ export async function verifySet(
 	keys?: DecryptionKeys,
 	trustOptions?: TrustOptions,
 ): Promise<VerifiedSet> {
+	const set = await readTrustedManifest(location, log, keys, trustOptions);
+	for (const artifact of set.manifest.artifacts) {
+		await verifyArtifact(set.place, artifact);
+		log?.info(`Checked ${artifact.file}: sha256 matches the manifest`);
+	}
+	return set;
+}
+
+async function readTrustedManifest(
+	location: Location,
+	log: Logger | undefined,
+	keys: DecryptionKeys | undefined,
+	trustOptions: TrustOptions | undefined,
+): Promise<VerifiedSet> {
 	const trust = normalizeTrust(trustOptions);
 	const place = await resolveRunFolder(location);
 	const manifest = await readManifest(place);
 	const signedBy = checkManifestSignature(manifest, showPlace(childPlace(place, MANIFEST_FILE)), trust);
 	if (signedBy) log?.info(`Checked the manifest's signature: signed by key ${signedBy}`);
-	for (const artifact of manifest.artifacts) {
-		await verifyArtifact(place, artifact);
-		log?.info(`Checked ${artifact.file}: sha256 matches the manifest`);
-	}
 	return { dir: showPlace(place), place, manifest, keys, signedBy, trust };
+}
+
+/**
+ * What a failed read of an artifact means when its digest was not checked up
+ * front: a damaged file fails its decompressor or decryption before its end,
+ * where the sha256 would have been compared. The file is hashed whole then,
+ * so the user reads CHECKSUM_MISMATCH, not a codec's complaint.
+ */
+export async function explainReadFailure(set: VerifiedSet, artifact: ArtifactRecord, error: unknown): Promise<unknown> {
+	if (!set.digestsPending || (error instanceof StackBackupError && error.code === 'CHECKSUM_MISMATCH')) return error;
+	return verifyArtifact(set.place, artifact).then(
+		() => error,
+		(mismatch: unknown) => mismatch,
+	);
+}
+
+/**
+ * For a restore that proves each artifact in the pass that loads it: the
+ * manifest and its signature, and every artifact's presence and size, now;
+ * each sha256 (and the key that opens it) as the restore reads it. Each
+ * restore reads fully before it commits anything (a scratch database, a
+ * temp file, a safety pass over the archive), so a damaged or unopenable
+ * artifact still changes nothing, and nothing is read twice.
+ */
+export async function checkSetForRestore(
+	location: Location,
+	log?: Logger,
+	keys?: DecryptionKeys,
+	trustOptions?: TrustOptions,
+): Promise<VerifiedSet> {
+	const set = await readTrustedManifest(location, log, keys, trustOptions);
+	for (const artifact of set.manifest.artifacts) await checkArtifactSize(set.place, artifact);
+	return { ...set, digestsPending: true };
 }
 
 /**

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { feedInput } from '../archive/feedInput';
 import { readStreamText } from '../archive/readStreamText';
 import { singleFileTar } from '../archive/singleFileTar';
@@ -11,8 +8,7 @@ import { mapDockerError } from '../docker/dockerErrors';
 import { createDockerClient, describeDocker, type DockerConnection } from '../docker/dockerConnection';
 import { execInContainer } from '../docker/execInContainer';
 import { getRunningContainer } from '../docker/runningContainer';
-import { StackBackupError } from '../errors/StackBackupError';
-import { formatBytes, freeBytes } from '../storage/freeSpace';
+import { stageInTempFile, type StagedFile } from '../storage/tempStaging';
 import { openContainerPsqlSession } from './containerPsqlSession';
 import type { DumpProcess } from './DumpProcess';
 import { libpqEnv } from './libpqEnv';
@@ -41,42 +37,9 @@ export interface PgTransport {
 	describe(): Record<string, unknown>;
 }
 
-export interface StagedFile {
-	path: string;
-	remove(): Promise<void>;
-}
-
 // The other client programs live next to a configured pg_dump.
 function siblingProgram(pgDumpPath: string, program: string): string {
 	return pgDumpPath.includes('/') ? join(dirname(pgDumpPath), program) : program;
-}
-
-// Room beyond the dump itself, so staging never fills the disk to its last byte.
-const STAGING_MARGIN = 64 * 1024 * 1024;
-
-async function stageLocally(source: Readable, size: number): Promise<StagedFile> {
-	const free = await freeBytes(tmpdir());
-	if (free < size + STAGING_MARGIN) {
-		source.destroy();
-		throw new StackBackupError(
-			'INSUFFICIENT_SPACE',
-			`The temp folder ${tmpdir()} has ${formatBytes(free)} free; pg_restore --jobs reads the dump from a file, so its ${formatBytes(size)} are staged there first`,
-			{
-				hint: 'Free space there or point TMPDIR at a larger disk. Nothing was restored.',
-				details: { availableBytes: free, requiredBytes: size },
-			},
-		);
-	}
-	const dir = await fs.mkdtemp(join(tmpdir(), 'n8n-stack-restore-'));
-	const path = join(dir, 'restore.pgdump');
-	const remove = () => fs.rm(dir, { recursive: true, force: true });
-	try {
-		await pipeline(source, createWriteStream(path, { mode: 0o600 }));
-	} catch (error) {
-		await remove();
-		throw error;
-	}
-	return { path, remove };
 }
 
 async function versionFrom(proc: DumpProcess, ctx: PgErrorContext): Promise<string> {
@@ -107,7 +70,8 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump',
 		startDump: async (args) => spawnPgProgram(pgDumpPath, args, connection, errorContext('pg_dump')),
 		runProgram: async (program, args, { database, stdin }) =>
 			spawnPgProgram(siblingProgram(pgDumpPath, program), args, { ...connection, database }, errorContext(program), stdin),
-		stageFile: (source, size) => stageLocally(source, size),
+		stageFile: (source, size) =>
+			stageInTempFile(source, size, { fileName: 'restore.pgdump', why: 'pg_restore --jobs reads the dump from a file' }),
 		describe: () => ({ method: 'local', host: connection.host, port: connection.port, pgDump: pgDumpPath }),
 	};
 }

@@ -37,3 +37,8 @@ export async function dropDatabase(session: QuerySession, database: string): Pro
 	await session.queryJson(terminateSessionsSql(database));
 	await run(session, `DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
 }
+
+/** Renames a database nobody is connected to (the restore's loading database, once loaded). */
+export async function renameDatabase(session: QuerySession, from: string, to: string): Promise<void> {
+	await run(session, `ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
+}

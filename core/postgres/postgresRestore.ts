@@ -1,14 +1,16 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import type { TrustOptions } from '../backupSet/setSigning';
 import { openArtifact } from '../backupSet/openArtifact';
-import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
+import { artifactOfKind, checkSetForRestore, explainReadFailure, type VerifiedSet } from '../backupSet/verifySet';
 import { assertDumpTrusted } from './bucketDumpTrust';
 import { defaultCompression } from '../archive/compression';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { comparePostgresInventory, type PostgresComparison } from './comparePostgresInventory';
-import { createDatabase, databaseExists, dropDatabase, maintenanceDatabaseFor } from './databaseAdmin';
+import { createDatabase, databaseExists, dropDatabase, maintenanceDatabaseFor, renameDatabase } from './databaseAdmin';
 import type { PostgresInventory } from './inventory';
 import type { PgConnection } from './PgConnection';
 import { pgProcessError } from './pgErrors';
@@ -84,6 +86,30 @@ export function restoreJobs(typed: number | string | undefined): number {
 	return optionNumberOr(typed, { field: 'jobs', what: 'The number of parallel restore jobs', min: 1, integer: true }, DEFAULT_RESTORE_JOBS);
 }
 
+/**
+ * The dump between BEGIN and COMMIT, the COMMIT sent only once the whole
+ * dump was read and (for a set whose digests are pending) its sha256
+ * matched. Input that fails ends without it, so psql's session ends with
+ * the transaction open and the server rolls it back, however psql is
+ * stopped. (psql --single-transaction would commit at any end of input.)
+ */
+function inOneTransaction(dump: Readable): Readable {
+	return Readable.from(
+		(async function* () {
+			yield Buffer.from('BEGIN;\n');
+			for await (const chunk of dump) yield chunk as Buffer;
+			yield Buffer.from('\nCOMMIT;\n');
+		})(),
+		{ objectMode: false },
+	);
+}
+
+function readError(stream: Readable): { stream: Readable; error: () => Error | undefined } {
+	let error: Error | undefined;
+	stream.on('error', (e) => (error ??= e));
+	return { stream, error: () => error };
+}
+
 /** Feeds the dump to psql (plain, one transaction, stop at the first error) or pg_restore (custom, parallel). */
 export async function loadDump(
 	transport: PgTransport,
@@ -97,21 +123,26 @@ export async function loadDump(
 		const error = pgProcessError(exitCode, stderr, ctx);
 		if (error.code !== 'PG_DUMP_FAILED') return error;
 		return new StackBackupError('PG_RESTORE_FAILED', error.message.replace(/^(psql|pg_restore) failed/, 'Restoring the dump failed'), {
-			hint: 'The target database was left as the failed restore made it. A plain dump runs in one transaction, so nothing of it stayed. If a role is missing, restore skipping ownership.',
+			hint: 'The dump was loaded into a database of its own, which was dropped again: the target database was not changed. If a role is missing, restore skipping ownership.',
 			details: { ...error.details, ...aboutFields('skipOwnership') },
 		});
 	};
 	if (artifact.format === 'plain') {
-		const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-o', '/dev/null'];
-		const proc = await transport.runProgram('psql', args, { database, stdin: openArtifact(set, artifact) });
+		const input = readError(openArtifact(set, artifact));
+		const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--no-password', '-o', '/dev/null'];
+		const proc = await transport.runProgram('psql', args, { database, stdin: inOneTransaction(input.stream) });
 		proc.stdout.resume();
 		const { exitCode, stderr } = await proc.done;
+		// A damaged or unopenable dump says so itself; psql only saw its input end.
+		if (input.error()) throw await explainReadFailure(set, artifact, input.error());
 		if (exitCode !== 0) throw fail(exitCode, stderr);
 		return;
 	}
 	const jobs = options.jobs;
-	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs}`);
-	const staged = await transport.stageFile(openArtifact(set, artifact), artifact.rawSize);
+	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs} (its sha256 checked as it is written)`);
+	const staged = await transport.stageFile(openArtifact(set, artifact), artifact.rawSize).catch(async (error: unknown) => {
+		throw await explainReadFailure(set, artifact, error);
+	});
 	try {
 		const args = ['--no-password', '--exit-on-error', `--jobs=${jobs}`, dbnameArg(database)];
 		if (options.noOwner) args.push('--no-owner', '--no-privileges');
@@ -142,10 +173,18 @@ export async function compareRestoredDatabase(transport: PgTransport, set: Verif
 	}
 }
 
+/** The database a restore loads into before it becomes the target: one name per target, so a killed run's is found again. */
+export function loadingDatabaseName(database: string): string {
+	return `stack_backup_loading_${createHash('sha256').update(database).digest('hex').slice(0, 12)}`;
+}
+
 /**
- * Restores a Postgres set: checksums first, then into a new database, or
- * over an existing one only when its name is typed as confirmation, after a
- * safety backup of what is there. The result is compared with the manifest.
+ * Restores a Postgres set into a database of its own, each sha256 checked
+ * in the same pass; only a dump that loaded whole becomes the target. An
+ * existing target is replaced only when its name is typed as confirmation,
+ * after a safety backup, and only once the new one has loaded: a damaged
+ * set, a wrong key or a failing dump leaves it as it was. The result is
+ * compared with the manifest.
  */
 export async function restorePostgres(options: PostgresRestoreOptions): Promise<PostgresRestoreResult> {
 	const began = Date.now();
@@ -153,60 +192,40 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 	const database = options.connection?.database;
 	const jobs = restoreJobs(options.jobs);
 	const transport = await openRestoreTransport(options);
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
+	const set = options.verified ?? (await checkSetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, 'postgres');
 	assertDumpTrusted(set, artifact);
 	const where = transport.errorContext('restore').where;
+	const loading = loadingDatabaseName(database);
 
 	const admin = await transport.openSession(maintenanceDatabaseFor(database));
 	let safetyBackup: string | null = null;
-	let created = false;
 	let replaced = false;
 	try {
-		if (await databaseExists(admin, database)) {
-			if (options.confirmReplace !== database) {
-				throw new StackBackupError('CONFIRMATION_REQUIRED', `Database "${database}" already exists on ${where}`, {
-					hint: `To replace it, confirm with its name "${database}"; a safety backup is taken first. Or restore into a new database name.`,
-					details: aboutFields('confirmReplace', 'targetDatabase'),
-				});
-			}
-			const safetyRoot = options.safetyRoot ?? parentPlace(parentPlace(set.place));
-			log.info(`Taking a safety backup of "${database}" before replacing it`);
-			const safety = await backupPostgres({
-				root: safetyRoot,
-				setName: `pre-restore-${database.replace(/[^A-Za-z0-9._-]/g, '_')}`.slice(0, 100),
-				method: options.method,
-				connection: options.connection,
-				docker: options.docker,
-				pgDumpPath: options.pgDumpPath,
-				format: 'custom',
-				compression: defaultCompression(),
-				allowShrink: true,
-				log,
+		const exists = await databaseExists(admin, database);
+		if (exists && options.confirmReplace !== database) {
+			throw new StackBackupError('CONFIRMATION_REQUIRED', `Database "${database}" already exists on ${where}`, {
+				hint: `To replace it, confirm with its name "${database}"; a safety backup is taken first. Or restore into a new database name.`,
+				details: aboutFields('confirmReplace', 'targetDatabase'),
 			});
-			safetyBackup = safety.path;
-			log.info(`Safety backup written to ${safety.path}; dropping "${database}"`);
-			await dropDatabase(admin, database);
-			replaced = true;
 		}
-		await createDatabase(admin, database, where);
-		created = true;
-		log.info(`Restoring ${artifact.file} (${artifact.format}) into "${database}" on ${where}`);
+		// A run killed before its rename leaves its loading database: it holds nothing to keep.
+		await dropDatabase(admin, loading);
+		await createDatabase(admin, loading, where);
 		try {
-			await loadDump(transport, set, database, { jobs, noOwner: options.noOwner, log });
-		} catch (error) {
-			if (error instanceof StackBackupError && safetyBackup) {
-				throw new StackBackupError(error.code, error.message, {
-					hint: `${error.hint ?? ''} The database's previous state is in the safety backup ${safetyBackup}: restore it with the same replace confirmation.`.trim(),
-					details: { ...error.details, safetyBackup },
-				});
+			log.info(`Restoring ${artifact.file} (${artifact.format}) into "${loading}" on ${where}, then renaming it "${database}"`);
+			await loadDump(transport, set, loading, { jobs, noOwner: options.noOwner, log });
+			if (exists) {
+				safetyBackup = await takeSafetyBackup(options, set, log);
+				log.info(`Safety backup written to ${safetyBackup}; dropping "${database}"`);
+				await dropDatabase(admin, database);
+				replaced = true;
 			}
-			throw error;
+			await renameDatabase(admin, loading, database);
+		} catch (error) {
+			if (!replaced) await dropDatabase(admin, loading).catch(() => undefined);
+			throw withSafetyBackupHint(error, safetyBackup, replaced ? loading : null);
 		}
-	} catch (error) {
-		// A database this restore created from nothing is removed again; a replaced one is left for inspection.
-		if (created && !replaced) await dropDatabase(admin, database).catch(() => undefined);
-		throw error;
 	} finally {
 		await admin.close();
 	}
@@ -227,4 +246,32 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 		comparison,
 		durationMs: Date.now() - began,
 	};
+}
+
+// The state just before a replace, on the safety root (default: the set's backup root).
+async function takeSafetyBackup(options: PostgresRestoreOptions, set: VerifiedSet, log: Logger): Promise<string> {
+	const database = options.connection.database;
+	log.info(`Taking a safety backup of "${database}" before replacing it`);
+	const safety = await backupPostgres({
+		root: options.safetyRoot ?? parentPlace(parentPlace(set.place)),
+		setName: `pre-restore-${database.replace(/[^A-Za-z0-9._-]/g, '_')}`.slice(0, 100),
+		method: options.method,
+		connection: options.connection,
+		docker: options.docker,
+		pgDumpPath: options.pgDumpPath,
+		format: 'custom',
+		compression: defaultCompression(),
+		allowShrink: true,
+		log,
+	});
+	return safety.path;
+}
+
+function withSafetyBackupHint(error: unknown, safetyBackup: string | null, loadedInto: string | null): unknown {
+	if (!(error instanceof StackBackupError) || !safetyBackup) return error;
+	const loaded = loadedInto ? ` The restored data is in database "${loadedInto}".` : '';
+	return new StackBackupError(error.code, error.message, {
+		hint: `${error.hint ?? ''}${loaded} The database's previous state is in the safety backup ${safetyBackup}: restore it with the same replace confirmation.`.trim(),
+		details: { ...error.details, safetyBackup },
+	});
 }

@@ -110,7 +110,8 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 		return sets;
 	});
 	await step('check n8n version', async (lines) => {
-		const needed = plan.sets.find((s) => s.n8nLastMigration)?.n8nLastMigration;
+		const database = plan.sets.find((s) => s.n8nLastMigration);
+		const needed = database?.n8nLastMigration;
 		if (!needed) {
 			lines.push("the plan's database records no n8n migration: nothing to check");
 			return;
@@ -120,7 +121,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 			if (!facts) lines.push(`${container}: not on this Docker Engine, not checked`);
 			else if (!facts.newestMigration) lines.push(`${container} (${facts.image}): not laid out like n8n's image, not checked`);
 			else {
-				assertN8nKnowsMigration(facts, needed, null);
+				assertN8nKnowsMigration(facts, needed, database?.n8nVersion ?? null);
 				lines.push(
 					`${container} (${facts.image}${facts.version ? `, n8n ${facts.version}` : ''}) knows the backup's last migration ${needed}`,
 				);

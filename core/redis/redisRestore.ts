@@ -3,7 +3,7 @@ import type { TrustOptions } from '../backupSet/setSigning';
 import { posix } from 'node:path';
 import { openArtifact } from '../backupSet/openArtifact';
 import { singleFileTar } from '../archive/singleFileTar';
-import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
+import { artifactOfKind, checkSetForRestore, explainReadFailure, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
 import { pathOwner } from '../docker/pathOwner';
@@ -15,8 +15,8 @@ import { containerRedisCommands } from './containerRedisCommands';
 import { dumpPath } from './dumpPath';
 import { REDIS_ARTIFACT_KIND, type RedisInventory } from './redisBackup';
 import { compareKeyCounts, waitForLoadedRedis } from './redisReadiness';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { stageInTempFile } from '../storage/tempStaging';
 import { RdbValidator } from './RdbValidator';
 import { invalidOption } from '../options/invalidOption';
 import { type Location } from '../storage/openPlace';
@@ -56,7 +56,7 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const log = options.log ?? silentLogger;
 	if (!options.docker?.container)
 		throw invalidOption('redisContainer', 'Restoring Redis needs its container name', 'Name the Redis container, as `docker ps` shows it.');
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
+	const set = options.verified ?? (await checkSetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, REDIS_ARTIFACT_KIND);
 	const { connection: dockerConnection, container: name } = options.docker;
 	const docker = createDockerClient(dockerConnection);
@@ -77,24 +77,34 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const owner = (await pathOwner(container, path)) ?? (await pathOwner(container, posix.dirname(path)));
 
 	// The archive API writes dump.rdb in place: a stream that failed half way would leave Redis
-	// a truncated file it cannot start from, and the old data gone. So the whole RDB is read
-	// once (length, magic and CRC-64) before Redis is stopped.
-	log.info(`Reading ${artifact.file} through once before Redis is touched`);
-	await pipeline(openArtifact(set, artifact), new RdbValidator(), new Writable({ write: (_chunk, _encoding, callback) => callback() }));
-
-	const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
+	// a truncated file it cannot start from, and the old data gone. So the RDB is decompressed
+	// once into a temp file, its sha256, length, magic and CRC-64 checked on the way, before
+	// Redis is stopped; the container gets that file.
+	log.info(`Reading ${artifact.file} into a temp file, checked, before Redis is touched`);
+	const staged = await stageInTempFile(openArtifact(set, artifact), artifact.rawSize, {
+		fileName: 'dump.rdb',
+		why: 'the RDB is read whole before Redis is stopped',
+		checks: [new RdbValidator()],
+	}).catch(async (error: unknown) => {
+		throw await explainReadFailure(set, artifact, error);
+	});
 	try {
-		log.info(`Putting ${artifact.file} into ${name}:${path}`);
-		const tar = singleFileTar(posix.basename(path), artifact.rawSize, openArtifact(set, artifact), {
-			uid: owner?.uid,
-			gid: owner?.gid,
-			mode: 0o600,
-		});
-		await container.putArchive(tar, { path: posix.dirname(path) }).catch((error: unknown) => {
-			throw mapDockerError(error, dockerConnection, name);
-		});
+		const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
+		try {
+			log.info(`Putting ${artifact.file} into ${name}:${path}`);
+			const tar = singleFileTar(posix.basename(path), artifact.rawSize, createReadStream(staged.path), {
+				uid: owner?.uid,
+				gid: owner?.gid,
+				mode: 0o600,
+			});
+			await container.putArchive(tar, { path: posix.dirname(path) }).catch((error: unknown) => {
+				throw mapDockerError(error, dockerConnection, name);
+			});
+		} finally {
+			await restart();
+		}
 	} finally {
-		await restart();
+		await staged.remove();
 	}
 	const keys = await waitForLoadedRedis(redis, options.loadTimeoutMs);
 	const expected = (set.manifest.inventory[REDIS_ARTIFACT_KIND] as RedisInventory | undefined)?.keys;

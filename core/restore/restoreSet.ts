@@ -1,6 +1,6 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
 import type { TrustOptions } from '../backupSet/setSigning';
-import { verifySetForRestore } from '../backupSet/verifySet';
+import { checkSetForRestore } from '../backupSet/verifySet';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from '../postgres/postgresRestore';
 import { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from '../redis/redisRestore';
@@ -43,13 +43,14 @@ const TARGET_WORDS: Record<string, string> = {
 };
 
 /**
- * Restores every artifact of a set into the targets given, after one
- * checksum pass over all of them. A set holding something with no target is
- * refused before anything is touched: a partial restore is never silent.
+ * Restores every artifact of a set into the targets given, each sha256
+ * checked in the pass that restores it (config files: all before the
+ * first). A set holding something with no target is refused before anything
+ * is touched: a partial restore is never silent.
  */
 export async function restoreSet(options: RestoreSetOptions): Promise<RestoreSetResult> {
 	const log = options.log ?? silentLogger;
-	const set = await verifySetForRestore(options.setPath, log, options.keys, options.trust);
+	const set = await checkSetForRestore(options.setPath, log, options.keys, options.trust);
 	const kinds = [...new Set(set.manifest.artifacts.map((a) => a.kind))];
 	const missing = kinds.filter((k) => !options[k as keyof RestoreSetOptions]);
 	if (missing.length) {
@@ -72,6 +73,8 @@ export async function restoreSet(options: RestoreSetOptions): Promise<RestoreSet
 		result.volume = await restoreVolume({ ...options.volume, ...common });
 		result.differences.push(...result.volume.differences.map((d) => `volume: ${d}`));
 	}
-	if (kinds.includes('files') && options.files) result.files = await restoreFiles({ ...options.files, ...common });
+	// Config files are many small artifacts written one by one: all are proven before the first.
+	if (kinds.includes('files') && options.files)
+		result.files = await restoreFiles({ ...options.files, setPath: set.place, keys: options.keys, trust: options.trust, log });
 	return result;
 }

@@ -7,7 +7,7 @@ import { Unpack, type ReadEntry } from 'tar';
 import { readTarEntries } from '../archive/readTarEntries';
 import { filterTar } from '../archive/filterTar';
 import { openArtifact } from '../backupSet/openArtifact';
-import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
+import { artifactOfKind, checkSetForRestore, explainReadFailure, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
@@ -170,15 +170,19 @@ async function presentImage(docker: Docker, image: string | undefined): Promise<
 /**
  * Restores a volume archive into a host folder (node-tar) or a Docker volume
  * (a never-started helper and the archive API). The archive is read once in
- * full first, and refused if any entry could land outside the target; only
- * then is anything written. Existing files are kept unless `overwrite`.
+ * full first, its sha256 checked, and refused if any entry could land outside
+ * the target; only then is anything written. Existing files are kept unless `overwrite`.
  */
 export async function restoreVolume(options: VolumeRestoreOptions): Promise<VolumeRestoreResult> {
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
+	const set = options.verified ?? (await checkSetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, VOLUME_ARTIFACT_KIND);
-	const counts = await checkArchiveSafety(openArtifact(set, artifact), artifact.file);
+	// The safety pass also proves the sha256 (digests pending): the extraction after it reads a proven file.
+	const counts = await checkArchiveSafety(openArtifact(set, artifact), artifact.file).catch(async (error: unknown) => {
+		throw await explainReadFailure(set, artifact, error);
+	});
+	const proven = { ...set, digestsPending: false };
 	const differences = compareArchiveCounts(counts, set.manifest.inventory[VOLUME_ARTIFACT_KIND] as VolumeInventory | undefined);
 	const target = options.target;
 	const shown: ShownTarget = target.type === 'bucket' ? { type: 'bucket', url: showPlace(target.place) } : target;
@@ -186,15 +190,15 @@ export async function restoreVolume(options: VolumeRestoreOptions): Promise<Volu
 		`Restoring ${artifact.file} (${counts.files} files, ${counts.bytes} bytes) into ${shown.type === 'dir' ? shown.path : shown.type === 'bucket' ? shown.url : `volume "${shown.volume}"`}`,
 	);
 	if (target.type === 'bucket') {
-		const outcome = await extractIntoBucket(openArtifact(set, artifact), target.place, Boolean(options.overwrite), artifact.file);
+		const outcome = await extractIntoBucket(openArtifact(proven, artifact), target.place, Boolean(options.overwrite), artifact.file);
 		log.info(`${outcome.written} object(s) written, ${outcome.kept} kept as they were`);
 	} else if (target.type === 'dir') {
 		if (!target.path?.startsWith('/'))
 			throw invalidInput(`"${target.path}" is not an absolute path`, 'Give the folder to restore into as an absolute path.');
-		await extractIntoDir(openArtifact(set, artifact), target.path, Boolean(options.overwrite), artifact.file);
+		await extractIntoDir(openArtifact(proven, artifact), target.path, Boolean(options.overwrite), artifact.file);
 	} else {
 		const recorded = (set.manifest.sources[VOLUME_ARTIFACT_KIND] as { image?: string } | undefined)?.image;
-		await extractIntoVolume(() => openArtifact(set, artifact), { ...options, target }, recorded ?? undefined, log, artifact.file);
+		await extractIntoVolume(() => openArtifact(proven, artifact), { ...options, target }, recorded ?? undefined, log, artifact.file);
 	}
 	if (differences.length) log.warn(`The archive differs from its manifest: ${differences.join('; ')}`);
 	return {

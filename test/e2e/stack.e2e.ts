@@ -157,6 +157,8 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 			['n8n-config', 'files'],
 		]);
 		expect(plan.sets[0].target).toMatchObject({ container: 'postgres', database: DATABASE });
+		// The n8n the backup ran in, read from its own package: a recovery names it if an older one would start.
+		expect(plan.sets[0].n8nVersion).toBe('2.41.3');
 		expect(plan.n8n).toEqual({ containers: ['n8n'], healthUrl: 'http://localhost:5678/healthz/readiness' });
 	});
 

@@ -31,6 +31,8 @@ const INDIRECT: Record<string, string[]> = {
 	'test/support/ageCli.ts: command': ['sleep', 'script', 'age'],
 	'test/support/runCli.ts: cmd': ['node', '/usr/bin/node'],
 	'test/support/restoreForTest.ts: cmd': ['psql', 'pg_restore'],
+	// The verify command the demo prints, run as a user would paste it.
+	'test/bin/demoVerifyCommand.cli.test.ts: printed!': ['node'],
 	'test/support/restoreForTest.ts: tool': ['gzip', 'zstd'],
 	'bench/run.mjs: NODE': ['node'],
 	'bench/run.mjs: ${dump}': ['pg_dump'],

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,6 +23,8 @@ export interface CliOptions {
 	unprivileged?: boolean;
 	/** The working folder (where a relative root would land). */
 	cwd?: string;
+	/** A self-contained executable to run instead of `node dist/bin/…` (the single executable). */
+	executable?: string;
 }
 
 export interface SpawnedCli {
@@ -35,12 +37,13 @@ export interface SpawnedCli {
 
 /** Starts the CLI and hands back the process, so a test can kill it mid-run. */
 export function spawnCli(args: string[], options: CliOptions = {}): SpawnedCli {
-	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does it).`);
+	if (!options.executable && !existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does it).`);
 	const node = options.node ?? NODE24;
 	// Debian's nobody:nogroup, with no supplementary groups.
+	const command = options.executable ? [options.executable] : [node, CLI];
 	const [cmd, argv] = options.unprivileged
-		? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, CLI, ...args]]
-		: [node, [CLI, ...args]];
+		? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', ...command, ...args]]
+		: [command[0], [...command.slice(1), ...args]];
 	const child = spawn(cmd, argv, { env: { PATH: process.env.PATH, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
@@ -65,3 +68,17 @@ export function spawnCli(args: string[], options: CliOptions = {}): SpawnedCli {
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
 	return spawnCli(args, options).done;
 }
+
+/** The CLI as one executable with Node inside, built (when dist changed) by scripts/build-sea.sh. */
+export function singleExecutable(): string {
+	const repo = join(__dirname, '..', '..');
+	const path = execFileSync('bash', [join(repo, 'scripts', 'build-sea.sh')], {
+		cwd: repo,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	return join(repo, path.trim());
+}
+
+/** What a bare machine has: Debian's programs and, at most, its Node 20; nothing of ours on PATH. */
+export const BARE_ENV = { PATH: '/usr/bin:/bin' };

@@ -73,7 +73,10 @@ describe('a bucket as the backup root, from the command line with only the AWS_*
 		const verify = await runCli(['verify', backup.json.path], { env: cliEnv() });
 		expect(verify.json.error).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
 		const target = uniqueName('never');
-		const restore = await runCli(['restore', backup.json.path, '--url', pgUrl(target)], { env: cliEnv() });
+		// Unsigned, it is refused for that first; trusted, for its damage, found in the pass that loads it.
+		const unsigned = await runCli(['restore', backup.json.path, '--url', pgUrl(target)], { env: cliEnv() });
+		expect(unsigned.json.error).toMatchObject({ code: 'SET_SIGNATURE_INVALID' });
+		const restore = await runCli(['restore', backup.json.path, '--url', pgUrl(target), '--trust-unsigned'], { env: cliEnv() });
 		expect(restore.json.error).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
 		const exists = await withClient(env.hostPostgres, 'postgres', (c) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [target]));
 		expect(exists.rowCount).toBe(0);
