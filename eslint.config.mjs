@@ -43,7 +43,20 @@ const frontEndZones = ['nodes', 'bin', 'credentials'].map((frontEnd) => ({
 // dockerode, tar and ioredis, which n8n Cloud's fixed import list forbids.
 export default [
 	...configWithoutCloudSupport,
-	{ ignores: ['dist/**', 'test/**', 'scripts/**', 'bench/**', 'jest.config.js', 'jest.*.config.js', 'gulpfile.js', 'node_modules/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'test/**',
+			'scripts/**',
+			'bench/**',
+			'jest.config.js',
+			'jest.*.config.js',
+			'gulpfile.js',
+			'node_modules/**',
+			'.cache/**',
+			'release/**',
+		],
+	},
 	{
 		files: ['package.json'],
 		rules: {

@@ -55,6 +55,7 @@ export const OPTION_FLAGS: Record<OptionField, string> = {
 	timeZone: '--time-zone',
 	incompleteGraceHours: '--grace-hours',
 	maxAgeHours: 'the report age limit (n8n only)',
+	trustPlanCommands: '--trust-plan-commands',
 };
 
 export type FieldFlags = Partial<Record<OptionField, string>>;

@@ -8,23 +8,26 @@ import { placeFrom } from '../cli/storageOptions';
 import { UsageError } from '../cli/UsageError';
 
 const USAGE = `Usage: n8n-stack-backup recover --root DIR|s3://BUCKET/PREFIX [--at latest|TIME] [--dry-run]
-         [--config-dir DIR] [--readiness-timeout SECONDS] [--docker-host ADDR]
+         [--config-dir DIR] [--readiness-timeout SECONDS] [--docker-host ADDR] [--trust-plan-commands]
 
 Brings the whole stack back from one night's recovery plan (see \`plan\`), each step timed:
   1. show the plan (the newest written at or before --at, an ISO time; default latest)
   2. verify every set of that night (checksums, and signatures where a public key is given)
   3. check that the n8n image to be started knows the backup's last database migration
      (N8N_TOO_OLD otherwise: an older n8n cannot run on the restored database)
-  4. stop n8n's containers (main and workers)
+  4. stop n8n's containers (main and workers), or run the plan's stop command (an n8n that
+     is a service or a process: \`plan --stop-command\`)
   5. restore Postgres (an existing database is replaced after a safety backup), Redis, volumes
   6. write the config files into a folder beside the live ones, and show how .env differs
      (variable names only); the live files are never overwritten. --config-dir names the
      live folder on this machine when the plan's (as n8n's container saw it) is not it
-  7. start n8n again and wait for its readiness URL
+  7. start n8n again (its containers, or the plan's start command) and wait for its readiness URL
   8. compare n8n's workflows with the manifest
   9. print one summary with the RTO
 --dry-run shows the plan and verifies the sets; it stops, restores and starts nothing.
 A failure stops at once and leaves n8n stopped; the message says what state each part is in.
+The plan's commands run with sh -c, each within 120 s. A plan read from a bucket runs them only
+with --trust-plan-commands: anyone who can write to the bucket could have written them.
 Run it again: it verifies and restores every set from the start.
 Passwords come from PGPASSWORD (a Postgres reached over TCP) and REDISCLI_AUTH, never from flags.
 ${AGE_DECRYPT_USAGE}
@@ -53,6 +56,7 @@ export const recoverCommand: Command = {
 		'config-dir': { type: 'string' },
 		'readiness-timeout': { type: 'string' },
 		'docker-host': { type: 'string' },
+		'trust-plan-commands': { type: 'boolean' },
 		json: { type: 'boolean' },
 	},
 	run({ values, env, log }) {
@@ -69,6 +73,7 @@ export const recoverCommand: Command = {
 			redisPassword: env.REDISCLI_AUTH || undefined,
 			configDir: optionalString(values, 'config-dir'),
 			readinessTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+			trustPlanCommands: Boolean(values['trust-plan-commands']),
 			log,
 			onStep: (step: RecoverStep, phase) => {
 				if (phase === 'start') return log.info(`[${++n}] ${step.name} ...`);

@@ -36,6 +36,34 @@ export interface N8nHooks {
 	containers: string[];
 	/** n8n's readiness URL, polled after the start (e.g. http://127.0.0.1:5678/healthz/readiness). */
 	healthUrl: string | null;
+	/**
+	 * For an n8n that is not a container (a VM's service, a process): shell command lines that stop
+	 * and start it, run by `sh -c` on the recovering machine (e.g. `systemctl stop n8n`). No secret.
+	 */
+	stopCommand?: string | null;
+	startCommand?: string | null;
+}
+
+/** Plan commands are one line each, so a plan shows them whole. */
+export function normalizeHooks(hooks: N8nHooks): N8nHooks {
+	const command = (value: string | null | undefined, what: string): string | null => {
+		const text = value?.trim() ?? '';
+		if (!text) return null;
+		if (/[\r\n]/.test(text) || text.length > 1000)
+			throw planError(
+				`The ${what} command is not one line of at most 1000 characters`,
+				'Put longer steps into a script and give its path.',
+			);
+		return text;
+	};
+	const stopCommand = command(hooks.stopCommand, 'stop');
+	const startCommand = command(hooks.startCommand, 'start');
+	return {
+		containers: hooks.containers,
+		healthUrl: hooks.healthUrl,
+		...(stopCommand ? { stopCommand } : {}),
+		...(startCommand ? { startCommand } : {}),
+	};
 }
 
 /** A night's recovery plan. It holds names and places only, never a secret. */
@@ -143,6 +171,7 @@ export interface WritePlanOptions {
  */
 export async function writeRecoveryPlan(options: WritePlanOptions): Promise<{ plan: RecoveryPlan; path: string }> {
 	const root = openPlace(options.root, 'root');
+	const n8n = normalizeHooks(options.n8n);
 	const sets: PlannedSet[] = [];
 	for (const name of optionList(options.setNames, 'setName') ?? []) {
 		const newest = await latestCompleteSet(root, validateSetName(name));
@@ -160,7 +189,7 @@ export async function writeRecoveryPlan(options: WritePlanOptions): Promise<{ pl
 	}
 	sets.sort((a, b) => ORDER[a.target.kind] - ORDER[b.target.kind]);
 	const now = options.now ?? new Date();
-	const plan: RecoveryPlan = { format: RECOVERY_PLAN_FORMAT, formatVersion: 1, createdAt: now.toISOString(), sets, n8n: options.n8n };
+	const plan: RecoveryPlan = { format: RECOVERY_PLAN_FORMAT, formatVersion: 1, createdAt: now.toISOString(), sets, n8n };
 	const folder = childPlace(root, RECOVERY_PLANS_FOLDER);
 	await folder.storage.makeFolder(folder.key);
 	const file = childPlace(folder, `${runFolderName(now)}.json`);

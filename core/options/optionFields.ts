@@ -54,6 +54,7 @@ export const OPTION_FIELDS = [
 	'timeZone',
 	'incompleteGraceHours',
 	'maxAgeHours',
+	'trustPlanCommands',
 ] as const;
 
 export type OptionField = (typeof OPTION_FIELDS)[number];

@@ -6,7 +6,10 @@ import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
-import { childPlace, openPlace, type Location } from '../storage/openPlace';
+import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
+import { aboutFields } from '../options/optionFields';
+import { runPlanCommand } from './planCommand';
 import type { EnvDiff } from './envDiff';
 import { startN8nContainers, stopN8nContainers, type ContainerStates } from './n8nContainers';
 import { assertN8nKnowsMigration, readN8nImage } from './n8nVersionCheck';
@@ -30,6 +33,10 @@ export interface RecoverOptions {
 	configDir?: string;
 	/** How long n8n may take to answer readiness after its start (default 300 s). */
 	readinessTimeoutMs?: number;
+	/** How long the plan's stop or start command may run (default 120 s). */
+	commandTimeoutMs?: number;
+	/** Run the commands of a plan read from a bucket (anyone who can write there could have written them). */
+	trustPlanCommands?: boolean;
 	log?: Logger;
 	/** Progress: called when each step starts and when it ends. */
 	onStep?: (step: RecoverStep, phase: 'start' | 'end') => void;
@@ -99,6 +106,11 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 		const found = await readRecoveryPlan(root, options.at);
 		lines.push(`${found.path} (written ${found.plan.createdAt})`, ...found.plan.sets.map(describePlanned));
 		lines.push(`n8n: ${found.plan.n8n.containers.join(', ') || 'no containers'}; readiness ${found.plan.n8n.healthUrl ?? 'not checked'}`);
+		for (const what of ['stop', 'start'] as const) {
+			const command = found.plan.n8n[`${what}Command`];
+			if (command) lines.push(`n8n's ${what} command: ${command}`);
+		}
+		assertPlanCommandsTrusted(found.plan, root, options.trustPlanCommands);
 		return found;
 	});
 	const verified = await step('verify', async (lines) => {
@@ -147,10 +159,17 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 
 	const states = new Map<string, TargetState>(plan.sets.map((s) => [s.set, 'untouched']));
 	let containers: ContainerStates = { stopped: [], wasDown: [], missing: [] };
+	const commandTimeout = options.commandTimeoutMs ?? 120_000;
+	let commandStopped = false;
 	try {
 		containers = await step('stop n8n', async (lines) => {
 			const found = await stopN8nContainers(docker, options.docker, plan.n8n.containers, log);
 			lines.push(...containerLines(found));
+			if (plan.n8n.stopCommand) {
+				commandStopped = true;
+				await runPlanCommand(plan.n8n.stopCommand, 'stop', commandTimeout, log);
+				lines.push(`ran: ${plan.n8n.stopCommand}`);
+			}
 			return found;
 		});
 		const stamp = runFolderName(new Date());
@@ -170,11 +189,16 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 			}
 		}
 	} catch (error) {
-		throw stoppedAt(error, plan, states, containers);
+		throw stoppedAt(error, plan, states, containers, commandStopped);
 	}
 	await step('start n8n', async (lines) => {
+		if (plan.n8n.startCommand) {
+			await runPlanCommand(plan.n8n.startCommand, 'start', commandTimeout, log);
+			lines.push(`ran: ${plan.n8n.startCommand}`);
+		}
 		const started = await startN8nContainers(docker, options.docker, containers, log);
-		lines.push(started.length ? `started ${started.join(', ')}` : 'no n8n container to start here: start n8n your own way now');
+		if (started.length) lines.push(`started ${started.join(', ')}`);
+		else if (!plan.n8n.startCommand) lines.push('no n8n container to start here: start n8n your own way now');
 	});
 	if (plan.n8n.healthUrl) {
 		const url = plan.n8n.healthUrl;
@@ -218,9 +242,15 @@ function containerLines(states: ContainerStates): string[] {
 }
 
 /** The failure, with the state of every part and what to run next. */
-function stoppedAt(error: unknown, plan: RecoveryPlan, states: Map<string, TargetState>, containers: ContainerStates): StackBackupError {
+function stoppedAt(
+	error: unknown,
+	plan: RecoveryPlan,
+	states: Map<string, TargetState>,
+	containers: ContainerStates,
+	commandStopped: boolean,
+): StackBackupError {
 	const parts = [...states].map(([set, state]) => `${set}: ${state}`);
-	const down = [...containers.stopped, ...containers.wasDown];
+	const down = [...containers.stopped, ...containers.wasDown, ...(commandStopped ? ['by its stop command'] : [])];
 	const state = `${parts.join('; ')}${down.length ? `; n8n (${down.join(', ')}) left stopped` : ''}`;
 	const cause = error instanceof StackBackupError ? error : new StackBackupError('UNEXPECTED', (error as Error).message);
 	return new StackBackupError(cause.code, `Recovery stopped: ${cause.message}. State: ${state}`, {
@@ -229,4 +259,20 @@ function stoppedAt(error: unknown, plan: RecoveryPlan, states: Map<string, Targe
 		}.`.trim(),
 		details: { ...cause.details, states: Object.fromEntries(states), n8nLeftStopped: down, plan: plan.createdAt },
 	});
+}
+
+/**
+ * A plan's commands run on this machine. From a bucket, anyone who can write there could have
+ * written them, so they run only when the user says they trust them; a dry run shows them.
+ */
+function assertPlanCommandsTrusted(plan: RecoveryPlan, root: Place, trusted: boolean | undefined): void {
+	if (root.storage.kind !== 's3' || trusted || (!plan.n8n.stopCommand && !plan.n8n.startCommand)) return;
+	throw new StackBackupError(
+		'CONFIRMATION_REQUIRED',
+		`The plan read from ${showPlace(root)} asks to run commands on this machine to stop and start n8n`,
+		{
+			hint: "Anyone who can write to the bucket could have written them: read them in the plan (a dry run shows them). If only you can write there, confirm that you trust the plan's commands, and run the recovery again.",
+			details: aboutFields('trustPlanCommands'),
+		},
+	);
 }

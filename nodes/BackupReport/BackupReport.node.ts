@@ -88,6 +88,25 @@ export class BackupReport implements INodeType {
 				description: "Where a recovery, run on the Docker host, waits for n8n to answer after starting it again. Empty: it doesn't wait.",
 				displayOptions: { show: { writeRecoveryPlan: [true] } },
 			},
+			{
+				displayName: 'N8n Stop Command',
+				name: 'n8nStopCommand',
+				type: 'string',
+				default: '',
+				placeholder: 'systemctl stop n8n',
+				description:
+					'For an n8n that is not a container (a service on a VM): the shell command line a recovery runs to stop it while the data comes back. Empty: none.',
+				displayOptions: { show: { writeRecoveryPlan: [true] } },
+			},
+			{
+				displayName: 'N8n Start Command',
+				name: 'n8nStartCommand',
+				type: 'string',
+				default: '',
+				placeholder: 'systemctl start n8n',
+				description: 'The shell command line a recovery runs to start that n8n again. Empty: none.',
+				displayOptions: { show: { writeRecoveryPlan: [true] } },
+			},
 		],
 	};
 
@@ -110,6 +129,8 @@ export class BackupReport implements INodeType {
 				n8n: {
 					containers: splitList(this.getNodeParameter('n8nContainers', i, '')),
 					healthUrl: (this.getNodeParameter('n8nHealthUrl', i, '') as string).trim() || null,
+					stopCommand: this.getNodeParameter('n8nStopCommand', i, '') as string,
+					startCommand: this.getNodeParameter('n8nStartCommand', i, '') as string,
 				},
 			});
 			return { ...report, recoveryPlan: path } as unknown as IDataObject;

@@ -55,6 +55,7 @@ export const FIELD_NAMES: Record<OptionField, string> = {
 	timeZone: 'Time Zone',
 	incompleteGraceHours: 'Incomplete Set Grace (Hours)',
 	maxAgeHours: 'Fail When Older Than (Hours)',
+	trustPlanCommands: 'the recovery command line (CLI only)',
 };
 
 export type FieldNames = Partial<Record<OptionField, string>>;

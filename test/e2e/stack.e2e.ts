@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerPg } from './support/containerPg';
 import { readManifest, readRecoveryPlan, verifySet } from '../../core';
 import { runRestoreDrill } from '../../core';
-import { seedRedis } from '../support/redisFixtures';
+import { seedRedis, withRedis } from '../support/redisFixtures';
+import { testDocker } from '../support/dockerFixtures';
+import { volumeFile } from '../support/recoverableStack';
+import { runCli } from '../support/runCli';
+import { n8nServiceHooks } from './support/n8nServiceHooks';
 import { testEnv } from '../support/testEnv';
 import { AlertListener } from './support/alertListener';
 import { seedN8nDataVolume } from './support/n8nDataVolume';
@@ -45,6 +49,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	let apiCredentialId = '';
 	let apiWorkflowId = '';
 	let removeN8nContainer: (() => Promise<void>) | undefined;
+	let hooks: ReturnType<typeof n8nServiceHooks>;
 
 	beforeAll(async () => {
 		await containerPg((c) =>
@@ -67,6 +72,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 			postgres: { host: '127.0.0.1', port: pg.port, database: DATABASE, user: pg.user, password: pg.password },
 		});
 		root = join(n8n.userFolder, '.n8n-files', 'backups');
+		hooks = n8nServiceHooks(n8n);
 		mkdirSync(join(n8n.userFolder, '.n8n-files', 'stack'), { recursive: true });
 		writeFileSync(
 			join(n8n.userFolder, '.n8n-files', 'stack', '.env'),
@@ -88,7 +94,16 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 			const template = loadTemplate(file);
 			// The alert channel is the one setting a user gives besides credentials: their webhook URL.
 			if (template.id === 'sbBackupAlert001') nodeNamed(template, 'Send to Webhook').parameters.url = alertUrl;
-			if (template.id === 'sbNightlyCompose') sendOffSite(template, bucket.url('n8n'));
+			if (template.id === 'sbNightlyCompose') {
+				sendOffSite(template, bucket.url('n8n'));
+				// n8n here is a process, not a container: the plan stops and starts it with commands.
+				Object.assign(nodeNamed(template, 'Run Report').parameters, {
+					n8nContainers: '',
+					n8nHealthUrl: `${n8n.url}/healthz/readiness`,
+					n8nStopCommand: hooks.stopCommand,
+					n8nStartCommand: hooks.startCommand,
+				});
+			}
 			await n8n.importJson('workflow', template);
 		}
 		// A copy of the nightly backup whose Docker credential points at a socket that is not there, firing every minute.
@@ -123,6 +138,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 
 	afterAll(async () => {
 		await n8n?.stop();
+		hooks?.kill();
 		await alerts.stop();
 		await removeN8nContainer?.();
 	});
@@ -159,7 +175,12 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		expect(plan.sets[0].target).toMatchObject({ container: 'postgres', database: DATABASE });
 		// The n8n the backup ran in, read from its own package: a recovery names it if an older one would start.
 		expect(plan.sets[0].n8nVersion).toBe('2.41.3');
-		expect(plan.n8n).toEqual({ containers: ['n8n'], healthUrl: 'http://localhost:5678/healthz/readiness' });
+		expect(plan.n8n).toEqual({
+			containers: [],
+			healthUrl: `${n8n.url}/healthz/readiness`,
+			stopCommand: hooks.stopCommand,
+			startCommand: hooks.startCommand,
+		});
 	});
 
 	it('the nightly template also copied the four sets off-site, manifests last, and pruned the bucket by its own policy; foreign objects are untouched (rclone listing)', async () => {
@@ -323,6 +344,36 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		const tested = await n8n.api('POST', `/credentials/${apiCredentialId}/test`, {});
 		expect(tested).toMatchObject({ status: 'OK' });
 	});
+
+	it("everything destroyed (database dropped, Redis flushed, the data volume removed, the config deleted): `recover` alone brings the stack back, n8n stopped and started by the plan's commands; workflows match, a credential decrypts, the RTO is printed", async () => {
+		// n8n runs (started by the previous test); the stop command finds it by its pid.
+		writeFileSync(hooks.pidFile, String(n8n.serverPid()));
+		const workflowsBefore = (await n8n.api<{ data: Array<{ id: string }> }>('GET', '/workflows?limit=250')).data.map((w) => w.id).sort();
+		await containerPg((c) => c.query(`DROP DATABASE ${DATABASE} WITH (FORCE)`));
+		await withRedis(env.containerRedis.port, (r) => r.flushall());
+		await removeN8nContainer?.();
+		await testDocker().getVolume('n8n_data').remove({ force: true });
+		const stack = join(n8n.userFolder, '.n8n-files', 'stack');
+		rmSync(join(stack, '.env'));
+		rmSync(join(stack, 'docker-compose.yml'));
+
+		const run = await runCli(['recover', '--root', root, '--docker-host', `unix://${env.dockerSocket}`, '--readiness-timeout', '240']);
+		expect(run.stderr).toMatch(/\[4\] stop n8n: done in \d+\.\d s\n\s+ran: sh .*stop-n8n\.sh/);
+		expect(run.stderr).toMatch(/\[9\] start n8n: done in \d+\.\d s\n\s+ran: sh .*start-n8n\.sh/);
+		expect(run.code).toBe(0);
+		expect(run.stdout).toMatch(/^RTO: \d+\.\d s; \d+ workflows checked/m);
+		expect(run.json).toMatchObject({ differences: [], envDiff: { liveMissing: true } });
+		expect(run.json.workflowsChecked).toBeGreaterThanOrEqual(workflowsBefore.length);
+
+		// The n8n the start command launched answers with every workflow, and the credential decrypts and works.
+		await n8n.signIn();
+		const workflows = (await n8n.api<{ data: Array<{ id: string }> }>('GET', '/workflows?limit=250')).data.map((w) => w.id).sort();
+		expect(workflows).toEqual(workflowsBefore);
+		expect(await n8n.api('POST', `/credentials/${apiCredentialId}/test`, {})).toMatchObject({ status: 'OK' });
+		await withRedis(env.containerRedis.port, async (r) => expect(await r.dbsize()).toBeGreaterThan(0));
+		expect(await volumeFile('config', 'n8n_data')).toContain('stack-backup-e2e-encryption-key-0001');
+		expect(readFileSync(join(run.json.configDir, '.env'), 'utf8')).toContain('N8N_ENCRYPTION_KEY=');
+	}, 600_000);
 });
 
 function newestCompleteRun(root: string, set: string, other: string | undefined): string | undefined {

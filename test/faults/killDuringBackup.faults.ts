@@ -145,10 +145,14 @@ describe('kill -9 of the CLI at random points during a backup of each kind', () 
 		'%s: no crashed run is ever listed, verified, restored or counted; the next run takes over the lock; earlier sets still verify',
 		async (_name, kind, index) => {
 			const random = seededRandom(SEED + index);
-			const first = Date.now();
-			const baseline = await runCli(kind.args(root), { env: kind.env });
-			expect(baseline).toMatchObject({ code: 0 });
-			const fullRunMs = Date.now() - first;
+			// The faster of two full runs: one slowed by a busy machine would put later kill points after the end.
+			let fullRunMs = Infinity;
+			for (let i = 0; i < 2; i++) {
+				const first = Date.now();
+				const baseline = await runCli(kind.args(root), { env: kind.env });
+				expect(baseline).toMatchObject({ code: 0 });
+				fullRunMs = Math.min(fullRunMs, Date.now() - first);
+			}
 
 			let killed = 0;
 			for (let point = 0; point < KILLS; point++) {
@@ -175,7 +179,7 @@ describe('kill -9 of the CLI at random points during a backup of each kind', () 
 			}
 			// Most points must fall inside the run, or the test proves little.
 			expect(killed).toBeGreaterThanOrEqual(KILLS / 2);
-			expect(runFolders(root, kind.set).complete.length).toBeGreaterThanOrEqual(KILLS + 1);
+			expect(runFolders(root, kind.set).complete.length).toBeGreaterThanOrEqual(KILLS + 2);
 			await expectEverySetVerifies(root, kind.set);
 		},
 	);

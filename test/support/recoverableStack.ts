@@ -24,11 +24,11 @@ export const SETS = 'n8n-postgres, n8n-redis, n8n-data, n8n-config';
 export const n8nState = async () => (await testDocker().getContainer(N8N).inspect()).State;
 
 /** A file of the volume, read through a helper container's archive API. */
-export async function volumeFile(path: string): Promise<string | null> {
+export async function volumeFile(path: string, volume = VOLUME): Promise<string | null> {
 	const helper = await testDocker().createContainer({
 		Image: env.helperImage,
 		Cmd: ['true'],
-		HostConfig: { Binds: [`${VOLUME}:/v`], NetworkMode: 'none' },
+		HostConfig: { Binds: [`${volume}:/v`], NetworkMode: 'none' },
 	});
 	try {
 		const stream = await helper.getArchive({ path: `/v/${path}` }).catch(() => null);

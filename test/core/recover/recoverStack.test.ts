@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { recoverStack, writeRecoveryPlan, type RecoverStep } from '../../../core';
 import { fingerprint } from '../../support/dbFingerprint';
@@ -7,6 +8,7 @@ import { destroyVolume, N8N, n8nLikeImage, n8nState, SETS, useRecoverableStack, 
 import { withRedis } from '../../support/redisFixtures';
 import { BARE_ENV, runCli, singleExecutable } from '../../support/runCli';
 import { testEnv } from '../../support/testEnv';
+import { until } from '../../support/until';
 
 const env = testEnv();
 const pg = env.containerPostgres;
@@ -241,6 +243,78 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			for (const plan of plans) rmSync(plan, { force: true });
 			for (const name of names) await docker.getContainer(name).remove({ force: true });
 		}
+	});
+
+	describe("an n8n that is no container: the plan's stop and start commands", () => {
+		const withPlan = async <T>(hooks: { stopCommand?: string; startCommand?: string }, body: () => Promise<T>): Promise<T> => {
+			const { root, readinessUrl } = stackOf();
+			const { path } = await writeRecoveryPlan({ root, setNames: SETS, n8n: { containers: [], healthUrl: readinessUrl, ...hooks } });
+			try {
+				return await body();
+			} finally {
+				rmSync(path);
+			}
+		};
+
+		it('run around the restores; a start command that leaves n8n running in the background does not hold the recovery', async () => {
+			const { work } = stackOf();
+			const log = join(work, 'hooks.log');
+			const pidFile = join(work, 'background.pid');
+			rmSync(log, { force: true });
+			const result = await withPlan(
+				{ stopCommand: `echo stopped >> ${log}`, startCommand: `sleep 300 & echo $! > ${pidFile}; echo started >> ${log}` },
+				() => recoverStack({ root: stackOf().root, docker: connection, readinessTimeoutMs: 60_000 }),
+			);
+			const background = Number(readFileSync(pidFile, 'utf8'));
+			try {
+				expect(readFileSync(log, 'utf8')).toBe('stopped\nstarted\n');
+				expect(result.steps.find((s) => s.name === 'stop n8n')!.lines).toEqual([`ran: echo stopped >> ${log}`]);
+				expect(result.steps.find((s) => s.name === 'start n8n')!.lines[0]).toMatch(/^ran: sleep 300 &/);
+				expect(result.steps.find((s) => s.name === 'plan')!.lines).toContain(`n8n's stop command: echo stopped >> ${log}`);
+				expect(result.differences).toEqual([]);
+				// Still running: the recovery ended when the shell did, not when the background process did.
+				expect(() => process.kill(background, 0)).not.toThrow();
+			} finally {
+				process.kill(background, 'SIGKILL');
+			}
+		});
+
+		it('a stop command that fails stops the recovery before anything is restored: PLAN_COMMAND_FAILED, with what it printed', async () => {
+			const failure = await withPlan({ stopCommand: 'echo the service is masked >&2; exit 3', startCommand: 'true' }, () =>
+				recoverStack({ root: stackOf().root, docker: connection }).then(
+					() => undefined,
+					(e: unknown) => e as { code: string; message: string; hint: string },
+				),
+			);
+			expect(failure?.code).toBe('PLAN_COMMAND_FAILED');
+			expect(failure?.message).toMatch(
+				/^Recovery stopped: The plan's stop command exited with code 3: echo the service is masked .*State: n8n-postgres: untouched; n8n-redis: untouched; n8n-data: untouched; n8n-config: untouched; n8n \(by its stop command\) left stopped$/,
+			);
+			expect(failure?.hint).toMatch(/it printed: the service is masked/);
+		});
+
+		it('a command that hangs is stopped at its limit, its whole process group killed', async () => {
+			const { work } = stackOf();
+			const pidFile = join(work, 'hanging.pid');
+			const failure = await withPlan({ stopCommand: `echo $$ > ${pidFile}; sleep 30 & wait`, startCommand: 'true' }, () =>
+				recoverStack({ root: stackOf().root, docker: connection, commandTimeoutMs: 1000 }).then(
+					() => undefined,
+					(e: unknown) => e as { code: string; message: string },
+				),
+			);
+			expect(failure).toMatchObject({ code: 'PLAN_COMMAND_FAILED', message: expect.stringMatching(/did not finish within 1 s/) });
+			const group = Number(readFileSync(pidFile, 'utf8'));
+			// Processes of the group still alive (a killed one may linger as a zombie until reaped).
+			const living = () => {
+				try {
+					const states = execFileSync('ps', ['-o', 'stat=', '-g', String(group)], { encoding: 'utf8' }).split('\n');
+					return states.map((l) => l.trim()).filter((l) => l && !l.startsWith('Z'));
+				} catch {
+					return []; // ps exits 1 when the group is empty
+				}
+			};
+			await until('the hanging command and its sleep are gone', () => expect(living()).toEqual([]), 10_000);
+		});
 	});
 
 	it('no plan in the root: PLAN_NOT_FOUND, with what to do instead', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { installInto } from './installedPackage';
 
 const APP = process.env.STACK_N8N_APP ?? '/var/cache/n8n-stack-backup/n8n-2.41.3';
-const N8N_MAIN = join(APP, 'node_modules', 'n8n', 'bin', 'n8n');
+export const N8N_MAIN = join(APP, 'node_modules', 'n8n', 'bin', 'n8n');
 const WORK = process.env.STACK_E2E_DIR ?? '/tmp/stack-backup-e2e';
 
 export interface CliResult {
@@ -185,6 +185,11 @@ export class N8nInstance {
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		throw new Error(`n8n did not become ready in 180 s; see ${this.userFolder}`);
+	}
+
+	/** The server process's pid, while this instance started it and it runs. */
+	serverPid(): number | undefined {
+		return this.server?.exitCode === null ? this.server.pid : undefined;
 	}
 
 	async stop(): Promise<void> {
