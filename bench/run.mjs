@@ -1,7 +1,8 @@
 // `npm run bench`: ours against the reference tools on the same data, in the same run,
 // alternating, several times. Prints a one-screen table and writes bench-results/latest.json.
 //   node bench/run.mjs [--dump-mib 600] [--redis-mib 300] [--tree-mib 1000] [--reps 3]
-//                      [--flat-mib 1024,10240] [--copy-mib 1024] [--only postgres,flat,volume,redis,retention,restore,s3]
+//                      [--flat-mib 1024,10240] [--copy-mib 1024] [--recover-db-mib 1024] [--recover-volume-mib 500]
+//                      [--only postgres,flat,volume,redis,retention,restore,s3,recover]
 import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import core from '../dist/core/index.js';
 import { buildPostgres, buildRedis, buildTree } from './data.mjs';
 import { measure, median } from './measure.mjs';
+import { recoverStack } from './recoverStack.mjs';
 
 const { values } = parseArgs({
 	options: {
@@ -20,7 +22,9 @@ const { values } = parseArgs({
 		reps: { type: 'string', default: '3' },
 		'flat-mib': { type: 'string', default: '1024,10240' },
 		'copy-mib': { type: 'string', default: '1024' },
-		only: { type: 'string', default: 'postgres,flat,volume,redis,retention,restore,s3' },
+		only: { type: 'string', default: 'postgres,flat,volume,redis,retention,restore,s3,recover' },
+		'recover-db-mib': { type: 'string', default: '1024' },
+		'recover-volume-mib': { type: 'string', default: '500' },
 	},
 });
 const reps = Number(values.reps);
@@ -404,6 +408,38 @@ if (only.has('s3')) {
 	}
 }
 
+if (only.has('recover')) {
+	// From "everything destroyed" to "everything restored": our one command against the best
+	// sequence typed by hand (which checks nothing), on the same sets, alternating.
+	const CLI = 'dist/bin/n8n-stack-backup.js';
+	const stack = recoverStack(testenv, WORK, {
+		dbMiB: Number(values['recover-db-mib']),
+		redisMiB: 100,
+		volumeMiB: Number(values['recover-volume-mib']),
+	});
+	await stack.prepare(NODE, CLI, log);
+	const env = { ...pgEnv, ...stack.pgEnv, ...stack.cliEnv };
+	try {
+		results.push(
+			...(await compare(
+				'Recover',
+				[
+					{
+						name: 'by hand (zstd | psql, docker cp, tar -x)',
+						reference: true,
+						before: () => stack.destroy(),
+						argv: () => sh(stack.byHand()),
+					},
+					{ name: 'ours: recover --root', before: () => stack.destroy(), argv: () => [NODE, CLI, 'recover', '--root', stack.root] },
+				],
+				{ ...env, ...stack.pgEnv },
+			)),
+		);
+	} finally {
+		stack.cleanUp();
+	}
+}
+
 // Ratios against the reference each target names.
 const find = (group, name) => results.find((r) => r.group === group && r.name === name);
 const ratio = (a, b) => (a && b ? a.seconds / b.seconds : null);
@@ -459,6 +495,25 @@ if (vol) {
 }
 const red = find('Redis snapshot', 'ours (core, SYNC)');
 if (red) verdicts.push(['Redis: ours / redis-cli --rdb (target <= 1.2x)', ratio(red, find('Redis snapshot', 'redis-cli --rdb'))]);
+const restorePlain = find('Restore', 'ours (plain via psql)');
+if (restorePlain) {
+	verdicts.push([
+		'Restore: ours / zstd -d | psql, plain (target <= 1.05)',
+		ratio(restorePlain, find('Restore', 'zstd -d | psql (plain, by hand)')),
+	]);
+	verdicts.push([
+		'Restore: ours / zstd -d; pg_restore -j2, custom (target <= 1.05)',
+		ratio(find('Restore', 'ours (custom via pg_restore -j2)'), find('Restore', 'zstd -d; pg_restore -j2 (custom, by hand)')),
+	]);
+}
+const recovered = find('Recover', 'ours: recover --root');
+if (recovered) {
+	verdicts.push(['Recover: destroyed to restored, seconds (target < 300)', recovered.seconds]);
+	verdicts.push([
+		'Recover: ours / the same by hand (target <= 1.1)',
+		ratio(recovered, find('Recover', 'by hand (zstd | psql, docker cp, tar -x)')),
+	]);
+}
 const ret = results.find((r) => r.group === 'Retention plan');
 if (ret) verdicts.push(['Retention: 10,000 sets, seconds (target < 1)', ret.seconds]);
 

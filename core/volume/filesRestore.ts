@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openArtifact } from '../backupSet/openArtifact';
 import { writeStreamAtomically } from '../storage/atomicWrite';
-import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
+import { verifySet, type VerifiedSet } from '../backupSet/verifySet';
 import { invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { FILES_ARTIFACT_KIND, type FilesInventory } from './filesBackup';
@@ -39,7 +39,10 @@ export async function restoreFiles(options: FilesRestoreOptions): Promise<FilesR
 	const log = options.log ?? silentLogger;
 	if (!options.dir?.startsWith('/'))
 		throw invalidInput(`"${options.dir}" is not an absolute path`, 'Give the folder to restore the files into as an absolute path.');
-	const set = options.verified ?? (await verifySetForRestore(options.setPath, log, options.keys, options.trust));
+	// Every file's sha256 before the first is written. The key is proven by the first file's own
+	// read (all of a set's files share it), and a file arrives only whole (a temp name): one key
+	// derivation per file.
+	const set = options.verified ?? (await verifySet(options.setPath, log, options.keys, options.trust));
 	const records = (set.manifest.inventory[FILES_ARTIFACT_KIND] as FilesInventory | undefined)?.files ?? [];
 	await fs.mkdir(options.dir, { recursive: true, mode: 0o700 });
 	const files: FilesRestoreResult['files'] = [];

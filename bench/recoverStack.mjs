@@ -1,0 +1,129 @@
+// The recovery benchmark's stack, in the test environment's private Docker Engine, as the
+// Compose template backs it up: an n8n-shaped database of about 1 GiB (mostly execution data)
+// in the Postgres container, a Redis dataset in the Redis container, and a data volume of
+// about 500 MiB. Backed up once with our CLI (plain zstd dump, as the template makes it), with
+// a recovery plan beside the sets; `destroy` then takes it all away again before each run.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildPostgres, buildRedis, buildTree } from './data.mjs';
+
+export const RECOVER_DB = 'bench_recover';
+export const RECOVER_VOLUME = 'bench_recover_data';
+
+export function recoverStack(testenv, work, sizes) {
+	const pgServer = {
+		host: '127.0.0.1',
+		port: testenv.containerPostgres.port,
+		user: testenv.containerPostgres.user,
+		password: testenv.containerPostgres.password,
+	};
+	const pgContainer = testenv.containerPostgres.container;
+	const redisContainer = testenv.containerRedis.container;
+	const docker = (...args) =>
+		execFileSync('docker', ['-H', `unix://${testenv.dockerSocket}`, ...args], { encoding: 'utf8', stdio: 'pipe' });
+	const psql = (sql) =>
+		execFileSync('psql', ['-X', '-q', '-d', 'postgres', '-c', sql], {
+			env: { ...process.env, PGHOST: pgServer.host, PGPORT: String(pgServer.port), PGUSER: pgServer.user, PGPASSWORD: pgServer.password },
+		});
+	const root = join(work, 'recover-root');
+	const tree = join(work, 'recover-volume-tree');
+	const cliEnv = { ...process.env, DOCKER_HOST: `unix://${testenv.dockerSocket}` };
+	const artifactOf = (set) => {
+		const runs = readdirSync(join(root, set)).filter((n) => /^\d{4}-/.test(n) && existsSync(join(root, set, n, 'manifest.json')));
+		const run = join(root, set, runs.sort().pop());
+		return join(
+			run,
+			readdirSync(run).find((n) => n !== 'manifest.json'),
+		);
+	};
+
+	return {
+		root,
+		cliEnv,
+		/** Builds the data and backs it up, once per run of the benchmark. */
+		async prepare(node, cli, log) {
+			log(
+				`building the recovery stack: a ${sizes.dbMiB} MiB n8n database, ${sizes.redisMiB} MiB of Redis, a ${sizes.volumeMiB} MiB volume`,
+			);
+			await buildPostgres(pgServer, RECOVER_DB, sizes.dbMiB);
+			buildRedis(testenv.containerRedis.port, sizes.redisMiB);
+			docker('exec', redisContainer, 'redis-cli', 'SAVE');
+			buildTree(tree, sizes.volumeMiB);
+			this.fillVolume();
+			rmSync(root, { recursive: true, force: true });
+			const cliRun = (...args) => execFileSync(node, [cli, ...args], { env: cliEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+			log('backing it up with the CLI, as the Compose template does (zstd, plain dump)');
+			cliRun(
+				'backup',
+				'postgres',
+				'--root',
+				root,
+				'--set',
+				'n8n-postgres',
+				'--container',
+				pgContainer,
+				'--database',
+				RECOVER_DB,
+				'--user',
+				pgServer.user,
+				'--format',
+				'plain',
+				'--allow-shrink',
+			);
+			cliRun('backup', 'redis', '--root', root, '--set', 'n8n-redis', '--container', redisContainer);
+			cliRun('backup', 'volume', '--root', root, '--set', 'n8n-data', '--volume', RECOVER_VOLUME);
+			cliRun('plan', '--root', root, '--sets', 'n8n-postgres,n8n-redis,n8n-data');
+		},
+		fillVolume() {
+			docker('volume', 'rm', '-f', RECOVER_VOLUME);
+			docker('volume', 'create', RECOVER_VOLUME);
+			docker(
+				'run',
+				'--rm',
+				'--network',
+				'none',
+				'-v',
+				`${RECOVER_VOLUME}:/v`,
+				'-v',
+				`${tree}:/src:ro`,
+				testenv.helperImage,
+				'cp',
+				'-a',
+				'/src/.',
+				'/v/',
+			);
+		},
+		/** Everything destroyed: the database dropped, Redis flushed, the volume removed. */
+		destroy() {
+			psql(`DROP DATABASE IF EXISTS ${RECOVER_DB} WITH (FORCE)`);
+			docker('exec', redisContainer, 'redis-cli', 'FLUSHALL');
+			docker('volume', 'rm', '-f', RECOVER_VOLUME);
+		},
+		/**
+		 * The best sequence a person could type, with nothing checked: the dump straight into
+		 * psql in one transaction, the RDB into Redis's stopped container, the archive into a
+		 * new volume; then Redis started and waited for.
+		 */
+		byHand() {
+			const redisDump = '/tmp/bench-recover-dump.rdb';
+			return [
+				`psql -X -q -c 'CREATE DATABASE ${RECOVER_DB}'`,
+				`zstd -dc ${artifactOf('n8n-postgres')} | docker exec -i ${pgContainer} psql -X -q -U ${pgServer.user} -v ON_ERROR_STOP=1 --single-transaction -d ${RECOVER_DB} -o /dev/null`,
+				`docker stop ${redisContainer} >/dev/null`,
+				`zstd -dqf ${artifactOf('n8n-redis')} -o ${redisDump}`,
+				`docker cp ${redisDump} ${redisContainer}:/data/dump.rdb`,
+				`rm -f ${redisDump}`,
+				`docker start ${redisContainer} >/dev/null`,
+				`until docker exec ${redisContainer} redis-cli PING 2>/dev/null | grep -q PONG; do sleep 0.1; done`,
+				`docker volume create ${RECOVER_VOLUME} >/dev/null`,
+				`zstd -dc ${artifactOf('n8n-data')} | docker run --rm -i --network none -v ${RECOVER_VOLUME}:/v ${testenv.helperImage} tar -x -C /v`,
+			].join(' && ');
+		},
+		pgEnv: { PGHOST: pgServer.host, PGPORT: String(pgServer.port), PGUSER: pgServer.user, PGPASSWORD: pgServer.password },
+		/** Leaves the shared containers as the tests expect them: no benchmark data. */
+		cleanUp() {
+			this.destroy();
+		},
+	};
+}
