@@ -26,3 +26,11 @@ export async function waitForReadiness(url: string, timeoutMs: number, pollMs = 
 		},
 	);
 }
+
+/** Whether n8n answers its readiness URL now (one request, at most 5 s). */
+export async function answersReady(url: string): Promise<boolean> {
+	return fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+		(response) => response.ok,
+		() => false,
+	);
+}

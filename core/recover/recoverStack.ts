@@ -13,7 +13,7 @@ import { runPlanCommand } from './planCommand';
 import type { EnvDiff } from './envDiff';
 import { startN8nContainers, stopN8nContainers, type ContainerStates } from './n8nContainers';
 import { assertN8nKnowsMigration, readN8nImage } from './n8nVersionCheck';
-import { waitForReadiness } from './readiness';
+import { answersReady, waitForReadiness } from './readiness';
 import { restorePlannedSet, type PlannedRestore } from './restorePlannedSet';
 
 export interface RecoverOptions {
@@ -169,7 +169,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 				commandStopped = true;
 				await runPlanCommand(plan.n8n.stopCommand, 'stop', commandTimeout, log);
 				lines.push(`ran: ${plan.n8n.stopCommand}`);
-			}
+			} else if (!found.stopped.length) await assertN8nNotRunning(plan.n8n.healthUrl);
 			return found;
 		});
 		const stamp = runFolderName(new Date());
@@ -191,16 +191,19 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 	} catch (error) {
 		throw stoppedAt(error, plan, states, containers, commandStopped);
 	}
-	await step('start n8n', async (lines) => {
+	const started = await step('start n8n', async (lines) => {
 		if (plan.n8n.startCommand) {
 			await runPlanCommand(plan.n8n.startCommand, 'start', commandTimeout, log);
 			lines.push(`ran: ${plan.n8n.startCommand}`);
 		}
-		const started = await startN8nContainers(docker, options.docker, containers, log);
-		if (started.length) lines.push(`started ${started.join(', ')}`);
+		const containersStarted = await startN8nContainers(docker, options.docker, containers, log);
+		if (containersStarted.length) lines.push(`started ${containersStarted.join(', ')}`);
 		else if (!plan.n8n.startCommand) lines.push('no n8n container to start here: start n8n your own way now');
+		return containersStarted.length > 0 || Boolean(plan.n8n.startCommand);
 	});
-	if (plan.n8n.healthUrl) {
+	if (plan.n8n.healthUrl && !started)
+		skip('readiness', `nothing was started here: once you start n8n, it answers at ${plan.n8n.healthUrl}`);
+	else if (plan.n8n.healthUrl) {
 		const url = plan.n8n.healthUrl;
 		await step('readiness', async (lines) => {
 			const ms = await waitForReadiness(url, options.readinessTimeoutMs ?? 300_000);
@@ -273,6 +276,23 @@ function assertPlanCommandsTrusted(plan: RecoveryPlan, root: Place, trusted: boo
 		{
 			hint: "Anyone who can write to the bucket could have written them: read them in the plan (a dry run shows them). If only you can write there, confirm that you trust the plan's commands, and run the recovery again.",
 			details: aboutFields('trustPlanCommands'),
+		},
+	);
+}
+
+/**
+ * Restoring under a running n8n corrupts what it writes meanwhile (its SQLite file, its
+ * database). When the plan stops nothing (no container of n8n's running, no stop command) and
+ * n8n answers, the recovery stops before anything is restored.
+ */
+async function assertN8nNotRunning(healthUrl: string | null): Promise<void> {
+	if (!healthUrl || !(await answersReady(healthUrl))) return;
+	throw new StackBackupError(
+		'N8N_STILL_RUNNING',
+		`n8n answers at ${healthUrl}, and the plan has no way to stop it (no container of its, no stop command)`,
+		{
+			hint: 'Stop n8n yourself (e.g. systemctl stop n8n), or write the plan with a stop and a start command, then run the recovery again. Nothing was restored.',
+			details: { healthUrl },
 		},
 	);
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readManifest, runRestoreDrill, verifySet } from '../../core';
+import { readManifest, readRecoveryPlan, runRestoreDrill, verifySet } from '../../core';
 import { N8nInstance } from './support/n8nInstance';
 import { rawTemplate } from './support/templates';
 
@@ -24,5 +24,9 @@ describe('the single-instance template in a real n8n 2.41 on SQLite (the default
 		expect(manifest.warnings.join('\n')).not.toMatch(/encryption key/i);
 		const drill = await runRestoreDrill({ setPath: set.dir });
 		expect(drill).toMatchObject({ verdict: 'pass' });
+		// Its recovery plan: n8n's folder goes back where it was; n8n is no container here.
+		const { plan } = await readRecoveryPlan(root);
+		expect(plan.sets.map((s) => [s.set, s.target])).toEqual([['n8n-home', { kind: 'dir', path: join(n8n.userFolder, '.n8n') }]]);
+		expect(plan.n8n).toEqual({ containers: [], healthUrl: 'http://localhost:5678/healthz/readiness' });
 	});
 });

@@ -94,16 +94,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 			const template = loadTemplate(file);
 			// The alert channel is the one setting a user gives besides credentials: their webhook URL.
 			if (template.id === 'sbBackupAlert001') nodeNamed(template, 'Send to Webhook').parameters.url = alertUrl;
-			if (template.id === 'sbNightlyCompose') {
-				sendOffSite(template, bucket.url('n8n'));
-				// n8n here is a process, not a container: the plan stops and starts it with commands.
-				Object.assign(nodeNamed(template, 'Run Report').parameters, {
-					n8nContainers: '',
-					n8nHealthUrl: `${n8n.url}/healthz/readiness`,
-					n8nStopCommand: hooks.stopCommand,
-					n8nStartCommand: hooks.startCommand,
-				});
-			}
+			if (template.id === 'sbNightlyCompose') asTheUserSetIt(template);
 			await n8n.importJson('workflow', template);
 		}
 		// A copy of the nightly backup whose Docker credential points at a socket that is not there, firing every minute.
@@ -135,6 +126,19 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 			})
 		).id;
 	});
+
+	/** The Compose nightly template with what this user changed: off-site on, and n8n's stop and start commands. */
+	function asTheUserSetIt(template: Template): Template {
+		sendOffSite(template, bucket.url('n8n'));
+		// n8n here is a process, not a container: the plan stops and starts it with commands.
+		Object.assign(nodeNamed(template, 'Run Report').parameters, {
+			n8nContainers: '',
+			n8nHealthUrl: `${n8n.url}/healthz/readiness`,
+			n8nStopCommand: hooks.stopCommand,
+			n8nStartCommand: hooks.startCommand,
+		});
+		return template;
+	}
 
 	afterAll(async () => {
 		await n8n?.stop();
@@ -247,7 +251,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	it('a changed schedule (saved through the API, as the editor does) changes when the backup fires', async () => {
 		// Retention keeps one set a day, so the scheduled run shows as a new newest run folder, not as one more folder.
 		const before = runFolders(root, 'n8n-postgres').pop();
-		const template = loadTemplate('nightly-backup-compose.json');
+		const template = asTheUserSetIt(loadTemplate('nightly-backup-compose.json'));
 		nodeNamed(template, 'Every Night at 02:00').parameters.rule = { interval: [{ field: 'cronExpression', expression: '* * * * *' }] };
 		await n8n.api('PUT', '/workflows/sbNightlyCompose', editableWorkflow(template));
 		const scheduled = await waitUntil('a scheduled nightly run', () => newestCompleteRun(root, 'n8n-postgres', before), 150_000);
@@ -263,7 +267,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		);
 		expect(triggered.status).toBe('success');
 		// Back to 02:00, so it stops firing every minute.
-		await n8n.api('PUT', '/workflows/sbNightlyCompose', editableWorkflow(loadTemplate('nightly-backup-compose.json')));
+		await n8n.api('PUT', '/workflows/sbNightlyCompose', editableWorkflow(asTheUserSetIt(loadTemplate('nightly-backup-compose.json'))));
 	});
 
 	it('a broken credential makes the published alert workflow send the failing step, the error and its hint', async () => {
@@ -346,6 +350,8 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 	});
 
 	it("everything destroyed (database dropped, Redis flushed, the data volume removed, the config deleted): `recover` alone brings the stack back, n8n stopped and started by the plan's commands; workflows match, a credential decrypts, the RTO is printed", async () => {
+		// Tonight's backup, as the schedule runs it (the watchdog test aged the earlier Redis runs).
+		await n8n.cliOk(['execute', '--id=sbNightlyCompose'], 300_000);
 		// n8n runs (started by the previous test); the stop command finds it by its pid.
 		writeFileSync(hooks.pidFile, String(n8n.serverPid()));
 		const workflowsBefore = (await n8n.api<{ data: Array<{ id: string }> }>('GET', '/workflows?limit=250')).data.map((w) => w.id).sort();

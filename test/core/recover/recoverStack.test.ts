@@ -293,6 +293,19 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			expect(failure?.hint).toMatch(/it printed: the service is masked/);
 		});
 
+		it('a plan that stops nothing while n8n answers its readiness URL: N8N_STILL_RUNNING, before anything is restored', async () => {
+			expect((await n8nState()).Running).toBe(true);
+			const failure = await withPlan({}, () =>
+				recoverStack({ root: stackOf().root, docker: connection }).then(
+					() => undefined,
+					(e: unknown) => e as { code: string; message: string; hint: string },
+				),
+			);
+			expect(failure?.code).toBe('N8N_STILL_RUNNING');
+			expect(failure?.message).toMatch(/State: n8n-postgres: untouched; n8n-redis: untouched; n8n-data: untouched; n8n-config: untouched$/);
+			expect(failure?.hint).toMatch(/Nothing was restored/);
+		});
+
 		it('a command that hangs is stopped at its limit, its whole process group killed', async () => {
 			const { work } = stackOf();
 			const pidFile = join(work, 'hanging.pid');
