@@ -116,7 +116,11 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 	const verified = await step('verify', async (lines) => {
 		const sets: VerifiedSet[] = [];
 		for (const planned of plan.sets) {
-			sets.push(await verifySetForRestore(childPlace(root, planned.set, planned.run), log, options.keys, options.trust));
+			sets.push(
+				await verifySetForRestore(childPlace(root, planned.set, planned.run), log, options.keys, options.trust).catch((error: unknown) => {
+					throw planRunGone(error, planned);
+				}),
+			);
 			lines.push(`${planned.set}/${planned.run}: checksums${options.trust?.publicKeys?.length ? ' and signature' : ''} match`);
 		}
 		return sets;
@@ -295,4 +299,13 @@ async function assertN8nNotRunning(healthUrl: string | null): Promise<void> {
 			details: { healthUrl },
 		},
 	);
+}
+
+// A plan names runs; retention may have pruned one since (an old plan), or it was moved.
+function planRunGone(error: unknown, planned: PlannedSet): unknown {
+	if (!(error instanceof StackBackupError) || error.code !== 'SET_NOT_FOUND') return error;
+	return new StackBackupError('SET_NOT_FOUND', `The plan's run ${planned.set}/${planned.run} is gone: ${error.message}`, {
+		hint: 'Retention removes old runs, so an old plan can name runs that are no longer kept. Take the newest plan (it names the newest runs), or restore each set on its own. Nothing was stopped or restored.',
+		details: error.details,
+	});
 }

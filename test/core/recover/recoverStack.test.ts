@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { recoverStack, writeRecoveryPlan, type RecoverStep } from '../../../core';
@@ -128,6 +128,21 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			expect((await n8nState()).StartedAt).toBe(startedAt);
 		} finally {
 			writeFileSync(file, good);
+		}
+	});
+
+	it("a plan whose run is gone (pruned since, or moved): SET_NOT_FOUND names the plan's run and says to take the newest plan", async () => {
+		const { root } = stackOf();
+		const run = readdirSync(join(root, 'n8n-redis')).find((n) => /^\d{4}-/.test(n))!;
+		renameSync(join(root, 'n8n-redis', run), join(root, 'n8n-redis', `moved-${run}`));
+		try {
+			await expect(recoverStack({ root, dryRun: true, docker: connection })).rejects.toMatchObject({
+				code: 'SET_NOT_FOUND',
+				message: expect.stringContaining(`The plan's run n8n-redis/${run} is gone`),
+				hint: expect.stringMatching(/Take the newest plan .*Nothing was stopped or restored\./),
+			});
+		} finally {
+			renameSync(join(root, 'n8n-redis', `moved-${run}`), join(root, 'n8n-redis', run));
 		}
 	});
 
