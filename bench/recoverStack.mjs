@@ -26,6 +26,8 @@ export function recoverStack(testenv, work, sizes) {
 		execFileSync('psql', ['-X', '-q', '-d', 'postgres', '-c', sql], {
 			env: { ...process.env, PGHOST: pgServer.host, PGPORT: String(pgServer.port), PGUSER: pgServer.user, PGPASSWORD: pgServer.password },
 		});
+	// The Redis container listens on the host's network, on the test environment's port.
+	const redisCli = (...args) => docker('exec', redisContainer, 'redis-cli', '-p', String(testenv.containerRedis.port), ...args).trim();
 	const root = join(work, 'recover-root');
 	const tree = join(work, 'recover-volume-tree');
 	const cliEnv = { ...process.env, DOCKER_HOST: `unix://${testenv.dockerSocket}` };
@@ -48,7 +50,7 @@ export function recoverStack(testenv, work, sizes) {
 			);
 			await buildPostgres(pgServer, RECOVER_DB, sizes.dbMiB);
 			buildRedis(testenv.containerRedis.port, sizes.redisMiB);
-			docker('exec', redisContainer, 'redis-cli', 'SAVE');
+			redisCli('SAVE');
 			buildTree(tree, sizes.volumeMiB);
 			this.fillVolume();
 			rmSync(root, { recursive: true, force: true });
@@ -71,8 +73,19 @@ export function recoverStack(testenv, work, sizes) {
 				'plain',
 				'--allow-shrink',
 			);
-			cliRun('backup', 'redis', '--root', root, '--set', 'n8n-redis', '--container', redisContainer);
-			cliRun('backup', 'volume', '--root', root, '--set', 'n8n-data', '--volume', RECOVER_VOLUME);
+			cliRun(
+				'backup',
+				'redis',
+				'--root',
+				root,
+				'--set',
+				'n8n-redis',
+				'--container',
+				redisContainer,
+				'--port',
+				String(testenv.containerRedis.port),
+			);
+			cliRun('backup', 'volume', '--root', root, '--set', 'n8n-data', '--volume', RECOVER_VOLUME, '--image', testenv.helperImage);
 			cliRun('plan', '--root', root, '--sets', 'n8n-postgres,n8n-redis,n8n-data');
 		},
 		fillVolume() {
@@ -97,7 +110,7 @@ export function recoverStack(testenv, work, sizes) {
 		/** Everything destroyed: the database dropped, Redis flushed, the volume removed. */
 		destroy() {
 			psql(`DROP DATABASE IF EXISTS ${RECOVER_DB} WITH (FORCE)`);
-			docker('exec', redisContainer, 'redis-cli', 'FLUSHALL');
+			redisCli('FLUSHALL');
 			docker('volume', 'rm', '-f', RECOVER_VOLUME);
 		},
 		/**
@@ -107,15 +120,16 @@ export function recoverStack(testenv, work, sizes) {
 		 */
 		byHand() {
 			const redisDump = '/tmp/bench-recover-dump.rdb';
+			const dataDir = redisCli('CONFIG', 'GET', 'dir').split('\n')[1];
 			return [
 				`psql -X -q -c 'CREATE DATABASE ${RECOVER_DB}'`,
 				`zstd -dc ${artifactOf('n8n-postgres')} | docker exec -i ${pgContainer} psql -X -q -U ${pgServer.user} -v ON_ERROR_STOP=1 --single-transaction -d ${RECOVER_DB} -o /dev/null`,
 				`docker stop ${redisContainer} >/dev/null`,
 				`zstd -dqf ${artifactOf('n8n-redis')} -o ${redisDump}`,
-				`docker cp ${redisDump} ${redisContainer}:/data/dump.rdb`,
+				`docker cp ${redisDump} ${redisContainer}:${dataDir}/dump.rdb`,
 				`rm -f ${redisDump}`,
 				`docker start ${redisContainer} >/dev/null`,
-				`until docker exec ${redisContainer} redis-cli PING 2>/dev/null | grep -q PONG; do sleep 0.1; done`,
+				`until docker exec ${redisContainer} redis-cli -p ${testenv.containerRedis.port} PING 2>/dev/null | grep -q PONG; do sleep 0.1; done`,
 				`docker volume create ${RECOVER_VOLUME} >/dev/null`,
 				`zstd -dc ${artifactOf('n8n-data')} | docker run --rm -i --network none -v ${RECOVER_VOLUME}:/v ${testenv.helperImage} tar -x -C /v`,
 			].join(' && ');
