@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildPostgres, buildRedis, buildTree } from './data.mjs';
+import Redis from 'ioredis';
+import { buildPostgres, buildTree } from './data.mjs';
 
 export const RECOVER_DB = 'bench_recover';
 export const RECOVER_VOLUME = 'bench_recover_data';
@@ -49,7 +50,7 @@ export function recoverStack(testenv, work, sizes) {
 				`building the recovery stack: a ${sizes.dbMiB} MiB n8n database, ${sizes.redisMiB} MiB of Redis, a ${sizes.volumeMiB} MiB volume`,
 			);
 			await buildPostgres(pgServer, RECOVER_DB, sizes.dbMiB);
-			buildRedis(testenv.containerRedis.port, sizes.redisMiB);
+			await fillRedis(testenv.containerRedis.port, sizes.redisMiB);
 			redisCli('SAVE');
 			buildTree(tree, sizes.volumeMiB);
 			this.fillVolume();
@@ -140,4 +141,23 @@ export function recoverStack(testenv, work, sizes) {
 			this.destroy();
 		},
 	};
+}
+
+// About `mib` MiB of 1 KiB values (the container's Redis refuses DEBUG POPULATE).
+async function fillRedis(port, mib) {
+	const keys = Math.round((mib * 1024 * 1024) / 1100);
+	const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+	await redis.connect();
+	try {
+		if ((await redis.dbsize()) === keys) return;
+		await redis.flushall();
+		const value = 'n8n-bench-'.repeat(103).slice(0, 1024);
+		for (let i = 0; i < keys; i += 1000) {
+			const batch = redis.pipeline();
+			for (let k = i; k < Math.min(keys, i + 1000); k++) batch.set(`n8n:bench:${k}`, `${k}:${value}`);
+			await batch.exec();
+		}
+	} finally {
+		redis.disconnect();
+	}
 }
