@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
 	chmodSync,
 	lstatSync,
@@ -68,8 +68,8 @@ export async function seedVolume(name: string, dir: string): Promise<void> {
 		HostConfig: { Binds: [`${name}:/v`], NetworkMode: 'none' },
 	});
 	try {
-		const tarball = execFileSync('tar', ['-C', dir, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
-		await helper.putArchive(tarball, { path: '/v' });
+		// Streamed: a volume of any size, never whole in memory.
+		await helper.putArchive(spawn('tar', ['-C', dir, '-c', '.']).stdout, { path: '/v' });
 	} finally {
 		await helper.remove({ force: true });
 	}

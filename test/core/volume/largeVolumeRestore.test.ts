@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupVolume, defaultCompression, restoreVolume } from '../../../core';
 import { testDocker } from '../../support/dockerFixtures';
 import { useTempDir } from '../../support/tempDir';
+import { seedVolume } from '../../support/volumeFixtures';
 import { testEnv } from '../../support/testEnv';
 
 const env = testEnv();
@@ -25,22 +26,7 @@ describe('a large volume restores into a Docker volume (regression: the restore 
 			`import('${join(__dirname, '..', '..', '..', 'bench', 'data.mjs')}').then((m) => m.buildTree(process.argv[1], 500))`,
 			tree,
 		]);
-		const d = testDocker();
-		await d
-			.getVolume(VOLUME)
-			.remove({ force: true })
-			.catch(() => undefined);
-		await d.createVolume({ Name: VOLUME, Labels: { 'io.stack-backup-testenv': '1' } });
-		const helper = await d.createContainer({
-			Image: env.helperImage,
-			Cmd: ['true'],
-			HostConfig: { Binds: [`${VOLUME}:/v`], NetworkMode: 'none' },
-		});
-		try {
-			await helper.putArchive(spawn('tar', ['-C', tree, '-c', '.']).stdout, { path: '/v' });
-		} finally {
-			await helper.remove({ force: true });
-		}
+		await seedVolume(VOLUME, tree);
 	}, 180_000);
 	afterAll(async () => {
 		rmSync(tree, { recursive: true, force: true });
