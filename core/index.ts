@@ -112,7 +112,19 @@ export {
 	type ExtractedWorkflow,
 	type ExtractWorkflowOptions,
 } from './postgres/workflowExtract';
+export {
+	compareWorkflows,
+	workflowChangesSince,
+	type LiveWorkflow,
+	type WorkflowChange,
+	type WorkflowChangeRow,
+} from './postgres/workflowChanges';
+export { pickExportedWorkflows, asRestoredCopy, type PickedWorkflows } from './postgres/exportedWorkflows';
+export { WORKFLOWS_ARTIFACT_KIND, WORKFLOWS_BASE_NAME } from './postgres/workflowsExport';
+export { browseRuns, type BrowsedRun, type RunsPage, type BrowseRunsOptions } from './backupSet/browseRuns';
 export { listSets, type SetListing, type RunListing } from './backupSet/listSets';
+export { pinRun, unpinRun, readPin, type PinReport, type RunPin } from './backupSet/runPin';
+export { recordDrill, summarizeDrills, summarizeSetDrills, type DrillRecord, type DrillSummary } from './backupSet/drillHistory';
 export { restoreFiles, type FilesRestoreOptions, type FilesRestoreResult } from './volume/filesRestore';
 export { restoreSet, type RestoreSetOptions, type RestoreSetResult } from './restore/restoreSet';
 export { formatBytes } from './storage/freeSpace';

@@ -56,6 +56,11 @@ export const OPTION_FLAGS: Record<OptionField, string> = {
 	incompleteGraceHours: '--grace-hours',
 	maxAgeHours: 'the report age limit (n8n only)',
 	trustPlanCommands: '--trust-plan-commands',
+	pinReason: '--reason',
+	maxDaysWithoutPassingDrill: 'the drill age limit (n8n only)',
+	runsBefore: '--before',
+	pageSize: '--limit',
+	n8nApiCredential: 'the n8n API credential (n8n only)',
 };
 
 export type FieldFlags = Partial<Record<OptionField, string>>;

@@ -8,6 +8,7 @@ import { extractWorkflowCommand } from './extractWorkflow';
 import { keygenCommand } from './keygen';
 import { listCommand } from './list';
 import { listWorkflowsCommand } from './listWorkflows';
+import { pinCommand, unpinCommand } from './pin';
 import { planCommand } from './plan';
 import { pruneCommand } from './prune';
 import { recoverCommand } from './recover';
@@ -27,6 +28,8 @@ export const commands: readonly Command[] = [
 	planCommand,
 	recoverCommand,
 	pruneCommand,
+	pinCommand,
+	unpinCommand,
 	copyCommand,
 	extractWorkflowCommand,
 	keygenCommand,

@@ -35,7 +35,7 @@ export async function latestCompleteSet(root: Location, setName: string): Promis
 }
 
 /** Run folders of one set name, newest first (not yet checked for a manifest). */
-async function runFolders(root: Place, setName: string): Promise<Array<{ place: Place; startedAt: Date }>> {
+export async function runFolders(root: Place, setName: string): Promise<Array<{ place: Place; startedAt: Date }>> {
 	const set = childPlace(root, setName);
 	return (await set.storage.list(set.key))
 		.filter((entry) => entry.kind === 'folder')

@@ -1,5 +1,7 @@
 import { StackBackupError } from '../errors/StackBackupError';
 import { scanSetFolder } from './scanSetFolder';
+import { summarizeDrills, summarizeSetDrills, type DrillSummary, type SetDrillSummary } from './drillHistory';
+import { readPin } from './runPin';
 import { validateSetName } from './setName';
 import { aboutFields } from '../options/optionFields';
 import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
@@ -12,6 +14,11 @@ export interface RunListing {
 	kinds: string[];
 	bytes: number;
 	warnings: number;
+	/** The pin's reason, or null: a pinned run is never deleted by retention. */
+	pinned: string | null;
+	/** The newest drill of this run, and when it last passed. */
+	lastDrill: DrillSummary['last'];
+	lastPassingDrillAt: string | null;
 }
 
 export interface SetListing {
@@ -21,6 +28,9 @@ export interface SetListing {
 	incomplete: number;
 	newest: string | null;
 	bytes: number;
+	/** The newest drill verdict among the set's recent runs, and its newest pass. */
+	lastDrill: SetDrillSummary['last'];
+	lastPassingDrill: SetDrillSummary['lastPass'];
 	/** Newest first; only when one set was asked for. */
 	runs?: RunListing[];
 }
@@ -29,22 +39,25 @@ async function listOne(root: Place, setName: string, withRuns: boolean): Promise
 	const set = childPlace(root, setName);
 	const states = await scanSetFolder(set, setName);
 	// Only complete sets are listed: a crashed run is counted, never offered as a backup.
-	const runs: RunListing[] = states
-		.flatMap((s): RunListing[] => {
-			if (s.state !== 'complete') return [];
-			const m = s.manifest;
-			return [
-				{
-					run: s.name,
-					path: s.dir,
-					startedAt: s.time.toISOString(),
-					kinds: [...new Set(m.artifacts.map((a) => a.kind))],
-					bytes: m.artifacts.reduce((n, a) => n + a.size, 0),
-					warnings: m.warnings?.length ?? 0,
-				},
-			];
-		})
-		.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+	const complete = states.flatMap((s) => (s.state === 'complete' ? [s] : [])).sort((a, b) => b.time.getTime() - a.time.getTime());
+	const runs: RunListing[] = [];
+	for (const s of complete) {
+		const m = s.manifest;
+		// Pins and drills cost a read each: only a listing of one set's runs shows them.
+		const drills = withRuns ? await summarizeDrills(s.place) : { last: null, lastPassAt: null };
+		runs.push({
+			run: s.name,
+			path: s.dir,
+			startedAt: s.time.toISOString(),
+			kinds: [...new Set(m.artifacts.map((a) => a.kind))],
+			bytes: m.artifacts.reduce((n, a) => n + a.size, 0),
+			warnings: m.warnings?.length ?? 0,
+			pinned: withRuns ? ((await readPin(s.place))?.reason ?? null) : null,
+			lastDrill: drills.last,
+			lastPassingDrillAt: drills.lastPassAt,
+		});
+	}
+	const setDrills = await summarizeSetDrills(complete);
 	return {
 		set: setName,
 		path: showPlace(set),
@@ -52,6 +65,8 @@ async function listOne(root: Place, setName: string, withRuns: boolean): Promise
 		incomplete: states.filter((s) => s.state === 'incomplete').length,
 		newest: runs[0]?.startedAt ?? null,
 		bytes: runs.reduce((n, r) => n + r.bytes, 0),
+		lastDrill: setDrills.last,
+		lastPassingDrill: setDrills.lastPass,
 		runs: withRuns ? runs : undefined,
 	};
 }

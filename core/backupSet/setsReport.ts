@@ -1,5 +1,6 @@
 import { StackBackupError } from '../errors/StackBackupError';
-import { latestCompleteSet } from './completeSets';
+import { latestCompleteSet, runFolders } from './completeSets';
+import { summarizeSetDrills, type SetDrillSummary } from './drillHistory';
 import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
 import { validateSetName } from './setName';
 import { optionList } from '../options/optionList';
@@ -15,6 +16,9 @@ export interface SetReport {
 	bytes: number;
 	artifacts: Array<{ file: string; size: number; kind: string }>;
 	warnings: string[];
+	/** The newest drill verdict among the set's recent runs, and its newest pass. */
+	lastDrill: SetDrillSummary['last'];
+	lastPassingDrill: SetDrillSummary['lastPass'];
 }
 
 export interface SetsReport {
@@ -25,6 +29,8 @@ export interface SetsReport {
 	warnings: string[];
 	/** Sets with no complete run newer than the age limit (when one was given). */
 	stale: string[];
+	/** Sets with no passing drill within the drill limit (when one was given). */
+	undrilled: string[];
 	reportFile: string | null;
 }
 
@@ -35,6 +41,8 @@ export interface SetsReportOptions {
 	setNames: string | readonly string[];
 	/** Fail (NO_RECENT_BACKUP) when a set has no complete run newer than this many hours, as typed; 0 or unset: no limit. */
 	maxAgeHours?: number | string;
+	/** Fail (NO_PASSING_DRILL) when a set has no passing drill newer than this many days, as typed; 0 or unset: no limit. */
+	maxDaysWithoutPassingDrill?: number | string;
 	/** Write the report as this file in the root (e.g. backup_report.json). */
 	reportFile?: string;
 	now?: Date;
@@ -49,10 +57,18 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 	const root = openPlace(options.root, 'root');
 	const now = options.now ?? new Date();
 	const limit = optionNumberOr(options.maxAgeHours, { field: 'maxAgeHours', what: 'The age limit in hours', min: 0 }, 0);
+	const drillDays = optionNumberOr(
+		options.maxDaysWithoutPassingDrill,
+		{ field: 'maxDaysWithoutPassingDrill', what: 'The drill age limit in days', min: 0 },
+		0,
+	);
 	const sets: SetReport[] = [];
 	for (const name of optionList(options.setNames, 'setName') ?? []) {
 		const newest = await latestCompleteSet(root, validateSetName(name));
 		const m = newest?.manifest;
+		const drills = await summarizeSetDrills(
+			(await runFolders(root, name)).map((r) => ({ name: r.place.key.split('/').pop() ?? '', place: r.place })),
+		);
 		sets.push({
 			set: name,
 			path: newest?.dir ?? null,
@@ -62,9 +78,13 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 			bytes: m ? m.artifacts.reduce((n, a) => n + a.size, 0) : 0,
 			artifacts: m ? m.artifacts.map((a) => ({ file: a.file, size: a.size, kind: a.kind })) : [],
 			warnings: m?.warnings ?? [],
+			lastDrill: drills.last,
+			lastPassingDrill: drills.lastPass,
 		});
 	}
 	const stale = limit > 0 ? sets.filter((s) => s.ageHours === null || s.ageHours > limit).map((s) => s.set) : [];
+	const drillCutoff = new Date(now.getTime() - drillDays * 86_400_000).toISOString();
+	const undrilled = drillDays > 0 ? sets.filter((s) => !s.lastPassingDrill || s.lastPassingDrill.at < drillCutoff).map((s) => s.set) : [];
 	const report: SetsReport = {
 		createdAt: now.toISOString(),
 		root: showPlace(root),
@@ -72,6 +92,7 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 		totalBytes: sets.reduce((n, s) => n + s.bytes, 0),
 		warnings: sets.flatMap((s) => s.warnings.map((w) => `${s.set}: ${w}`)),
 		stale,
+		undrilled,
 		reportFile: options.reportFile ? showPlace(childPlace(root, options.reportFile)) : null,
 	};
 	if (options.reportFile) {
@@ -89,5 +110,20 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 			details: { stale },
 		});
 	}
+	if (undrilled.length) throw noPassingDrill(sets, undrilled, drillDays);
 	return report;
+}
+
+function noPassingDrill(sets: readonly SetReport[], undrilled: readonly string[], days: number): StackBackupError {
+	const detail = undrilled.map((name) => {
+		const s = sets.find((x) => x.set === name)!;
+		if (!s.lastDrill) return `${name} (never drilled)`;
+		return s.lastPassingDrill
+			? `${name} (last pass ${s.lastPassingDrill.at}, last drill ${s.lastDrill.verdict} ${s.lastDrill.at})`
+			: `${name} (no drill ever passed; last drill ${s.lastDrill.verdict} ${s.lastDrill.at})`;
+	});
+	return new StackBackupError('NO_PASSING_DRILL', `No passing restore drill in ${days} days: ${detail.join(', ')}`, {
+		hint: 'A backup that was never restored is not proven. Check that the weekly restore drill workflow is published (active) and read its last executions: a failed drill names what did not come back.',
+		details: { undrilled },
+	});
 }

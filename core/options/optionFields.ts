@@ -55,6 +55,11 @@ export const OPTION_FIELDS = [
 	'incompleteGraceHours',
 	'maxAgeHours',
 	'trustPlanCommands',
+	'pinReason',
+	'maxDaysWithoutPassingDrill',
+	'runsBefore',
+	'pageSize',
+	'n8nApiCredential',
 ] as const;
 
 export type OptionField = (typeof OPTION_FIELDS)[number];

@@ -94,3 +94,14 @@ export function terminateSessionsSql(database: string): string {
 		`SELECT to_json(count(pg_terminate_backend(pid))) FROM pg_stat_activity WHERE datname = ${quoteLiteral(database)} AND pid <> pg_backend_pid()`,
 	);
 }
+
+/**
+ * One page of n8n's workflows as whole rows, after `afterId` in id order (keyset paging keeps
+ * each answer small, however many workflows there are). jsonb: one line, whatever the stored text.
+ */
+export function n8nWorkflowRowsSql(t: TableRef, afterId: string | null, limit: number): string {
+	const after = afterId === null ? '' : `WHERE id > ${quoteLiteral(afterId)}`;
+	return oneJsonRow(`
+		SELECT jsonb_agg(to_jsonb(w) ORDER BY w.id)
+		FROM (SELECT * FROM ${table(t)} ${after} ORDER BY id LIMIT ${Math.trunc(limit)}) w`);
+}

@@ -7,6 +7,13 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { EXPORT_SNAPSHOT_SQL, FOREIGN_KEYS_SQL, SERVER_VERSION_SQL, USER_TABLES_SQL } from './catalogQueries';
 import { scopeTables, type DumpFilters, type ScopedTable, type TableRef } from './dumpScope';
 import type { QuerySession } from './QuerySession';
+import {
+	WORKFLOWS_ARTIFACT_KIND,
+	WORKFLOWS_BASE_NAME,
+	WORKFLOWS_FORMAT,
+	workflowsExportSource,
+	type WorkflowsExportInventory,
+} from './workflowsExport';
 import { CopyRowCounter } from './CopyRowCounter';
 import { collectInventory, summarizeInventory, withRowCounts, type PostgresInventory } from './inventory';
 import { executionHistoryTables, findN8nTables } from './n8nTables';
@@ -110,9 +117,10 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			);
 			const inventory = await dumpWithInventory(run, transport, session, options, { catalog, filters, scoped });
 			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, { maxShrinkPercent, allowShrink: Boolean(options.allowShrink) });
+			const exported = inventory.n8n && catalog.n8n ? await exportWorkflows(run, session, catalog.n8n.workflows) : undefined;
 			const manifest = await run.seal({
 				sources: { [ARTIFACT_KIND]: describeSource(transport, options, { catalog, pgDumpVersion, filters, leftOut }) },
-				inventory: { [ARTIFACT_KIND]: inventory },
+				inventory: { [ARTIFACT_KIND]: inventory, ...(exported ? { [WORKFLOWS_ARTIFACT_KIND]: exported } : {}) },
 				warnings,
 			});
 			for (const warning of warnings) run.log.warn(warning);
@@ -230,6 +238,24 @@ async function dumpWithInventory(
 	}
 	const collected = await inventoryPromise;
 	return rowCounter ? withRowCounts(collected, rowCounter.rows) : collected;
+}
+
+/**
+ * n8n's workflows as its own export JSON beside the dump, read in the dump's snapshot (the
+ * session's transaction is still open). Uncompressed, so `n8n import:workflow --input` takes
+ * it as it is; encrypted like every artifact when the set is.
+ */
+async function exportWorkflows(run: BackupRun, session: QuerySession, table: TableRef): Promise<WorkflowsExportInventory> {
+	let inventory: WorkflowsExportInventory = { workflows: 0 };
+	await run.writeArtifact({
+		baseName: WORKFLOWS_BASE_NAME,
+		kind: WORKFLOWS_ARTIFACT_KIND,
+		format: WORKFLOWS_FORMAT,
+		compression: 'none',
+		source: workflowsExportSource(session, table, (counted) => (inventory = counted)),
+	});
+	run.log.info(`Exported ${inventory.workflows} n8n workflows as ${WORKFLOWS_BASE_NAME}`);
+	return inventory;
 }
 
 /** Where the dump came from, for the manifest: nothing secret. */

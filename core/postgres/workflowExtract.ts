@@ -23,7 +23,7 @@ export interface WorkflowListing extends N8nWorkflowRecord {
 }
 
 // What n8n's public API accepts in settings (it refuses any other key).
-const API_SETTINGS = [
+export const API_SETTINGS = [
 	'saveExecutionProgress',
 	'saveManualExecutions',
 	'saveDataErrorExecution',
@@ -37,7 +37,8 @@ const API_SETTINGS = [
 	'timeSavedPerExecution',
 ];
 
-async function n8nInventoryOf(
+/** A set's n8n inventory from its manifest (signature checked): WORKFLOW_NOT_FOUND when it holds no n8n database. */
+export async function n8nInventoryOf(
 	setPath: Location,
 	trust?: TrustOptions,
 ): Promise<{ dir: string; place: Place; manifest: Awaited<ReturnType<typeof readManifest>>; n8n: N8nInventory }> {

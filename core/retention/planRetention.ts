@@ -13,6 +13,8 @@ export interface RetentionCandidate {
 	id: string;
 	time: Date;
 	complete: boolean;
+	/** The reason of a pin: a pinned set is always kept, and never takes a place a keep rule counts. */
+	pinned?: string;
 }
 
 export type Verdict = 'keep' | 'delete';
@@ -54,7 +56,8 @@ function subtractSpan(from: Date, span: CalendarSpan): Date {
  * of each of the N most recent periods that hold a set (a missed day is not
  * a period). keep-within keeps sets up to that far older than the newest
  * set, not than now, so a machine that was off keeps its history. The
- * newest complete set is always kept. Pure: no clock, no disk.
+ * newest complete set is always kept, and so is a pinned set, outside the
+ * rules: it takes no place of keep-last nor any period. Pure: no clock, no disk.
  */
 export function planRetention(
 	candidates: readonly RetentionCandidate[],
@@ -79,10 +82,13 @@ export function planRetention(
 			}
 		: undefined;
 
-	const sets = complete.map((set, index): RetentionDecision => {
+	let unpinned = 0;
+	const sets = complete.map(({ pinned, ...set }, index): RetentionDecision => {
 		const reasons: string[] = [];
 		if (index === 0) reasons.push('newest complete set (always kept)');
-		if (checked.keepLast && index < checked.keepLast) reasons.push(`keep-last: #${index + 1} of ${checked.keepLast}`);
+		if (pinned !== undefined) return { ...set, verdict: 'keep', reasons: [...reasons, `pinned: ${pinned}`] };
+		const rank = unpinned++;
+		if (checked.keepLast && rank < checked.keepLast) reasons.push(`keep-last: #${rank + 1} of ${checked.keepLast}`);
 		if (activeRules.length) {
 			const periods = calendarPeriods(set.time, timeZone);
 			for (const r of activeRules) {

@@ -6,6 +6,7 @@ import { deleteRunFolder } from './deleteRunFolder';
 import { planRetention, type RetentionDecision } from './planRetention';
 import { describePolicy, validatePolicy, type RetentionPolicy } from './retentionPolicy';
 import { scanSetFolder, type RunFolderState } from '../backupSet/scanSetFolder';
+import { readPin } from '../backupSet/runPin';
 import { aboutFields } from '../options/optionFields';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
@@ -114,8 +115,11 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 	try {
 		const states = await scanSetFolder(set, options.setName);
 		const byId = new Map(states.filter((s) => s.state !== 'foreign').map((s) => [s.name, s]));
+		const pins = await pinReasons(states);
 		const plan = planRetention(
-			states.flatMap((s) => (s.state === 'foreign' ? [] : [{ id: s.name, time: s.time, complete: s.state === 'complete' }])),
+			states.flatMap((s) =>
+				s.state === 'foreign' ? [] : [{ id: s.name, time: s.time, complete: s.state === 'complete', pinned: pins.get(s.name) }],
+			),
 			policy,
 			{ timeZone, now: options.now, incompleteGraceMs },
 		);
@@ -174,6 +178,17 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 	} finally {
 		await lock?.release();
 	}
+}
+
+/** The pins of the complete runs, read under the set's lock: a pin cannot land between this read and a deletion. */
+async function pinReasons(states: readonly RunFolderState[]): Promise<Map<string, string>> {
+	const pins = new Map<string, string>();
+	for (const state of states) {
+		if (state.state !== 'complete') continue;
+		const pin = await readPin(state.place);
+		if (pin) pins.set(state.name, pin.reason);
+	}
+	return pins;
 }
 
 async function sequential<T, R>(items: T[], each: (item: T) => Promise<R>): Promise<R[]> {

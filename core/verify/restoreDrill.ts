@@ -17,6 +17,8 @@ import { createDatabase, dropDatabase, maintenanceDatabaseFor } from '../postgre
 import type { PgConnection } from '../postgres/PgConnection';
 import { compareRestoredDatabase, loadDump, openRestoreTransport, restoreJobs } from '../postgres/postgresRestore';
 import type { RedisInventory } from '../redis/redisBackup';
+import type { PostgresInventory } from '../postgres/inventory';
+import { readExportedWorkflows, WORKFLOWS_ARTIFACT_KIND } from '../postgres/workflowsExport';
 import { compareKeyCounts } from '../redis/redisReadiness';
 import type { FilesInventory } from '../volume/filesBackup';
 import { restoreVolume } from '../volume/volumeRestore';
@@ -24,6 +26,8 @@ import type { VolumeInventory } from '../volume/volumeBackup';
 import { countTree } from './countTree';
 import { loadRdbInScratchRedis, type ScratchRedis } from './scratchRedis';
 import { type Location, showPlace } from '../storage/openPlace';
+import type { Place } from '../storage/Storage';
+import { recordDrill } from '../backupSet/drillHistory';
 
 export interface DrillOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
@@ -64,6 +68,8 @@ export interface DrillVerdict {
 	/** Every difference of every check, prefixed with its artifact. */
 	differences: string[];
 	durationMs: number;
+	/** Where the verdict was kept (the run folder's drills/), or null when it could not be written. */
+	recorded: string | null;
 }
 
 type Checker = (
@@ -146,7 +152,30 @@ const checkFiles: Checker = async (set, artifact) => {
 	return { scratch: null, summary: `${record.path}: ${bytes} bytes decompressed and compared`, differences };
 };
 
-const CHECKERS: Record<string, Checker> = { postgres: checkPostgres, redis: checkRedis, volume: checkVolume, files: checkFiles };
+/** n8n's export JSON: every workflow of the dump's inventory is there, whole enough for `n8n import:workflow`. */
+const checkWorkflows: Checker = async (set, artifact) => {
+	const expected = (set.manifest.inventory.postgres as PostgresInventory | undefined)?.n8n?.workflows ?? [];
+	const missing = new Set(expected.map((w) => w.id));
+	const differences: string[] = [];
+	let count = 0;
+	for await (const workflow of readExportedWorkflows(openArtifact(set, artifact))) {
+		count++;
+		missing.delete(String(workflow.id));
+		if (!Array.isArray(workflow.nodes) || typeof workflow.connections !== 'object' || typeof workflow.name !== 'string')
+			differences.push(`workflow ${String(workflow.id)} lacks its name, nodes or connections`);
+	}
+	if (count !== expected.length) differences.push(`${count} workflows exported, the dump's inventory lists ${expected.length}`);
+	if (missing.size) differences.push(`not exported: ${[...missing].slice(0, 10).join(', ')}`);
+	return { scratch: null, summary: `${count} workflows read as n8n export JSON`, differences };
+};
+
+const CHECKERS: Record<string, Checker> = {
+	postgres: checkPostgres,
+	redis: checkRedis,
+	volume: checkVolume,
+	files: checkFiles,
+	[WORKFLOWS_ARTIFACT_KIND]: checkWorkflows,
+};
 
 /**
  * A restore drill: verifies the checksums, restores each artifact into a
@@ -172,17 +201,27 @@ export async function runRestoreDrill(typed: DrillOptions): Promise<DrillVerdict
 			checks,
 			differences: checks.length === 0 && differences.length === 0 ? ['the set holds no artifact'] : differences,
 			durationMs: Date.now() - began,
+			recorded: null,
 		};
+	};
+	// The verdict joins the run's drill history; a root we may not write to costs the history, not the drill.
+	const keep = async (run: Place | null, result: DrillVerdict): Promise<DrillVerdict> => {
+		if (!run) return result;
+		try {
+			return { ...result, recorded: showPlace(await recordDrill(run, result)) };
+		} catch (error) {
+			log.warn(`Could not keep the drill's verdict in ${showPlace(run)}: ${(error as Error).message}`);
+			return result;
+		}
 	};
 	let set: VerifiedSet;
 	try {
 		set = await verifySetForRestore(options.setPath, log, options.keys, options.trust);
 	} catch (error) {
 		if (!isStackBackupError(error)) throw error;
-		const path = await resolveRunFolder(options.setPath).then(showPlace, () =>
-			typeof options.setPath === 'string' ? options.setPath : showPlace(options.setPath),
-		);
-		return verdict(path, null, [], [`${error.code}: ${error.message}`]);
+		const run = await resolveRunFolder(options.setPath).catch(() => null);
+		const path = run ? showPlace(run) : typeof options.setPath === 'string' ? options.setPath : showPlace(options.setPath);
+		return keep(run, verdict(path, null, [], [`${error.code}: ${error.message}`]));
 	}
 	const checks: DrillCheck[] = [];
 	for (const artifact of set.manifest.artifacts) {
@@ -204,7 +243,7 @@ export async function runRestoreDrill(typed: DrillOptions): Promise<DrillVerdict
 			});
 		}
 	}
-	const result = verdict(set.dir, set.manifest.startedAt, checks);
+	const result = await keep(set.place, verdict(set.dir, set.manifest.startedAt, checks));
 	log.info(`Drill of ${set.dir}: ${result.verdict.toUpperCase()}${result.differences.length ? ` (${result.differences.join('; ')})` : ''}`);
 	return result;
 }

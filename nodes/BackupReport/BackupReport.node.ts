@@ -65,6 +65,16 @@ export class BackupReport implements INodeType {
 				hint: '0 never fails. The watchdog template uses 26: a nightly backup plus two hours.',
 			},
 			{
+				displayName: 'Fail When No Passing Drill In (Days)',
+				name: 'maxDaysWithoutPassingDrill',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					"Stop the workflow with NO_PASSING_DRILL when no restore drill of a set passed within this many days (drill verdicts are kept in the sets' run folders), so its error workflow alerts",
+				hint: '0 never fails. The watchdog template uses 8: a weekly drill plus a day.',
+			},
+			{
 				displayName: 'Write Recovery Plan',
 				name: 'writeRecoveryPlan',
 				type: 'boolean',
@@ -121,6 +131,7 @@ export class BackupReport implements INodeType {
 				setNames: this.getNodeParameter('setNames', i) as string,
 				reportFile: (this.getNodeParameter('reportFile', i, '') as string).trim() || undefined,
 				maxAgeHours: this.getNodeParameter('maxAgeHours', i) as number | string,
+				maxDaysWithoutPassingDrill: this.getNodeParameter('maxDaysWithoutPassingDrill', i, 0) as number | string,
 			});
 			if (!this.getNodeParameter('writeRecoveryPlan', i, false)) return report as unknown as IDataObject;
 			const { path } = await writeRecoveryPlan({

@@ -14,7 +14,9 @@ import { storageField } from '../shared/storageFields';
 import { runForEachItem } from '../shared/runForEachItem';
 import * as drill from './operations/drill.operation';
 import * as extractWorkflow from './operations/extractWorkflow.operation';
+import * as listRuns from './operations/listRuns.operation';
 import * as listWorkflows from './operations/listWorkflows.operation';
+import * as pinRun from './operations/pinRun.operation';
 import * as restorePostgres from './operations/restorePostgres.operation';
 import * as restoreRedis from './operations/restoreRedis.operation';
 import * as restoreVolume from './operations/restoreVolume.operation';
@@ -23,7 +25,7 @@ type Operation = { fields: unknown; execute(ctx: IExecuteFunctions, i: number): 
 
 /** Each resource and the operations it offers: the options of the Resource and Operation fields. */
 const ROUTES = {
-	set: { restorePostgres, restoreRedis, restoreVolume },
+	set: { restorePostgres, restoreRedis, restoreVolume, listRuns, pinRun, unpinRun: pinRun.unpin },
 	drill: { drill },
 	workflow: { listWorkflows, extractWorkflow },
 } satisfies Record<string, Record<string, Operation>>;
@@ -48,6 +50,9 @@ function operationFor(ctx: IExecuteFunctions, i: number): Operation {
 	);
 }
 
+// Operations that read sets and change no target: no Postgres, Redis or Docker credential (extracting a custom dump may use Docker).
+const BROWSING = ['listWorkflows', 'extractWorkflow', 'listRuns', 'pinRun', 'unpinRun'];
+
 // Where the client programs run, for restoring a dump and for reading a custom-format one.
 const USES_PG_TOOLS = ['restorePostgres', 'extractWorkflow'];
 
@@ -59,7 +64,7 @@ export class Restore implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{({"restorePostgres": "restore: Postgres dump", "restoreRedis": "restore: Redis snapshot", "restoreVolume": "restore: volume or folder", "drill": "drill: restore and compare", "listWorkflows": "list: workflows", "extractWorkflow": "extract: workflow"})[$parameter["operation"]] || $parameter["operation"]}}',
+			'={{({"listRuns": "list: runs", "pinRun": "pin: run", "unpinRun": "unpin: run", "restorePostgres": "restore: Postgres dump", "restoreRedis": "restore: Redis snapshot", "restoreVolume": "restore: volume or folder", "drill": "drill: restore and compare", "listWorkflows": "list: workflows", "extractWorkflow": "extract: workflow"})[$parameter["operation"]] || $parameter["operation"]}}',
 		description: 'Restore backup sets, prove them with restore drills, or bring back one workflow',
 		defaults: { name: 'Stack Restore' },
 		usableAsTool: true,
@@ -76,7 +81,7 @@ export class Restore implements INodeType {
 				required: true,
 				testedBy: 'stackBackupPostgresConnectionTest',
 				displayOptions: {
-					hide: { operation: ['restoreRedis', 'restoreVolume', 'listWorkflows', 'extractWorkflow'], scratchPostgres: ['none'] },
+					hide: { operation: ['restoreRedis', 'restoreVolume', ...BROWSING], scratchPostgres: ['none'] },
 				},
 			},
 			{
@@ -84,14 +89,14 @@ export class Restore implements INodeType {
 				displayName: 'Credential for Redis',
 				required: true,
 				testedBy: 'stackBackupRedisConnectionTest',
-				displayOptions: { hide: { operation: ['restorePostgres', 'restoreVolume', 'drill', 'listWorkflows', 'extractWorkflow'] } },
+				displayOptions: { hide: { operation: ['restorePostgres', 'restoreVolume', 'drill', ...BROWSING] } },
 			},
 			{
 				name: 'stackBackupDockerApi',
 				displayName: 'Credential for Docker Engine',
 				required: true,
 				testedBy: 'stackBackupDockerConnectionTest',
-				displayOptions: { hide: { operation: ['listWorkflows'], method: ['local'], targetType: ['dir'] } },
+				displayOptions: { hide: { operation: BROWSING.filter((o) => o !== 'extractWorkflow'), method: ['local'], targetType: ['dir'] } },
 			},
 			{
 				name: 'stackBackupEncryptionApi',
@@ -136,6 +141,18 @@ export class Restore implements INodeType {
 				displayOptions: { show: { resource: ['set'] } },
 				options: [
 					{
+						name: 'List Runs',
+						value: 'listRuns',
+						description: "A page of a set's complete runs, newest first, with size, age, warnings, pin and last drill",
+						action: 'List the runs of a set',
+					},
+					{
+						name: 'Pin',
+						value: 'pinRun',
+						description: 'Keep a run from retention whatever the keep rules say, with a reason',
+						action: 'Pin a run',
+					},
+					{
 						name: 'Restore Postgres',
 						value: 'restorePostgres',
 						description: 'Restore a dump into a new database, or replace one with confirmation',
@@ -154,6 +171,12 @@ export class Restore implements INodeType {
 						value: 'restoreVolume',
 						description: 'Extract an archive into a Docker volume or a folder',
 						action: 'Restore a volume or folder',
+					},
+					{
+						name: 'Unpin',
+						value: 'unpinRun',
+						description: 'Let retention judge a pinned run by the keep rules again',
+						action: 'Unpin a run',
 					},
 				],
 				default: 'restorePostgres',
@@ -203,7 +226,9 @@ export class Restore implements INodeType {
 			{
 				...checkSignaturesField,
 				displayOptions: {
-					show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow', 'listWorkflows'] },
+					show: {
+						operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow', 'listWorkflows', 'listRuns'],
+					},
 				},
 			},
 			storageField,
@@ -235,6 +260,8 @@ export class Restore implements INodeType {
 			...restoreVolume.fields,
 			...drill.fields,
 			...listWorkflows.fields,
+			...listRuns.fields,
+			...pinRun.fields,
 			...extractWorkflow.fields,
 			// Not a switch a credential depends on: it stands after the fields, not before the selectors.
 			{

@@ -56,6 +56,11 @@ export const FIELD_NAMES: Record<OptionField, string> = {
 	incompleteGraceHours: 'Incomplete Set Grace (Hours)',
 	maxAgeHours: 'Fail When Older Than (Hours)',
 	trustPlanCommands: 'the recovery command line (CLI only)',
+	pinReason: 'Pin Reason',
+	maxDaysWithoutPassingDrill: 'Fail When No Passing Drill In (Days)',
+	runsBefore: 'Runs Before',
+	pageSize: 'Runs Per Page',
+	n8nApiCredential: 'Credential for n8n API',
 };
 
 export type FieldNames = Partial<Record<OptionField, string>>;

@@ -1,0 +1,41 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { browseRuns } from '../../../core';
+import { readSetFolder, setFolderField } from './setFolderField';
+
+const show = { operation: ['listRuns'] };
+
+export const fields: INodeProperties[] = [
+	{
+		...setFolderField(['listRuns']),
+		description:
+			'The set folder whose runs to list, e.g. ~/.n8n-files/backups/n8n-postgres. With S3 Bucket storage: s3://bucket/prefix/n8n-postgres.',
+	},
+	{
+		displayName: 'Runs Before',
+		name: 'runsBefore',
+		type: 'string',
+		default: '',
+		placeholder: '2026-11-30',
+		description: 'Only runs that started before this date and time. Empty: the newest runs.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Runs Per Page',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 500 },
+		default: 50,
+		description: 'How many complete runs one item lists, newest first. Only their manifests are read, however many runs the set holds.',
+		displayOptions: { show },
+	},
+];
+
+/** One item: a page of the set's complete runs, newest first, each with its size, age, warnings, pin, last drill and a label. */
+export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const page = await browseRuns({
+		setFolder: await readSetFolder(ctx, i),
+		before: ctx.getNodeParameter('runsBefore', i, '') as string,
+		limit: ctx.getNodeParameter('pageSize', i, 50) as number,
+	});
+	return page as unknown as IDataObject;
+}
