@@ -56,7 +56,8 @@ export function workflowsExportSource(
  * and its import would fail on the missing reference.
  */
 function asExported(row: Record<string, unknown>): Record<string, unknown> {
-	const { parentFolderId: _folder, ...exported } = row;
+	const exported = { ...row };
+	delete exported.parentFolderId;
 	return exported;
 }
 
