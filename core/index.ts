@@ -120,7 +120,8 @@ export {
 	type WorkflowChangeRow,
 } from './postgres/workflowChanges';
 export { pickExportedWorkflows, asRestoredCopy, type PickedWorkflows } from './postgres/exportedWorkflows';
-export { WORKFLOWS_ARTIFACT_KIND, WORKFLOWS_BASE_NAME } from './postgres/workflowsExport';
+export { WORKFLOWS_ARTIFACT_KIND } from './backupSet/manifest';
+export { WORKFLOWS_BASE_NAME } from './backupSet/workflowsFile';
 export { browseRuns, type BrowsedRun, type RunsPage, type BrowseRunsOptions } from './backupSet/browseRuns';
 export { listSets, type SetListing, type RunListing } from './backupSet/listSets';
 export { pinRun, unpinRun, readPin, type PinReport, type RunPin } from './backupSet/runPin';

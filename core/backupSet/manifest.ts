@@ -18,6 +18,16 @@ export function manifestVersionFor(artifacts: readonly ArtifactRecord[]): number
 	return artifacts.some((a) => a.encryption) ? 2 : 1;
 }
 export const TOOL_NAME = 'n8n-stack-backup';
+/**
+ * n8n's workflows as export JSON, kept beside a dump of n8n's database: a copy of what the dump
+ * holds, for reading without it. A set is of its dump's kind; this one restores nothing of its own.
+ */
+export const WORKFLOWS_ARTIFACT_KIND = 'workflows';
+
+/** The kinds of a set's artifacts that restore into a target (a companion such as workflows.json does not). */
+export function restoredKinds(manifest: Pick<Manifest, 'artifacts'>): string[] {
+	return [...new Set(manifest.artifacts.map((a) => a.kind))].filter((k) => k !== WORKFLOWS_ARTIFACT_KIND);
+}
 export const TOOL_VERSION: string = toolVersion;
 
 export interface ArtifactRecord {

@@ -3,7 +3,7 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { optionList } from '../options/optionList';
 import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
 import { latestCompleteSet } from './completeSets';
-import type { Manifest } from './manifest';
+import { restoredKinds, type Manifest } from './manifest';
 import { parseRunFolderName, runFolderName } from './runFolderName';
 import { validateSetName } from './setName';
 
@@ -84,7 +84,7 @@ function planError(message: string, hint: string): StackBackupError {
 
 /** Where a set's data came from, as its manifest recorded it; what the plan restores it into. */
 export function targetOf(manifest: Manifest): PlanTarget {
-	const kinds = [...new Set(manifest.artifacts.map((a) => a.kind))];
+	const kinds = restoredKinds(manifest);
 	if (kinds.length !== 1)
 		throw planError(`${manifest.set} holds ${kinds.join(', ')}`, 'A plan needs sets of one kind each, as the templates make them.');
 	// What the backup steps recorded (see describeSource and friends); read, never trusted for more than names.

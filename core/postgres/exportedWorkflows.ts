@@ -6,7 +6,8 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { invalidOption } from '../options/invalidOption';
 import type { Location } from '../storage/openPlace';
 import { API_SETTINGS, n8nInventoryOf } from './workflowExtract';
-import { readExportedWorkflows, WORKFLOWS_ARTIFACT_KIND, WORKFLOWS_BASE_NAME } from './workflowsExport';
+import { WORKFLOWS_ARTIFACT_KIND } from '../backupSet/manifest';
+import { readExportedWorkflows, WORKFLOWS_BASE_NAME } from '../backupSet/workflowsFile';
 
 export interface PickWorkflowsOptions {
 	setPath: Location;

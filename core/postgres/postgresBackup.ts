@@ -7,13 +7,9 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { EXPORT_SNAPSHOT_SQL, FOREIGN_KEYS_SQL, SERVER_VERSION_SQL, USER_TABLES_SQL } from './catalogQueries';
 import { scopeTables, type DumpFilters, type ScopedTable, type TableRef } from './dumpScope';
 import type { QuerySession } from './QuerySession';
-import {
-	WORKFLOWS_ARTIFACT_KIND,
-	WORKFLOWS_BASE_NAME,
-	WORKFLOWS_FORMAT,
-	workflowsExportSource,
-	type WorkflowsExportInventory,
-} from './workflowsExport';
+import { workflowsExportSource } from './workflowsExport';
+import { WORKFLOWS_ARTIFACT_KIND } from '../backupSet/manifest';
+import { WORKFLOWS_BASE_NAME, WORKFLOWS_FORMAT, type WorkflowsExportInventory } from '../backupSet/workflowsFile';
 import { CopyRowCounter } from './CopyRowCounter';
 import { collectInventory, summarizeInventory, withRowCounts, type PostgresInventory } from './inventory';
 import { executionHistoryTables, findN8nTables } from './n8nTables';

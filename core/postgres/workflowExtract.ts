@@ -1,3 +1,4 @@
+import type { SqliteWorkflowsInventory } from '../backupSet/workflowsFile';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { checkManifestSignature, normalizeTrust, type TrustOptions } from '../backupSet/setSigning';
 import { createHash } from 'node:crypto';
@@ -6,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { openArtifact } from '../backupSet/openArtifact';
 import type { Place } from '../storage/Storage';
 import { artifactOfKind, resolveRunFolder, verifyArtifact } from '../backupSet/verifySet';
-import { readManifest } from '../backupSet/manifest';
+import { readManifest, WORKFLOWS_ARTIFACT_KIND } from '../backupSet/manifest';
 import { StackBackupError, invalidInput } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { decodeCopyRow, parseCopyHeader } from './copyText';
@@ -46,10 +47,14 @@ export async function n8nInventoryOf(
 	const dir = showPlace(place);
 	const manifest = await readManifest(place);
 	checkManifestSignature(manifest, dir, normalizeTrust(trust));
-	const n8n = (manifest.inventory.postgres as PostgresInventory | undefined)?.n8n;
+	// A Postgres set lists them in its dump's inventory; an n8n folder set on SQLite beside its workflows.json.
+	const sqlite = manifest.inventory[WORKFLOWS_ARTIFACT_KIND] as Partial<SqliteWorkflowsInventory> | undefined;
+	const n8n =
+		(manifest.inventory.postgres as PostgresInventory | undefined)?.n8n ??
+		(sqlite?.records ? { tablePrefix: '', schema: 'main', workflows: sqlite.records, credentials: [], lastMigration: null } : undefined);
 	if (!n8n) {
 		throw new StackBackupError('WORKFLOW_NOT_FOUND', `${dir} holds no n8n workflows (no n8n database in its manifest)`, {
-			hint: "Pick a set made by a Postgres backup of n8n's own database.",
+			hint: "Pick a set made by a Postgres backup of n8n's own database, or an archive of n8n's folder on SQLite.",
 			details: aboutFields('setFolder'),
 		});
 	}

@@ -3,7 +3,7 @@ import type { TrustOptions } from '../backupSet/setSigning';
 import { checkSetForRestore } from '../backupSet/verifySet';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { restorePostgres, type PostgresRestoreOptions, type PostgresRestoreResult } from '../postgres/postgresRestore';
-import { WORKFLOWS_ARTIFACT_KIND } from '../postgres/workflowsExport';
+import { restoredKinds } from '../backupSet/manifest';
 import { restoreRedis, type RedisRestoreOptions, type RedisRestoreResult } from '../redis/redisRestore';
 import { restoreFiles, type FilesRestoreResult } from '../volume/filesRestore';
 import { restoreVolume, type RestoreTarget, type VolumeRestoreResult } from '../volume/volumeRestore';
@@ -53,7 +53,7 @@ export async function restoreSet(options: RestoreSetOptions): Promise<RestoreSet
 	const log = options.log ?? silentLogger;
 	const set = await checkSetForRestore(options.setPath, log, options.keys, options.trust);
 	// The workflows export beside a dump is a copy of what the dump holds: the dump's restore brings it back.
-	const kinds = [...new Set(set.manifest.artifacts.map((a) => a.kind))].filter((k) => k !== WORKFLOWS_ARTIFACT_KIND);
+	const kinds = restoredKinds(set.manifest);
 	const missing = kinds.filter((k) => !options[k as keyof RestoreSetOptions]);
 	if (missing.length) {
 		throw new StackBackupError('INVALID_INPUT', `${set.dir} holds ${kinds.join(', ')}; no target was given for ${missing.join(', ')}`, {

@@ -18,7 +18,8 @@ import type { PgConnection } from '../postgres/PgConnection';
 import { compareRestoredDatabase, loadDump, openRestoreTransport, restoreJobs } from '../postgres/postgresRestore';
 import type { RedisInventory } from '../redis/redisBackup';
 import type { PostgresInventory } from '../postgres/inventory';
-import { readExportedWorkflows, WORKFLOWS_ARTIFACT_KIND } from '../postgres/workflowsExport';
+import { WORKFLOWS_ARTIFACT_KIND } from '../backupSet/manifest';
+import { readExportedWorkflows, type SqliteWorkflowsInventory } from '../backupSet/workflowsFile';
 import { compareKeyCounts } from '../redis/redisReadiness';
 import type { FilesInventory } from '../volume/filesBackup';
 import { restoreVolume } from '../volume/volumeRestore';
@@ -154,7 +155,10 @@ const checkFiles: Checker = async (set, artifact) => {
 
 /** n8n's export JSON: every workflow of the dump's inventory is there, whole enough for `n8n import:workflow`. */
 const checkWorkflows: Checker = async (set, artifact) => {
-	const expected = (set.manifest.inventory.postgres as PostgresInventory | undefined)?.n8n?.workflows ?? [];
+	const expected =
+		(set.manifest.inventory.postgres as PostgresInventory | undefined)?.n8n?.workflows ??
+		(set.manifest.inventory[WORKFLOWS_ARTIFACT_KIND] as Partial<SqliteWorkflowsInventory> | undefined)?.records ??
+		[];
 	const missing = new Set(expected.map((w) => w.id));
 	const differences: string[] = [];
 	let count = 0;
@@ -164,7 +168,7 @@ const checkWorkflows: Checker = async (set, artifact) => {
 		if (!Array.isArray(workflow.nodes) || typeof workflow.connections !== 'object' || typeof workflow.name !== 'string')
 			differences.push(`workflow ${String(workflow.id)} lacks its name, nodes or connections`);
 	}
-	if (count !== expected.length) differences.push(`${count} workflows exported, the dump's inventory lists ${expected.length}`);
+	if (count !== expected.length) differences.push(`${count} workflows exported, the set's inventory lists ${expected.length}`);
 	if (missing.size) differences.push(`not exported: ${[...missing].slice(0, 10).join(', ')}`);
 	return { scratch: null, summary: `${count} workflows read as n8n export JSON`, differences };
 };

@@ -41,6 +41,11 @@ async function exists(path: string): Promise<boolean> {
 	);
 }
 
+async function firstExisting(dir: string, candidates: readonly string[]): Promise<string | null> {
+	for (const rel of candidates) if (await exists(join(dir, rel))) return rel;
+	return null;
+}
+
 /** The live n8n SQLite database in the folder, if one is being written (it has a -wal file). */
 async function liveSqlite(dir: string): Promise<string | undefined> {
 	for (const rel of SQLITE_CANDIDATES) {
@@ -95,9 +100,13 @@ export async function stageLiveSqlite(dir: string, stagingDir: string): Promise<
  * SQLite database goes in as a consistent snapshot taken with SQLite's backup
  * API, in place of its raw files.
  */
-export async function openDirectoryArchive(
-	options: DirectorySourceOptions,
-): Promise<{ stream: Readable; cleanup: () => Promise<void>; sqliteSnapshot: string | null }> {
+export async function openDirectoryArchive(options: DirectorySourceOptions): Promise<{
+	stream: Readable;
+	cleanup: () => Promise<void>;
+	sqliteSnapshot: string | null;
+	/** n8n's database as archived: the staged copy of a live one (until cleanup), or the file itself; null when none. */
+	sqliteDatabase: string | null;
+}> {
 	const root = await fs.stat(options.dir).catch(() => null);
 	if (!root?.isDirectory()) {
 		throw new StackBackupError('SOURCE_NOT_FOUND', `${options.dir} is not a folder`, {
@@ -107,7 +116,13 @@ export async function openDirectoryArchive(
 	const sqlite = await stageLiveSqlite(options.dir, options.stagingDir);
 	const archiver = new FolderArchiver(options, sqlite.replaces);
 	archiver.archive(root, sqlite).catch((error: Error) => archiver.tar.destroy(error));
-	return { stream: archiver.tar, cleanup: sqlite.cleanup, sqliteSnapshot: sqlite.live };
+	const still = sqlite.staged ? null : await firstExisting(options.dir, SQLITE_CANDIDATES);
+	return {
+		stream: archiver.tar,
+		cleanup: sqlite.cleanup,
+		sqliteSnapshot: sqlite.live,
+		sqliteDatabase: sqlite.staged ?? (still && !options.excluded?.(`./${still}`) ? join(options.dir, still) : null),
+	};
 }
 
 /** Writes one folder's entries into a tar stream, in name order, as the walk finds them. */

@@ -1,10 +1,13 @@
+import { WORKFLOWS_ARTIFACT_KIND } from '../backupSet/manifest';
+import { WORKFLOWS_BASE_NAME, WORKFLOWS_FORMAT, type SqliteWorkflowsInventory } from '../backupSet/workflowsFile';
+import { sqliteWorkflowsExport } from './sqliteWorkflows';
 import type Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Compression } from '../archive/compression';
 import type { BackupResult } from '../backupSet/backupResult';
-import { stallTimeoutMs, withBackupRun, type BackupRunOptions } from '../backupSet/backupRun';
+import { stallTimeoutMs, withBackupRun, type BackupRun, type BackupRunOptions } from '../backupSet/backupRun';
 import { createDockerClient, describeDocker, withDockerLimit, type DockerConnection } from '../docker/dockerConnection';
 import { stopContainers, withContainersStopped, type ContainerSelector } from '../docker/stopContainers';
 import { StackBackupError } from '../errors/StackBackupError';
@@ -109,6 +112,9 @@ export async function backupVolume(typed: VolumeBackupOptions): Promise<VolumeBa
 		const warnings: string[] = [];
 		const inspector = new TarInspector({ capture: isN8nConfigPath, note: isSqliteSidecar });
 		let sqliteSnapshot = false;
+		// n8n's SQLite database as archived, for its workflows.json (read before the staged copy goes).
+		let sqliteDatabase: string | null = null;
+		let workflows: SqliteWorkflowsInventory | undefined;
 		let bucketInventory: Promise<BucketInventory> | undefined;
 		const stoppedContainers = await withContainersStopped(stop, async (stopped) => {
 			let opened;
@@ -132,6 +138,7 @@ export async function backupVolume(typed: VolumeBackupOptions): Promise<VolumeBa
 					throw error;
 				});
 				sqliteSnapshot = dir.sqliteSnapshot !== null;
+				sqliteDatabase = dir.sqliteDatabase;
 				opened = {
 					stream: dir.stream,
 					cleanup: async () => {
@@ -150,6 +157,7 @@ export async function backupVolume(typed: VolumeBackupOptions): Promise<VolumeBa
 					transforms: [inspector],
 					stalled: stalledSource(source, options),
 				});
+				if (sqliteDatabase) workflows = await exportSqliteWorkflows(run, sqliteDatabase, (m) => warnings.push(m));
 			} finally {
 				await opened.cleanup();
 			}
@@ -186,11 +194,45 @@ export async function backupVolume(typed: VolumeBackupOptions): Promise<VolumeBa
 		};
 		const manifest = await run.seal({
 			sources: { [VOLUME_ARTIFACT_KIND]: { ...recorded(source), image: image ?? null } },
-			inventory: { [VOLUME_ARTIFACT_KIND]: inventory },
+			inventory: { [VOLUME_ARTIFACT_KIND]: inventory, ...(workflows ? { [WORKFLOWS_ARTIFACT_KIND]: workflows } : {}) },
 			warnings,
 		});
 		return { set: run.setName, path: run.dir, artifacts: run.artifacts, inventory, warnings, durationMs: Date.now() - began, manifest };
 	});
+}
+
+/**
+ * An n8n folder on SQLite: its workflows as n8n's export JSON beside the archive, read from the
+ * same copy of the database the archive holds. Uncompressed, so `n8n import:workflow` takes it.
+ */
+async function exportSqliteWorkflows(
+	run: BackupRun,
+	database: string,
+	warn: (message: string) => void,
+): Promise<SqliteWorkflowsInventory | undefined> {
+	let inventory: SqliteWorkflowsInventory | undefined;
+	let exported: ReturnType<typeof sqliteWorkflowsExport>;
+	try {
+		exported = sqliteWorkflowsExport(database, (counted) => (inventory = counted));
+	} catch (error) {
+		// The archive holds the database whole; only the convenience copy is missing.
+		warn(`The workflows could not be read from ${database} for ${WORKFLOWS_BASE_NAME}: ${(error as Error).message}`);
+		return undefined;
+	}
+	if (!exported) return undefined;
+	try {
+		await run.writeArtifact({
+			baseName: WORKFLOWS_BASE_NAME,
+			kind: WORKFLOWS_ARTIFACT_KIND,
+			format: WORKFLOWS_FORMAT,
+			compression: 'none',
+			source: exported.stream,
+		});
+	} finally {
+		exported.close();
+	}
+	run.log.info(`Exported ${inventory?.workflows ?? 0} n8n workflows as ${WORKFLOWS_BASE_NAME}`);
+	return inventory;
 }
 
 /** The error for a source that stopped sending; a folder on this machine is not watched. */

@@ -12,6 +12,9 @@ import { decryptField } from '../shared/encryptionFields';
 import { checkSignaturesField, trustUnsignedField } from '../shared/signingFields';
 import { storageField } from '../shared/storageFields';
 import { runForEachItem } from '../shared/runForEachItem';
+import type { OutputItems } from '../shared/outputItems';
+import * as compareWorkflows from './operations/compareWorkflows.operation';
+import * as pickWorkflows from './operations/pickWorkflows.operation';
 import * as drill from './operations/drill.operation';
 import * as extractWorkflow from './operations/extractWorkflow.operation';
 import * as listRuns from './operations/listRuns.operation';
@@ -21,13 +24,13 @@ import * as restorePostgres from './operations/restorePostgres.operation';
 import * as restoreRedis from './operations/restoreRedis.operation';
 import * as restoreVolume from './operations/restoreVolume.operation';
 
-type Operation = { fields: unknown; execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject | IDataObject[]> };
+type Operation = { fields: unknown; execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject | IDataObject[] | OutputItems> };
 
 /** Each resource and the operations it offers: the options of the Resource and Operation fields. */
 const ROUTES = {
 	set: { restorePostgres, restoreRedis, restoreVolume, listRuns, pinRun, unpinRun: pinRun.unpin },
 	drill: { drill },
-	workflow: { listWorkflows, extractWorkflow },
+	workflow: { listWorkflows, extractWorkflow, compareWorkflows, pickWorkflows },
 } satisfies Record<string, Record<string, Operation>>;
 type Resource = keyof typeof ROUTES;
 
@@ -51,7 +54,7 @@ function operationFor(ctx: IExecuteFunctions, i: number): Operation {
 }
 
 // Operations that read sets and change no target: no Postgres, Redis or Docker credential (extracting a custom dump may use Docker).
-const BROWSING = ['listWorkflows', 'extractWorkflow', 'listRuns', 'pinRun', 'unpinRun'];
+const BROWSING = ['listWorkflows', 'extractWorkflow', 'listRuns', 'pinRun', 'unpinRun', 'compareWorkflows', 'pickWorkflows'];
 
 // Where the client programs run, for restoring a dump and for reading a custom-format one.
 const USES_PG_TOOLS = ['restorePostgres', 'extractWorkflow'];
@@ -64,7 +67,7 @@ export class Restore implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{({"listRuns": "list: runs", "pinRun": "pin: run", "unpinRun": "unpin: run", "restorePostgres": "restore: Postgres dump", "restoreRedis": "restore: Redis snapshot", "restoreVolume": "restore: volume or folder", "drill": "drill: restore and compare", "listWorkflows": "list: workflows", "extractWorkflow": "extract: workflow"})[$parameter["operation"]] || $parameter["operation"]}}',
+			'={{({"listRuns": "list: runs", "pinRun": "pin: run", "unpinRun": "unpin: run", "restorePostgres": "restore: Postgres dump", "restoreRedis": "restore: Redis snapshot", "restoreVolume": "restore: volume or folder", "drill": "drill: restore and compare", "listWorkflows": "list: workflows", "compareWorkflows": "compare: with running n8n", "pickWorkflows": "take: workflows", "extractWorkflow": "extract: workflow"})[$parameter["operation"]] || $parameter["operation"]}}',
 		description: 'Restore backup sets, prove them with restore drills, or bring back one workflow',
 		defaults: { name: 'Stack Restore' },
 		usableAsTool: true,
@@ -216,18 +219,42 @@ export class Restore implements INodeType {
 						description: 'One item per n8n workflow in a set, from its manifest',
 						action: 'List workflows in a set',
 					},
+					{
+						name: 'Compare With Running N8n',
+						value: 'compareWorkflows',
+						description: 'What changed since the backup: each workflow unchanged, changed, deleted or new',
+						action: 'Compare a set with the running n8n',
+					},
+					{
+						name: 'Take From Workflows JSON',
+						value: 'pickWorkflows',
+						description: "Chosen workflows from the set's workflows.JSON, as copies to create or as a JSON file; the dump is not read",
+						action: 'Take workflows from a set',
+					},
 				],
 				default: 'listWorkflows',
 			},
 			{
 				...decryptField,
-				displayOptions: { show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow'] } },
+				displayOptions: {
+					show: { operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow', 'pickWorkflows'] },
+				},
 			},
 			{
 				...checkSignaturesField,
 				displayOptions: {
 					show: {
-						operation: ['restorePostgres', 'restoreRedis', 'restoreVolume', 'drill', 'extractWorkflow', 'listWorkflows', 'listRuns'],
+						operation: [
+							'restorePostgres',
+							'restoreRedis',
+							'restoreVolume',
+							'drill',
+							'extractWorkflow',
+							'listWorkflows',
+							'listRuns',
+							'compareWorkflows',
+							'pickWorkflows',
+						],
 					},
 				},
 			},
@@ -261,6 +288,8 @@ export class Restore implements INodeType {
 			...drill.fields,
 			...listWorkflows.fields,
 			...listRuns.fields,
+			...compareWorkflows.fields,
+			...pickWorkflows.fields,
 			...pinRun.fields,
 			...extractWorkflow.fields,
 			// Not a switch a credential depends on: it stands after the fields, not before the selectors.

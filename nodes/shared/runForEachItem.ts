@@ -1,3 +1,4 @@
+import { OutputItems } from './outputItems';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { FieldNames } from './fieldNames';
 import { errorItemJson, toNodeError } from './nodeErrors';
@@ -10,7 +11,7 @@ import { errorItemJson, toNodeError } from './nodeErrors';
  */
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
-	handle: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+	handle: (itemIndex: number) => Promise<IDataObject | IDataObject[] | OutputItems>,
 	/** This node's labels where they differ from FIELD_NAMES, for the hints of its errors. */
 	fieldNames?: FieldNames,
 ): Promise<INodeExecutionData[][]> {
@@ -19,6 +20,10 @@ export async function runForEachItem(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const result = await handle(itemIndex);
+			if (result instanceof OutputItems) {
+				out.push(...result.items);
+				continue;
+			}
 			for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (ctx.continueOnFail()) {

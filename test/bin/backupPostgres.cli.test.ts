@@ -33,6 +33,14 @@ describe('n8n-stack-backup backup postgres', () => {
 					compression: 'zstd',
 					format: 'plain',
 				},
+				// n8n's workflows as its own export JSON, beside the dump of an n8n database.
+				{
+					file: 'workflows.json',
+					size: expect.any(Number),
+					sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+					compression: 'none',
+					format: 'n8n-export',
+				},
 			],
 			inventory: {
 				database: scratch.db().name,

@@ -33,7 +33,7 @@ describe('recovery CLI: list, verify, restore, prune (n8n not running)', () => {
 			expect(list.json).toEqual([expect.objectContaining({ set: 'n8n-db', complete: 1, incomplete: 0 })]);
 			const runs = await runCli(['list', '--root', tmp.path(), '--set', 'n8n-db', '--json']);
 			expect(runs.stdout.trim().split('\n')).toHaveLength(1);
-			expect(runs.json[0].runs).toEqual([expect.objectContaining({ kinds: ['postgres'], path: backup.json.path })]);
+			expect(runs.json[0].runs).toEqual([expect.objectContaining({ kinds: ['postgres', 'workflows'], path: backup.json.path })]);
 
 			const drill = await runCli(['verify', join(tmp.path(), 'n8n-db'), '--drill', '--url', server], { env: pgEnv });
 			expect(drill.code).toBe(0);

@@ -15,6 +15,8 @@ import { seedN8nDataVolume } from './support/n8nDataVolume';
 import { N8nInstance } from './support/n8nInstance';
 import { editableWorkflow, loadTemplate, nodeNamed, templateFiles, testCredentials, type Template } from './support/templates';
 import { waitUntil } from './support/waitUntil';
+import { launchChromium } from './support/editorBrowser';
+import { BackupBrowserForm } from './support/backupBrowserForm';
 import { rcloneEnv, useTestBucket } from '../support/s3Bucket';
 import { writeSyntheticSet } from '../support/syntheticSets';
 import { tmpdir } from 'node:os';
@@ -270,6 +272,95 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		await n8n.api('PUT', '/workflows/sbNightlyCompose', editableWorkflow(asTheUserSetIt(loadTemplate('nightly-backup-compose.json'))));
 	});
 
+	it("the Backup Browser form in Chromium: a run picked, two workflows restored as copies with their nodes, one downloaded as JSON, the run pinned and kept by the nightly's prune", async () => {
+		const login = { username: 'browser', password: 'Browser-form-pass-1' };
+		const basic = await n8n.api('POST', '/credentials', {
+			name: 'Backup Browser login',
+			type: 'httpBasicAuth',
+			data: { user: login.username, password: login.password },
+		});
+		const api = await n8n.api('POST', '/credentials', {
+			name: 'This n8n (browser)',
+			type: 'n8nApi',
+			data: { apiKey: n8n.apiKey, baseUrl: `${n8n.url}/api/v1` },
+		});
+		const template = loadTemplate('backup-browser.json');
+		nodeNamed(template, 'Backup Browser').credentials = { httpBasicAuth: { id: basic.id, name: 'Backup Browser login' } };
+		for (const name of ['Running Workflows', 'Create in This n8n'])
+			nodeNamed(template, name).credentials = { n8nApi: { id: api.id, name: 'This n8n (browser)' } };
+		nodeNamed(template, 'Settings').parameters.assignments.assignments.find((a: { name: string }) => a.name === 'editorUrl').value =
+			n8n.url;
+		await n8n.api('PUT', '/workflows/sbBackupBrowser1', editableWorkflow(template));
+		await n8n.api('POST', '/workflows/sbBackupBrowser1/activate', {});
+		const [pinnedRun] = runFolders(root, 'n8n-postgres').slice(-1);
+		const original = await n8n.api<{ data: Array<{ id: string; name: string; nodes: unknown[]; connections: unknown }> }>(
+			'GET',
+			'/workflows?limit=250',
+		);
+		const wanted = ['Made through the API', 'Stack Backup: weekly restore drill'].map(
+			(name) => original.data.find((w) => w.name === name)!,
+		);
+
+		const browser = await launchChromium();
+		try {
+			const form = await BackupBrowserForm.open(browser, `${n8n.url}/form/stack-backup-browser`, login);
+			await form.page1('n8n-postgres');
+			const runLabel = await form.page2FirstRun();
+			expect(runLabel).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC · .* · \d+ workflows · (drill PASS|never drilled)/);
+			await form.page3(
+				wanted.map((w) => w.name),
+				'Restore as copies into this n8n',
+			);
+			const links = await form.completion('4-restored');
+			expect(links).toHaveLength(2);
+			const after = await n8n.api<{ data: Array<{ id: string; name: string; active: boolean; nodes: unknown[]; connections: unknown }> }>(
+				'GET',
+				'/workflows?limit=250',
+			);
+			for (const w of wanted) {
+				// New since the form ran (restore-one-workflow made an earlier copy of one of them).
+				const copy = after.data.find(
+					(c) =>
+						!original.data.some((o) => o.id === c.id) &&
+						c.name.startsWith(`${w.name} (restored `) &&
+						/\(restored \d{4}-\d{2}-\d{2}\)$/.test(c.name),
+				)!;
+				expect(copy).toBeDefined();
+				expect(copy.id).not.toBe(w.id);
+				expect(copy.active).toBe(false);
+				expect(copy.nodes).toEqual(w.nodes);
+				expect(copy.connections).toEqual(w.connections);
+				expect(links).toContain(`${n8n.url}/workflow/${copy.id}`);
+			}
+
+			const download = await BackupBrowserForm.open(browser, `${n8n.url}/form/stack-backup-browser`, login, 'download');
+			await download.page1('n8n-postgres');
+			await download.page2FirstRun();
+			const file = await download.page3Download([wanted[0].name]);
+			const exported = JSON.parse(readFileSync(file, 'utf8'));
+			expect(exported).toEqual([
+				expect.objectContaining({ id: wanted[0].id, name: wanted[0].name, nodes: wanted[0].nodes, connections: wanted[0].connections }),
+			]);
+
+			const pin = await BackupBrowserForm.open(browser, `${n8n.url}/form/stack-backup-browser`, login, 'pin');
+			await pin.page1('n8n-postgres');
+			await pin.page2FirstRun();
+			await pin.page3([], 'Pin this run', 'before the 2.42 upgrade');
+			await pin.completion('4-pinned');
+		} finally {
+			await browser.close();
+		}
+		await n8n.api('POST', '/workflows/sbBackupBrowser1/deactivate', {});
+		expect(JSON.parse(readFileSync(join(root, 'n8n-postgres', pinnedRun, 'pin.json'), 'utf8'))).toMatchObject({
+			reason: 'before the 2.42 upgrade',
+		});
+		// Tonight's run: its prune keeps one set a day, and would take the pinned run of today.
+		const run = await n8n.cli(['execute', '--id=sbNightlyCompose'], 300_000);
+		expect(run.code).toBe(0);
+		expect(runFolders(root, 'n8n-postgres')).toEqual(expect.arrayContaining([pinnedRun]));
+		expect(runFolders(root, 'n8n-postgres').length).toBeGreaterThan(1);
+	});
+
 	it('a broken credential makes the published alert workflow send the failing step, the error and its hint', async () => {
 		await n8n.api('POST', '/workflows/sbBrokenNightly1/activate', {});
 		const alert = await alerts.waitFor((b) => b.workflowId === 'sbBrokenNightly1', 150_000);
@@ -282,8 +373,42 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		expect(JSON.stringify(alert)).not.toContain(env.containerPostgres.password);
 	});
 
-	it('the watchdog passes while sets are fresh, and alerts under n8n start once the newest set is made old', async () => {
+	it('the watchdog passes while sets are fresh and drilled; it alerts under n8n start when no drill passed in 8 days (a failed drill is kept as a fail), then once the newest set is made old', async () => {
+		// Today's runs replaced the ones drilled this morning (one set a day is kept): drill again, as Sunday's drill would.
+		await n8n.cliOk(['execute', '--id=sbWeeklyDrill001'], 300_000);
 		expect((await n8n.cli(['execute', '--id=sbWatchdog000001'])).code).toBe(0);
+
+		// Every pass of n8n-postgres made 9 days old, then a drill that fails (its scratch server is not there).
+		const drillFiles = runFolders(root, 'n8n-postgres').flatMap((run) =>
+			existsSync(join(root, 'n8n-postgres', run, 'drills'))
+				? readdirSync(join(root, 'n8n-postgres', run, 'drills')).map((f) => join(root, 'n8n-postgres', run, 'drills', f))
+				: [],
+		);
+		expect(drillFiles.length).toBeGreaterThan(0);
+		const nineDaysAgo = new Date(Date.now() - 9 * 86_400_000).toISOString();
+		for (const file of drillFiles) writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), at: nineDaysAgo }));
+		const newest = join(root, 'n8n-postgres', runFolders(root, 'n8n-postgres').pop()!);
+		const failed = await runCli(['verify', newest, '--drill', '--url', 'postgres://nobody@127.0.0.1:9']);
+		expect(failed.json).toMatchObject({ verdict: 'fail' });
+		const kept = readdirSync(join(newest, 'drills')).map((f) => JSON.parse(readFileSync(join(newest, 'drills', f), 'utf8')));
+		expect(kept).toContainEqual(expect.objectContaining({ verdict: 'fail', differences: [expect.stringMatching(/PG_UNREACHABLE/)] }));
+		const drillRule = loadTemplate('backup-watchdog.json');
+		nodeNamed(drillRule, 'Every Hour').parameters.rule = { interval: [{ field: 'cronExpression', expression: '* * * * *' }] };
+		await n8n.api('PUT', '/workflows/sbWatchdog000001', editableWorkflow(drillRule));
+		await n8n.api('POST', '/workflows/sbWatchdog000001/activate', {});
+		const drillAlert = await alerts.waitFor(
+			(b) => b.workflowId === 'sbWatchdog000001' && /NO_PASSING_DRILL/.test(String(b.error)),
+			150_000,
+		);
+		await n8n.api('POST', '/workflows/sbWatchdog000001/deactivate', {});
+		expect(drillAlert).toMatchObject({ step: 'Check Newest Sets', mode: 'trigger' });
+		expect(drillAlert.error).toMatch(
+			/No passing restore drill in 8 days: n8n-postgres \(last pass .*, last drill fail .*\) \[NO_PASSING_DRILL\]/,
+		);
+		expect(drillAlert.hint).toMatch(/weekly restore drill/);
+		await n8n.cliOk(['execute', '--id=sbWeeklyDrill001'], 300_000);
+		expect((await n8n.cli(['execute', '--id=sbWatchdog000001'])).code).toBe(0);
+
 		const old = new Date(Date.now() - 3 * 24 * 3_600_000);
 		runFolders(root, 'n8n-redis').forEach((name, i) =>
 			renameSync(
@@ -299,7 +424,7 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 		nodeNamed(watchdog, 'Every Hour').parameters.rule = { interval: [{ field: 'cronExpression', expression: '* * * * *' }] };
 		await n8n.api('PUT', '/workflows/sbWatchdog000001', editableWorkflow(watchdog));
 		await n8n.api('POST', '/workflows/sbWatchdog000001/activate', {});
-		const alert = await alerts.waitFor((b) => b.workflowId === 'sbWatchdog000001', 150_000);
+		const alert = await alerts.waitFor((b) => b.workflowId === 'sbWatchdog000001' && /NO_RECENT_BACKUP/.test(String(b.error)), 150_000);
 		await n8n.api('POST', '/workflows/sbWatchdog000001/deactivate', {});
 		expect(alert).toMatchObject({ step: 'Check Newest Sets', mode: 'trigger' });
 		expect(alert.error).toMatch(/n8n-redis \(newest 72 h old\).*\[NO_RECENT_BACKUP\]/);

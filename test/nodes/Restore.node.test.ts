@@ -98,7 +98,7 @@ describe("Stack Restore node in n8n-core's execute context", () => {
 			const error = await runNode(node, { parameters, credentials: {} }).catch((e) => e);
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect(error.message).toBe(message);
-			expect(error.description).toMatch(/workflow \(listWorkflows, extractWorkflow\)/);
+			expect(error.description).toMatch(/workflow \(listWorkflows, extractWorkflow, compareWorkflows, pickWorkflows\)/);
 		}
 	});
 

@@ -19,9 +19,10 @@ const templates = readdirSync(DIR)
 	}));
 
 describe('workflow templates (the checks n8n makes before it runs or publishes a workflow)', () => {
-	it('are the six templates, each with a fixed 16-character id', () => {
+	it('are the seven templates, each with a fixed 16-character id', () => {
 		expect(templates.map((t) => t.workflow.id).sort()).toEqual([
 			'sbBackupAlert001',
+			'sbBackupBrowser1',
 			'sbNightlyCompose',
 			'sbNightlySingle1',
 			'sbRestoreOneWf01',

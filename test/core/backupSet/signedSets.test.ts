@@ -88,8 +88,7 @@ describe('signed sets', () => {
 		const from = keyOf(signed.json.path);
 		const runKey = `${prefix}/n8n-postgres/${from.split('/').pop()}`;
 		const manifest = JSON.parse((await bucket.get(`${from}/manifest.json`)).toString());
-		const artifact = manifest.artifacts[0].file;
-		await bucket.put(`${runKey}/${artifact}`, await bucket.get(`${from}/${artifact}`));
+		for (const { file } of manifest.artifacts) await bucket.put(`${runKey}/${file}`, await bucket.get(`${from}/${file}`));
 		await tamper(manifest, runKey);
 		await bucket.put(`${runKey}/manifest.json`, JSON.stringify(manifest, null, 2));
 		return `s3://${bucket.name}/${runKey}`;

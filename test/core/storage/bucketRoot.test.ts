@@ -37,7 +37,7 @@ describe('a bucket as the backup root, from the command line with only the AWS_*
 		const runKey = run.slice(`s3://${bucket.name}/`.length);
 		const artifact = backup.json.artifacts[0].file as string;
 		expect(artifact).toMatch(/\.sql\.zst$/);
-		expect(await bucket.keys('nightly/')).toEqual([`${runKey}/manifest.json`, `${runKey}/${artifact}`].sort());
+		expect(await bucket.keys('nightly/')).toEqual([`${runKey}/manifest.json`, `${runKey}/${artifact}`, `${runKey}/workflows.json`].sort());
 		const manifest = (await bucket.get(`${runKey}/manifest.json`)).toString();
 		expect(manifest).not.toContain(env.s3.secretAccessKey);
 		expect(manifest).not.toContain(env.s3.accessKeyId);

@@ -1,0 +1,81 @@
+import { linkSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { browseRuns, workflowChangesSince } from '../../../core';
+import { runFolderName } from '../../../core/backupSet/runFolderName';
+import { writeSyntheticSet } from '../../support/syntheticSets';
+import { useTempDir } from '../../support/tempDir';
+
+const RUNS = 10_000;
+const WORKFLOWS = 2_000;
+
+/** 2,000 n8n workflows in a manifest's inventory, as a large n8n's nightly set records them. */
+function n8nInventory() {
+	return {
+		postgres: {
+			database: 'n8n',
+			tables: [],
+			totalRows: 0,
+			n8n: {
+				tablePrefix: '',
+				schema: 'public',
+				credentials: [],
+				lastMigration: null,
+				workflows: Array.from({ length: WORKFLOWS }, (_, i) => ({
+					id: `wf${String(i).padStart(14, '0')}`,
+					name: `Workflow number ${i} with a name of ordinary length`,
+					active: i % 3 === 0,
+					updatedAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString(),
+					sha256: 'ab'.repeat(32),
+				})),
+			},
+		},
+	};
+}
+
+describe('the Backup Browser pages on a large root: 10,000 runs of a set, 2,000 workflows in a run', () => {
+	const tmp = useTempDir('browse-scale-');
+	let setFolder = '';
+
+	beforeAll(() => {
+		const root = tmp.path();
+		// One real set, then 9,999 more run folders whose files are hard links to its files: every
+		// run is a complete set with a 2,000-workflow manifest, without writing 3 GB.
+		const first = writeSyntheticSet(root, 'n8n-postgres', new Date(Date.UTC(2025, 0, 1)), { inventory: n8nInventory() });
+		setFolder = join(root, 'n8n-postgres');
+		for (let i = 1; i < RUNS; i++) {
+			const run = join(setFolder, runFolderName(new Date(Date.UTC(2025, 0, 1) + i * 3_600_000)));
+			mkdirSync(run, { mode: 0o700 });
+			for (const file of ['manifest.json', 'n8n.sql']) linkSync(join(first, file), join(run, file));
+		}
+	}, 120_000);
+
+	it('page 2 (a page of runs) and page 3 (a run against 2,000 running workflows) each answer in under a second', async () => {
+		const began = performance.now();
+		const page = await browseRuns({ setFolder });
+		const page2Ms = performance.now() - began;
+		expect(page.runFolders).toBe(RUNS);
+		expect(page.runs).toHaveLength(50);
+		expect(page.runs[0].run).toBe(runFolderName(new Date(Date.UTC(2025, 0, 1) + (RUNS - 1) * 3_600_000)));
+		expect(page.runs[0].workflows).toBe(WORKFLOWS);
+		expect(page.olderThan).toBe(page.runs[49].startedAt);
+
+		const older = await browseRuns({ setFolder, before: page.olderThan! });
+		expect(older.runs[0].startedAt < page.runs[49].startedAt).toBe(true);
+
+		const live = n8nInventory().postgres.n8n.workflows.map((w, i) => ({
+			id: w.id,
+			name: w.name,
+			updatedAt: i % 10 === 0 ? '2026-12-01T00:00:00.000Z' : w.updatedAt,
+		}));
+		const began3 = performance.now();
+		const changes = await workflowChangesSince(page.runs[0].path, live);
+		const page3Ms = performance.now() - began3;
+		expect(changes.workflows.filter((w) => w.change === 'changed')).toHaveLength(WORKFLOWS / 10);
+
+		process.stdout.write(
+			`Backup Browser on ${RUNS} runs: page 2 in ${page2Ms.toFixed(0)} ms, page 3 (${WORKFLOWS} workflows) in ${page3Ms.toFixed(0)} ms\n`,
+		);
+		expect(page2Ms).toBeLessThan(1000);
+		expect(page3Ms).toBeLessThan(1000);
+	});
+});
