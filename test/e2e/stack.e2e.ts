@@ -17,6 +17,7 @@ import { editableWorkflow, loadTemplate, nodeNamed, templateFiles, testCredentia
 import { waitUntil } from './support/waitUntil';
 import { launchChromium } from './support/editorBrowser';
 import { BackupBrowserForm } from './support/backupBrowserForm';
+import { exportAll, importIntoFreshN8n, nodesAndConnections } from './support/freshImport';
 import { rcloneEnv, useTestBucket } from '../support/s3Bucket';
 import { writeSyntheticSet } from '../support/syntheticSets';
 import { tmpdir } from 'node:os';
@@ -187,6 +188,14 @@ describe('the user journey in a real n8n 2.41 on Postgres (Docker Compose stack 
 			stopCommand: hooks.stopCommand,
 			startCommand: hooks.startCommand,
 		});
+	});
+
+	it("the Postgres set's workflows.json imports unedited into a fresh n8n on SQLite: every workflow's nodes and connections as backed up", async () => {
+		const run = join(root, 'n8n-postgres', runFolders(root, 'n8n-postgres').pop()!);
+		const backedUp = await exportAll(n8n);
+		const imported = await importIntoFreshN8n(join(run, 'workflows.json'), { name: 'fresh-sqlite', port: 5699 });
+		expect(imported.length).toBe(backedUp.length);
+		expect(nodesAndConnections(imported)).toEqual(nodesAndConnections(backedUp));
 	});
 
 	it('the nightly template also copied the four sets off-site, manifests last, and pruned the bucket by its own policy; foreign objects are untouched (rclone listing)', async () => {

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { browseRuns } from '../../../core';
+import { browseRuns, type RunsPage } from '../../../core';
 import { readSetFolder, setFolderField } from './setFolderField';
 
 const show = { operation: ['listRuns'] };
@@ -30,12 +30,37 @@ export const fields: INodeProperties[] = [
 	},
 ];
 
-/** One item: a page of the set's complete runs, newest first, each with its size, age, warnings, pin, last drill and a label. */
+const escapeHtml = (text: string) =>
+	text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The page as an HTML table, for a form's HTML field (a dropdown shows only the start of a label). */
+function runsTable(runs: RunsPage['runs']): string {
+	const head = ['Run (UTC)', 'Size', 'Age', 'Workflows', 'Warnings', 'Last drill', 'Pinned'];
+	const rows = runs.map((r) => {
+		const label = r.label.split(' · ');
+		const cells = [
+			label[0].replace(' UTC', ''),
+			label[1],
+			label[2],
+			r.workflows === null ? '' : String(r.workflows),
+			r.warnings.length ? String(r.warnings.length) : '',
+			r.lastDrill ? `${r.lastDrill.verdict.toUpperCase()} ${r.lastDrill.at.slice(0, 10)}` : 'never',
+			r.pinned ?? '',
+		];
+		return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+	});
+	return `<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.join('')}</table>`;
+}
+
+/**
+ * One item: a page of the set's complete runs, newest first, each with its size, age, warnings, pin,
+ * last drill and a label, and the page as an HTML table (`html`) for a form.
+ */
 export async function execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const page = await browseRuns({
 		setFolder: await readSetFolder(ctx, i),
 		before: ctx.getNodeParameter('runsBefore', i, '') as string,
 		limit: ctx.getNodeParameter('pageSize', i, 50) as number,
 	});
-	return page as unknown as IDataObject;
+	return { ...page, html: runsTable(page.runs) } as unknown as IDataObject;
 }
