@@ -61,19 +61,18 @@ export class BackupBrowserForm {
 		return label;
 	}
 
+	/** Ticks workflows by name (a label starts "<name> [<id>]"). */
+	private async tick(workflows: readonly string[]): Promise<void> {
+		await this.page.locator('.multiselect-option').first().waitFor();
+		for (const name of workflows) await this.option(`${name} [`).check();
+	}
+
 	private option(text: string) {
 		return this.page.locator('.multiselect-option').filter({ hasText: text }).locator('input').first();
 	}
 
 	async page3(workflows: readonly string[], action: string, reason?: string): Promise<void> {
-		await this.page.locator('.multiselect-option').first().waitFor();
-		for (const name of workflows)
-			await this.page
-				.locator('.multiselect-option')
-				.filter({ hasText: `${name} [` })
-				.locator('input')
-				.first()
-				.check();
+		await this.tick(workflows);
 		await this.option(action).check();
 		if (reason !== undefined) await this.page.getByLabel('Pin reason').fill(reason);
 		await this.shot('3-workflows');
@@ -82,14 +81,7 @@ export class BackupBrowserForm {
 
 	/** Ticks workflows, asks for the JSON download, and returns where the browser saved the file. */
 	async page3Download(workflows: readonly string[]): Promise<string> {
-		await this.page.locator('.multiselect-option').first().waitFor();
-		for (const name of workflows)
-			await this.page
-				.locator('.multiselect-option')
-				.filter({ hasText: `${name} [` })
-				.locator('input')
-				.first()
-				.check();
+		await this.tick(workflows);
 		await this.option('Download as JSON').check();
 		await this.shot('3-workflows');
 		const [download] = await Promise.all([this.page.waitForEvent('download', { timeout: 120_000 }), this.page.click('#submit-btn')]);
