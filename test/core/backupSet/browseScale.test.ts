@@ -1,9 +1,9 @@
-import { linkSync, mkdirSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, promises as fsp, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { browseRuns, workflowChangesSince } from '../../../core';
 import { runFolderName } from '../../../core/backupSet/runFolderName';
 import { writeSyntheticSet } from '../../support/syntheticSets';
-import { useTempDir } from '../../support/tempDir';
 
 const RUNS = 10_000;
 const WORKFLOWS = 2_000;
@@ -33,15 +33,14 @@ function n8nInventory() {
 }
 
 describe('the Backup Browser pages on a large root: 10,000 runs of a set, 2,000 workflows in a run', () => {
-	const tmp = useTempDir('browse-scale-');
-	let setFolder = '';
+	const root = mkdtempSync(join(tmpdir(), 'browse-scale-'));
+	const setFolder = join(root, 'n8n-postgres');
+	afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 	beforeAll(() => {
-		const root = tmp.path();
 		// One real set, then 9,999 more run folders whose files are hard links to its files: every
 		// run is a complete set with a 2,000-workflow manifest, without writing 3 GB.
 		const first = writeSyntheticSet(root, 'n8n-postgres', new Date(Date.UTC(2025, 0, 1)), { inventory: n8nInventory() });
-		setFolder = join(root, 'n8n-postgres');
 		for (let i = 1; i < RUNS; i++) {
 			const run = join(setFolder, runFolderName(new Date(Date.UTC(2025, 0, 1) + i * 3_600_000)));
 			mkdirSync(run, { mode: 0o700 });
@@ -49,10 +48,15 @@ describe('the Backup Browser pages on a large root: 10,000 runs of a set, 2,000 
 		}
 	}, 120_000);
 
-	it('page 2 (a page of runs) and page 3 (a run against 2,000 running workflows) each answer in under a second', async () => {
+	it('page 2 reads the manifests of its own 50 runs only, never all 10,000; page 3 compares 2,000 workflows from one manifest', async () => {
+		// Counted where every local read goes through: a page that read every manifest would read 10,000.
+		const reads = jest.spyOn(fsp, 'readFile');
 		const began = performance.now();
 		const page = await browseRuns({ setFolder });
 		const page2Ms = performance.now() - began;
+		const manifestsRead = reads.mock.calls.filter(([path]) => String(path).endsWith('manifest.json')).length;
+		reads.mockRestore();
+		expect(manifestsRead).toBe(50);
 		expect(page.runFolders).toBe(RUNS);
 		expect(page.runs).toHaveLength(50);
 		expect(page.runs[0].run).toBe(runFolderName(new Date(Date.UTC(2025, 0, 1) + (RUNS - 1) * 3_600_000)));
@@ -72,10 +76,9 @@ describe('the Backup Browser pages on a large root: 10,000 runs of a set, 2,000 
 		const page3Ms = performance.now() - began3;
 		expect(changes.workflows.filter((w) => w.change === 'changed')).toHaveLength(WORKFLOWS / 10);
 
+		// Measured, not asserted (tests assert behaviour); the issue's target is under 1 s each.
 		process.stdout.write(
 			`Backup Browser on ${RUNS} runs: page 2 in ${page2Ms.toFixed(0)} ms, page 3 (${WORKFLOWS} workflows) in ${page3Ms.toFixed(0)} ms\n`,
 		);
-		expect(page2Ms).toBeLessThan(1000);
-		expect(page3Ms).toBeLessThan(1000);
 	});
 });
