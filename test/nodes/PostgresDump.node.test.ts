@@ -124,6 +124,12 @@ describe("Postgres Dump node in n8n-core's execute context", () => {
 			parameters: parameters({ method: 'local', format: 'custom', compression: 'gzip' }),
 			credentials: { stackBackupPostgresApi: { ...scratch.db().connection, ssl: 'disable' } },
 		});
-		expect(out[0].json).toMatchObject({ set: 'n8n-postgres', artifacts: [{ format: 'custom', compression: 'gzip' }] });
+		expect(out[0].json).toMatchObject({
+			set: 'n8n-postgres',
+			artifacts: [
+				{ format: 'custom', compression: 'gzip' },
+				{ file: 'workflows.json', format: 'n8n-export', compression: 'none' },
+			],
+		});
 	});
 });
