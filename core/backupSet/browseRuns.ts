@@ -1,9 +1,9 @@
 import { formatBytes } from '../storage/freeSpace';
 import { invalidOption } from '../options/invalidOption';
 import { optionNumberOr } from '../options/optionNumber';
-import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
+import { childPlace, lastName, openPlace, showPlace, type Location } from '../storage/openPlace';
 import { summarizeDrills, type DrillSummary } from './drillHistory';
-import { MANIFEST_FILE, readManifest } from './manifest';
+import { readManifest, WORKFLOWS_ARTIFACT_KIND } from './manifest';
 import { parseRunFolderName } from './runFolderName';
 import { readPin } from './runPin';
 import { validateSetName } from './setName';
@@ -13,7 +13,11 @@ export interface BrowsedRun {
 	path: string;
 	startedAt: string;
 	ageHours: number;
+	/** "5 h old", "12 d old". */
+	age: string;
 	bytes: number;
+	/** The stored bytes for a person, e.g. "132.7 KiB". */
+	size: string;
 	kinds: string[];
 	warnings: string[];
 	pinned: string | null;
@@ -72,7 +76,7 @@ function ageText(hours: number): string {
  */
 export async function browseRuns(options: BrowseRunsOptions): Promise<RunsPage> {
 	const set = openPlace(options.setFolder, 'setFolder');
-	const setName = validateSetName(set.key.split('/').filter(Boolean).pop() ?? '');
+	const setName = validateSetName(lastName(set));
 	const limit = optionNumberOr(
 		options.limit,
 		{ field: 'pageSize', what: 'The number of runs on a page', min: 1, max: 500, integer: true },
@@ -94,19 +98,23 @@ export async function browseRuns(options: BrowseRunsOptions): Promise<RunsPage> 
 			break;
 		}
 		const place = childPlace(set, folder.name);
-		if (!(await place.storage.stat(childPlace(place, MANIFEST_FILE).key))) continue;
+		// A run without a valid manifest of this set (crashed, foreign) is not offered.
 		const manifest = await readManifest(place).catch(() => null);
 		if (!manifest || manifest.set !== setName) continue;
 		const [pin, drills] = await Promise.all([readPin(place), summarizeDrills(place)]);
 		const bytes = manifest.artifacts.reduce((n, a) => n + a.size, 0);
 		const ageHours = Math.round(((now - folder.time.getTime()) / 3_600_000) * 10) / 10;
-		const inventory = manifest.inventory as { postgres?: { n8n?: { workflows?: unknown[] } } };
-		const workflows = inventory.postgres?.n8n?.workflows?.length ?? null;
+		// The workflows.json count (Postgres and SQLite sets); older Postgres sets list them in the dump's inventory only.
+		const inventory = manifest.inventory as { postgres?: { n8n?: { workflows?: unknown[] } } } & Record<string, unknown>;
+		const exported = inventory[WORKFLOWS_ARTIFACT_KIND] as { workflows?: number } | undefined;
+		const workflows = exported?.workflows ?? inventory.postgres?.n8n?.workflows?.length ?? null;
+		const size = formatBytes(bytes);
+		const age = ageText(ageHours);
 		const warnings = manifest.warnings ?? [];
 		const label = [
 			`${folder.time.toISOString().slice(0, 19).replace('T', ' ')} UTC`,
-			formatBytes(bytes),
-			ageText(ageHours),
+			size,
+			age,
 			workflows === null ? '' : `${workflows} workflows`,
 			warnings.length ? `${warnings.length} warning${warnings.length > 1 ? 's' : ''}` : '',
 			drills.last ? `drill ${drills.last.verdict.toUpperCase()} ${drills.last.at.slice(0, 10)}` : 'never drilled',
@@ -119,7 +127,9 @@ export async function browseRuns(options: BrowseRunsOptions): Promise<RunsPage> 
 			path: showPlace(place),
 			startedAt: folder.time.toISOString(),
 			ageHours,
+			age,
 			bytes,
+			size,
 			kinds: [...new Set(manifest.artifacts.map((a) => a.kind))],
 			warnings,
 			pinned: pin?.reason ?? null,

@@ -27,7 +27,15 @@ export async function listCompleteSets(root: Location, setName: string): Promise
 
 /** The newest complete set, reading manifests newest first and stopping at the first valid one. */
 export async function latestCompleteSet(root: Location, setName: string): Promise<CompleteSet | undefined> {
-	for (const candidate of await runFolders(openPlace(root, 'root'), setName)) {
+	return latestAmong(await runFolders(openPlace(root, 'root'), setName), setName);
+}
+
+/** The newest complete set among run folders already listed (newest first), reading manifests until one is valid. */
+export async function latestAmong(
+	candidates: ReadonlyArray<{ place: Place; startedAt: Date }>,
+	setName: string,
+): Promise<CompleteSet | undefined> {
+	for (const candidate of candidates) {
 		const set = await completeSetAt(candidate, setName);
 		if (set) return set;
 	}

@@ -4,7 +4,7 @@ import { hostN8nVersion } from '../process/hostN8nVersion';
 import { childPlace } from '../storage/openPlace';
 import type { Place } from '../storage/Storage';
 import { TOOL_NAME, TOOL_VERSION } from './manifest';
-import { parseRunFolderName, runFolderName } from './runFolderName';
+import { runFolderName } from './runFolderName';
 
 /**
  * Drill verdicts live in the run folder they judge, outside the sealed
@@ -14,7 +14,7 @@ export const DRILLS_FOLDER = 'drills';
 export const DRILL_RECORD_FORMAT = 'n8n-stack-backup/drill';
 
 // "<finish time as a run folder name>-<6 hex>.json": a name sort is a time sort, two drills never collide.
-const DRILL_FILE = /^(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z)-[0-9a-f]{6}\.json$/;
+const DRILL_FILE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z-[0-9a-f]{6}\.json$/;
 
 export interface DrillRecord {
 	format: typeof DRILL_RECORD_FORMAT;
@@ -32,7 +32,6 @@ export interface DrillRecord {
 export interface DrillSummary {
 	last: { verdict: 'pass' | 'fail'; at: string } | null;
 	lastPassAt: string | null;
-	count: number;
 }
 
 export function isDrillFileName(name: string): boolean {
@@ -99,13 +98,7 @@ export async function summarizeDrills(run: Place): Promise<DrillSummary> {
 			break;
 		}
 	}
-	return { last, lastPassAt, count: names.length };
-}
-
-/** The time a drill file's name carries (its finish), or null for a name that is not ours. */
-export function drillFileTime(name: string): Date | null {
-	const m = DRILL_FILE.exec(name);
-	return m ? parseRunFolderName(m[1]) : null;
+	return { last, lastPassAt };
 }
 
 /** How many of a set's newest runs are searched for its newest drills: drills judge recent runs. */
@@ -119,12 +112,18 @@ export interface SetDrillSummary {
 
 /** The newest drill verdict and the newest pass across a set's runs (given newest first; the first DRILL_SEARCH_RUNS are read). */
 export async function summarizeSetDrills(runs: ReadonlyArray<{ name: string; place: Place }>): Promise<SetDrillSummary> {
+	const summaries = [];
+	for (const run of runs.slice(0, DRILL_SEARCH_RUNS)) summaries.push({ run: run.name, drills: await summarizeDrills(run.place) });
+	return combineDrills(summaries);
+}
+
+/** The set's newest verdict and newest pass, from its runs' summaries (newest runs first; the first DRILL_SEARCH_RUNS count). */
+export function combineDrills(runs: ReadonlyArray<{ run: string; drills: DrillSummary }>): SetDrillSummary {
 	let last: SetDrillSummary['last'] = null;
 	let lastPass: SetDrillSummary['lastPass'] = null;
-	for (const run of runs.slice(0, DRILL_SEARCH_RUNS)) {
-		const drills = await summarizeDrills(run.place);
-		if (drills.last && (!last || drills.last.at > last.at)) last = { ...drills.last, run: run.name };
-		if (drills.lastPassAt && (!lastPass || drills.lastPassAt > lastPass.at)) lastPass = { at: drills.lastPassAt, run: run.name };
+	for (const { run, drills } of runs.slice(0, DRILL_SEARCH_RUNS)) {
+		if (drills.last && (!last || drills.last.at > last.at)) last = { ...drills.last, run };
+		if (drills.lastPassAt && (!lastPass || drills.lastPassAt > lastPass.at)) lastPass = { at: drills.lastPassAt, run };
 	}
 	return { last, lastPass };
 }

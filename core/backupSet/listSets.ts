@@ -1,6 +1,6 @@
 import { StackBackupError } from '../errors/StackBackupError';
 import { scanSetFolder } from './scanSetFolder';
-import { summarizeDrills, summarizeSetDrills, type DrillSummary, type SetDrillSummary } from './drillHistory';
+import { combineDrills, summarizeDrills, summarizeSetDrills, type DrillSummary, type SetDrillSummary } from './drillHistory';
 import { readPin } from './runPin';
 import { validateSetName } from './setName';
 import { aboutFields } from '../options/optionFields';
@@ -57,7 +57,10 @@ async function listOne(root: Place, setName: string, withRuns: boolean): Promise
 			lastPassingDrillAt: drills.lastPassAt,
 		});
 	}
-	const setDrills = await summarizeSetDrills(complete);
+	// A listing of the runs has read each run's drills already; a listing of sets reads the recent ones.
+	const setDrills = withRuns
+		? combineDrills(runs.map((r) => ({ run: r.run, drills: { last: r.lastDrill, lastPassAt: r.lastPassingDrillAt } })))
+		: await summarizeSetDrills(complete);
 	return {
 		set: setName,
 		path: showPlace(set),

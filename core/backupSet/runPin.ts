@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { StackBackupError } from '../errors/StackBackupError';
 import { invalidOption } from '../options/invalidOption';
 import { hostN8nVersion } from '../process/hostN8nVersion';
-import { childPlace, parentPlace, showPlace, type Location } from '../storage/openPlace';
+import { childPlace, lastName, parentPlace, showPlace, type Location } from '../storage/openPlace';
 import type { Place } from '../storage/Storage';
 import { readManifest, TOOL_NAME, TOOL_VERSION } from './manifest';
 import { resolveRunFolder } from './verifySet';
@@ -78,7 +78,7 @@ async function underSetLock<T>(run: Place, work: () => Promise<T>): Promise<T> {
 function reportOf(setName: string, run: Place, pin: RunPin | null, changed: boolean): PinReport {
 	return {
 		set: setName,
-		run: run.key.split('/').filter(Boolean).pop() ?? '',
+		run: lastName(run),
 		path: showPlace(run),
 		pinned: pin !== null,
 		reason: pin?.reason ?? null,

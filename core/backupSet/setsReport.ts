@@ -1,7 +1,7 @@
 import { StackBackupError } from '../errors/StackBackupError';
-import { latestCompleteSet, runFolders } from './completeSets';
+import { latestAmong, runFolders } from './completeSets';
 import { summarizeSetDrills, type SetDrillSummary } from './drillHistory';
-import { childPlace, openPlace, showPlace, type Location } from '../storage/openPlace';
+import { childPlace, lastName, openPlace, showPlace, type Location } from '../storage/openPlace';
 import { validateSetName } from './setName';
 import { optionList } from '../options/optionList';
 import { optionNumberOr } from '../options/optionNumber';
@@ -64,11 +64,11 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 	);
 	const sets: SetReport[] = [];
 	for (const name of optionList(options.setNames, 'setName') ?? []) {
-		const newest = await latestCompleteSet(root, validateSetName(name));
+		// One listing of the set folder serves both: its newest complete run, and its recent drills.
+		const folders = await runFolders(root, validateSetName(name));
+		const newest = await latestAmong(folders, name);
 		const m = newest?.manifest;
-		const drills = await summarizeSetDrills(
-			(await runFolders(root, name)).map((r) => ({ name: r.place.key.split('/').pop() ?? '', place: r.place })),
-		);
+		const drills = await summarizeSetDrills(folders.map((r) => ({ name: lastName(r.place), place: r.place })));
 		sets.push({
 			set: name,
 			path: newest?.dir ?? null,

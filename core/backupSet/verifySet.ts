@@ -131,7 +131,11 @@ async function readTrustedManifest(
  * where the sha256 would have been compared. The file is hashed whole then,
  * so the user reads CHECKSUM_MISMATCH, not a codec's complaint.
  */
-export async function explainReadFailure(set: VerifiedSet, artifact: ArtifactRecord, error: unknown): Promise<unknown> {
+export async function explainReadFailure(
+	set: Pick<VerifiedSet, 'place' | 'digestsPending'>,
+	artifact: ArtifactRecord,
+	error: unknown,
+): Promise<unknown> {
 	if (!set.digestsPending || (error instanceof StackBackupError && error.code === 'CHECKSUM_MISMATCH')) return error;
 	return verifyArtifact(set.place, artifact).then(
 		() => error,

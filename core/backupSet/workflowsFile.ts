@@ -36,9 +36,15 @@ export function workflowsExportStream(
 /** The workflows of an export file, one at a time, from its stream (one per line, as written above). */
 export async function* readExportedWorkflows(source: Readable): AsyncGenerator<Record<string, unknown>> {
 	const lines = createInterface({ input: source, crlfDelay: Infinity });
-	for await (const line of lines) {
-		const text = line.trim().replace(/,$/, '');
-		if (text.startsWith('{')) yield JSON.parse(text) as Record<string, unknown>;
+	try {
+		for await (const line of lines) {
+			const text = line.trim().replace(/,$/, '');
+			if (text.startsWith('{')) yield JSON.parse(text) as Record<string, unknown>;
+		}
+	} finally {
+		// A reader that stops early (a broken line, a caller done) lets go of the file and its checks.
+		lines.close();
+		source.destroy();
 	}
 }
 

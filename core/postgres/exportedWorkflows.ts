@@ -1,7 +1,7 @@
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { openArtifact } from '../backupSet/openArtifact';
 import type { TrustOptions } from '../backupSet/setSigning';
-import { artifactOfKind, verifyArtifact } from '../backupSet/verifySet';
+import { artifactOfKind, explainReadFailure } from '../backupSet/verifySet';
 import { StackBackupError } from '../errors/StackBackupError';
 import { invalidOption } from '../options/invalidOption';
 import type { Location } from '../storage/openPlace';
@@ -47,11 +47,17 @@ export async function pickExportedWorkflows(options: PickWorkflowsOptions): Prom
 			});
 		}
 	})();
-	await verifyArtifact(place, artifact);
+	// One read: its sha256 is checked as it streams, and a damaged file fails at its end, before anything is returned.
 	const found = new Map<string, Record<string, unknown>>();
 	const wanted = new Set(ids);
-	for await (const workflow of readExportedWorkflows(openArtifact({ place, keys: options.keys }, artifact))) {
-		if (wanted.has(String(workflow.id))) found.set(String(workflow.id), workflow);
+	// A line broken by damage fails its parse before the digest is compared: the checksum then names the cause.
+	const location = { dir, place, manifest, keys: options.keys, digestsPending: true };
+	try {
+		for await (const workflow of readExportedWorkflows(openArtifact(location, artifact))) {
+			if (wanted.has(String(workflow.id))) found.set(String(workflow.id), workflow);
+		}
+	} catch (error) {
+		throw await explainReadFailure(location, artifact, error);
 	}
 	const lost = ids.filter((id) => !found.has(id));
 	if (lost.length)

@@ -37,11 +37,10 @@ const escapeHtml = (text: string) =>
 function runsTable(runs: RunsPage['runs']): string {
 	const head = ['Run (UTC)', 'Size', 'Age', 'Workflows', 'Warnings', 'Last drill', 'Pinned'];
 	const rows = runs.map((r) => {
-		const label = r.label.split(' · ');
 		const cells = [
-			label[0].replace(' UTC', ''),
-			label[1],
-			label[2],
+			r.startedAt.slice(0, 19).replace('T', ' '),
+			r.size,
+			r.age,
 			r.workflows === null ? '' : String(r.workflows),
 			r.warnings.length ? String(r.warnings.length) : '',
 			r.lastDrill ? `${r.lastDrill.verdict.toUpperCase()} ${r.lastDrill.at.slice(0, 10)}` : 'never',

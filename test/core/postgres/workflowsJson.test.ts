@@ -80,6 +80,11 @@ describe("workflows.json: n8n's own export JSON beside every dump of an n8n data
 			await expect(pickExportedWorkflows({ setPath: set.path, workflowIds: ['wf1AAAAAAAAAAAAA'] })).rejects.toMatchObject({
 				code: 'CHECKSUM_MISMATCH',
 			});
+			// A line broken mid-way fails its JSON parse first: still reported as the damaged file it is.
+			writeFileSync(file, readFileSync(file, 'utf8').replace('"Nightly rep0rt"', '"Nightly rep0rt'));
+			await expect(pickExportedWorkflows({ setPath: set.path, workflowIds: ['wf1AAAAAAAAAAAAA'] })).rejects.toMatchObject({
+				code: 'CHECKSUM_MISMATCH',
+			});
 		} finally {
 			await source.drop();
 		}
