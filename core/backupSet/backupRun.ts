@@ -1,11 +1,6 @@
 import { hostN8nVersion } from '../process/hostN8nVersion';
 import { hostname } from 'node:os';
-import type { Readable, Transform } from 'node:stream';
-import { AGE_EXTENSION, encryptionRecord, normalizeEncryption, type EncryptionOptions } from '../archive/ageKeys';
-import { createAgeEncryptor } from '../archive/ageStreams';
-import { compressionExtension, createCompressor, type Compression } from '../archive/compression';
-import { MeasuringStream } from '../archive/MeasuringStream';
-import { StallGuard } from '../archive/StallGuard';
+import { normalizeEncryption, type EncryptionOptions } from '../archive/ageKeys';
 import { StackBackupError } from '../errors/StackBackupError';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
 import { silentLogger, type Logger } from '../logging/Logger';
@@ -23,6 +18,9 @@ import {
 	type Manifest,
 } from './manifest';
 import { runFolderName } from './runFolderName';
+import { storeArtifact, type ArtifactInput } from './storeArtifact';
+
+export type { ArtifactInput } from './storeArtifact';
 import { normalizeSigning, signManifest, type SigningKey, type SigningOptions } from './setSigning';
 import { validateSetName } from './setName';
 
@@ -43,22 +41,6 @@ export interface BackupRunOptions {
 	signing?: SigningOptions;
 	/** A source that sends no byte for this many seconds, as typed, ends the run (default 300). */
 	stallTimeoutSeconds?: number | string;
-}
-
-export interface ArtifactInput {
-	/** Base name without compression extension, e.g. "n8n.sql". */
-	baseName: string;
-	kind: string;
-	format: string;
-	compression: Compression;
-	source: Readable;
-	/** Checks that run on the raw bytes before compression (e.g. the RDB validator). */
-	transforms?: Transform[];
-	/**
-	 * The error for a source that stopped sending (a frozen server), naming the step; without
-	 * it the source is not watched (a local file does not freeze).
-	 */
-	stalled?: (seconds: number) => Error;
 }
 
 export interface SealInput {
@@ -155,43 +137,13 @@ export class BackupRun {
 
 	/** Streams `source` through compression (and encryption) into the run folder; hashes in the same pass. */
 	async writeArtifact(input: ArtifactInput): Promise<ArtifactRecord> {
-		const file = `${input.baseName}${compressionExtension(input.compression)}${this.encryption ? AGE_EXTENSION : ''}`;
-		const raw = new MeasuringStream({
-			onProgress: (bytes) => this.log.info(`${file}: ${Math.round(bytes / 1048576)} MiB read`),
+		const record = await storeArtifact(this.place, input, {
+			encryption: this.encryption,
+			stallTimeoutMs: stallTimeoutMs(this.options),
+			log: this.log,
 		});
-		const stored = new MeasuringStream({ hash: true });
-		const compressor = createCompressor(input.compression);
-		const encryptor = this.encryption ? await createAgeEncryptor(this.encryption) : null;
-		const stages = [
-			input.source,
-			...(input.stalled ? [new StallGuard(stallTimeoutMs(this.options), input.stalled)] : []),
-			...(input.transforms ?? []),
-			raw,
-			...(compressor ? [compressor] : []),
-			...(encryptor ? [encryptor] : []),
-			stored,
-		];
-		const target = childPlace(this.place, file);
-		let written: { partSize?: number };
-		try {
-			written = await target.storage.write(target.key, stages);
-		} catch (error) {
-			throw mapFsError(error, showPlace(target), `writing ${file}`);
-		}
-		const measured = stored.result();
-		const record: ArtifactRecord = {
-			file,
-			kind: input.kind,
-			format: input.format,
-			compression: input.compression,
-			size: measured.bytes,
-			rawSize: raw.result().bytes,
-			sha256: measured.sha256!,
-			...(this.encryption ? { encryption: encryptionRecord(this.encryption) } : {}),
-			...(written.partSize ? { partSize: written.partSize } : {}),
-		};
 		this.artifacts.push(record);
-		this.log.info(`${file}: ${record.rawSize} bytes read, ${record.size} bytes stored`);
+		this.log.info(`${record.file}: ${record.rawSize} bytes read, ${record.size} bytes stored`);
 		return record;
 	}
 

@@ -17,6 +17,9 @@ import type { PgConnection } from './PgConnection';
 import { pgProcessError, type PgErrorContext } from './pgErrors';
 import { openPgSession } from './pgSession';
 import type { QuerySession } from './QuerySession';
+import { containerWalSpool, localWalSpool, type WalSpool } from './walSpool';
+
+export type PhysicalTool = 'pg_basebackup' | 'pg_receivewal' | 'pg_verifybackup';
 
 /**
  * Where pg_dump and the inventory session run: on this machine over TCP, or
@@ -31,6 +34,10 @@ export interface PgTransport {
 	startDump(args: string[]): Promise<DumpProcess>;
 	/** Runs psql or pg_restore against `database`, optionally fed `stdin`. */
 	runProgram(program: 'psql' | 'pg_restore', args: string[], options: { database: string; stdin?: Readable }): Promise<DumpProcess>;
+	/** Starts one of the physical backup programs where pg_dump would run. */
+	startTool(program: PhysicalTool, args: string[]): Promise<DumpProcess>;
+	/** The folder pg_receivewal writes into for `slot`, where the programs run. */
+	walSpool(slot: string): WalSpool;
 	/** Puts a stream of `size` bytes where the programs can read it as a file (pg_restore --jobs needs one). */
 	stageFile(source: Readable, size: number): Promise<StagedFile>;
 	/** Non-secret facts for the manifest. */
@@ -68,6 +75,8 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump',
 		pgDumpVersion: () =>
 			versionFrom(spawnPgProgram(pgDumpPath, ['--version'], connection, errorContext('pg_dump')), errorContext('pg_dump')),
 		startDump: async (args) => spawnPgProgram(pgDumpPath, args, connection, errorContext('pg_dump')),
+		startTool: async (program, args) => spawnPgProgram(siblingProgram(pgDumpPath, program), args, connection, errorContext(program)),
+		walSpool: (slot) => localWalSpool(slot),
 		runProgram: async (program, args, { database, stdin }) =>
 			spawnPgProgram(siblingProgram(pgDumpPath, program), args, { ...connection, database }, errorContext(program), stdin),
 		stageFile: (source, size) =>
@@ -102,6 +111,8 @@ export async function containerTransport(docker: DockerConnection, containerName
 			),
 		pgDumpVersion: async () => versionFrom(await run(['pg_dump', '--version']), errorContext('pg_dump')),
 		startDump: (args) => run(['pg_dump', ...args]),
+		startTool: (program, args) => run([program, ...args]),
+		walSpool: (slot) => containerWalSpool(container, docker, slot),
 		runProgram: async (program, args, { database, stdin }) => {
 			const proc = await execInContainer(container, docker, {
 				cmd: [program, ...args],

@@ -12,7 +12,7 @@ function table(t: TableRef): string {
 	return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
 }
 
-function oneJsonRow(innerJson: string): string {
+export function oneJsonRow(innerJson: string): string {
 	return `SELECT coalesce((${innerJson})::text, 'null')`;
 }
 

@@ -22,6 +22,8 @@ import { invalidOption } from '../options/invalidOption';
 import { aboutFields } from '../options/optionFields';
 import { readDumpFilters, type DumpFilterInput } from './dumpFilterOptions';
 import { optionNumberOr, type NumberRule } from '../options/optionNumber';
+import { backupPhysical } from './physicalBackup';
+import { PHYSICAL_FORMAT } from './baseBackup';
 
 export const ARTIFACT_KIND = 'postgres';
 export const DEFAULT_MAX_SHRINK_PERCENT = 50;
@@ -39,7 +41,8 @@ export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, Du
 	docker?: { connection: DockerConnection; container: string };
 	/** Local pg_dump program (default: pg_dump on PATH). */
 	pgDumpPath?: string;
-	format: PgDumpFormat;
+	/** A logical dump (plain or custom), or the whole cluster's base backup for point-in-time recovery. */
+	format: PgDumpFormat | typeof PHYSICAL_FORMAT;
 	compression: Compression;
 	/** Leave out the rows of n8n's execution history (and what references them). */
 	n8nSkipExecutions?: boolean;
@@ -52,7 +55,9 @@ export interface PostgresBackupOptions extends Omit<BackupRunOptions, 'log'>, Du
 
 export type PostgresBackupResult = BackupResult<ReturnType<typeof summarizeInventory>>;
 
-async function openTransport(options: PostgresBackupOptions): Promise<PgTransport> {
+export async function openTransport(
+	options: Pick<PostgresBackupOptions, 'connection' | 'method' | 'docker' | 'pgDumpPath' | 'stallTimeoutSeconds'>,
+): Promise<PgTransport> {
 	if (!options.connection?.database) {
 		throw invalidOption('postgresDatabase', 'No database name was given', 'Name the database to back up.');
 	}
@@ -92,6 +97,8 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 	const maxShrinkPercent = optionNumberOr(options.maxShrinkPercent, MAX_SHRINK, DEFAULT_MAX_SHRINK_PERCENT);
 	lockWaitTimeoutMs(options);
 	const transport = await openTransport(options);
+	if (options.format === PHYSICAL_FORMAT) return backupPhysical(options, transport, { maxShrinkPercent, began });
+	const format = options.format;
 	// Asked while the run folder and our session are set up: pg_dump is slow to answer
 	// (a Perl wrapper on Debian, about 50 ms; a docker exec in a container).
 	const versionAnswer = transport.pgDumpVersion();
@@ -109,9 +116,9 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			const scoped = scopeTables(catalog.tables, filters);
 			if (scoped.length === 0 && catalog.tables.length > 0) warnings.push('The table filters match no table: the dump holds no table.');
 			run.log.info(
-				`pg_dump ${pgDumpVersion} (${options.format}) of "${options.connection.database}", ${scoped.length} tables, server ${catalog.serverVersion}`,
+				`pg_dump ${pgDumpVersion} (${format}) of "${options.connection.database}", ${scoped.length} tables, server ${catalog.serverVersion}`,
 			);
-			const inventory = await dumpWithInventory(run, transport, session, options, { catalog, filters, scoped });
+			const inventory = await dumpWithInventory(run, transport, session, { ...options, format }, { catalog, filters, scoped });
 			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, { maxShrinkPercent, allowShrink: Boolean(options.allowShrink) });
 			const exported = inventory.n8n && catalog.n8n ? await exportWorkflows(run, session, catalog.n8n.workflows) : undefined;
 			const manifest = await run.seal({
@@ -177,7 +184,7 @@ async function dumpWithInventory(
 	run: BackupRun,
 	transport: PgTransport,
 	session: QuerySession,
-	options: PostgresBackupOptions,
+	options: PostgresBackupOptions & { format: PgDumpFormat },
 	plan: { catalog: SnapshotCatalog; filters: DumpFilters; scoped: ScopedTable[] },
 ): Promise<PostgresInventory> {
 	const dump = await transport.startDump(
@@ -241,7 +248,7 @@ async function dumpWithInventory(
  * session's transaction is still open). Uncompressed, so `n8n import:workflow --input` takes
  * it as it is; encrypted like every artifact when the set is.
  */
-async function exportWorkflows(run: BackupRun, session: QuerySession, table: TableRef): Promise<WorkflowsExportInventory> {
+export async function exportWorkflows(run: BackupRun, session: QuerySession, table: TableRef): Promise<WorkflowsExportInventory> {
 	let inventory: WorkflowsExportInventory = { workflows: 0 };
 	await run.writeArtifact({
 		baseName: WORKFLOWS_BASE_NAME,
@@ -273,7 +280,7 @@ function describeSource(
 	};
 }
 
-function safeFileStem(database: string): string {
+export function safeFileStem(database: string): string {
 	const stem = database.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '');
 	return stem || 'database';
 }

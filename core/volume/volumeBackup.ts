@@ -15,7 +15,7 @@ import { openDirectoryArchive } from './directorySource';
 import { helperImageFor, openDockerVolumeArchive, validateVolumeName } from './dockerVolumeSource';
 import { excludeMatcher } from './excludeMatcher';
 import { isN8nConfigPath, isSqliteSidecar, n8nDataFacts, type N8nDataFacts } from './n8nDataAwareness';
-import { TarInspector } from './TarInspector';
+import { TarInspector } from '../archive/TarInspector';
 import { validateContainerName } from '../docker/runningContainer';
 import { aboutFields } from '../options/optionFields';
 import { invalidOption } from '../options/invalidOption';

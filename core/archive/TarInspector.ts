@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import { STAGE_BUFFER_BYTES } from '../archive/stageBuffer';
+import { STAGE_BUFFER_BYTES } from './stageBuffer';
 
 export interface TarContents {
 	files: number;
@@ -15,6 +15,7 @@ export interface TarContents {
 	noted: string[];
 }
 
+// Whole files up to this size are captured; of a larger one asked for by captureTail, its last this many bytes.
 const CAPTURE_LIMIT = 64 * 1024;
 
 /**
@@ -27,7 +28,14 @@ export class TarInspector extends Transform {
 	private readonly parser: Parser;
 	private parseError: Error | undefined;
 
-	constructor(options: { capture?: (path: string) => boolean; note?: (path: string) => boolean } = {}) {
+	constructor(
+		options: {
+			capture?: (path: string) => boolean;
+			note?: (path: string) => boolean;
+			/** Files of any size whose last TAIL_BYTES to keep (a base backup's backup_manifest ends with its WAL range). */
+			captureTail?: (path: string) => boolean;
+		} = {},
+	) {
 		super({ highWaterMark: STAGE_BUFFER_BYTES });
 		this.parser = new Parser({
 			// Every header is counted here; only the few files to capture are read any further:
@@ -41,13 +49,15 @@ export class TarInspector extends Transform {
 				} else if (header.type === 'Directory') this.contents.directories++;
 				else if (header.type === 'SymbolicLink') this.contents.symlinks++;
 				if (options.note?.(path)) this.contents.noted.push(path);
-				return header.type === 'File' && (header.size ?? 0) <= CAPTURE_LIMIT && Boolean(options.capture?.(path));
+				if (header.type !== 'File') return false;
+				return ((header.size ?? 0) <= CAPTURE_LIMIT && Boolean(options.capture?.(path))) || Boolean(options.captureTail?.(path));
 			},
 			onReadEntry: (entry: ReadEntry) => {
 				const path = entry.path.replace(/^\.\//, '');
-				const chunks: Buffer[] = [];
-				entry.on('data', (c: Buffer) => chunks.push(c));
-				entry.on('end', () => (this.contents.captured[path] = Buffer.concat(chunks).toString('utf8')));
+				let kept = Buffer.alloc(0);
+				// Only a tail is kept, whatever the file's size: memory stays flat.
+				entry.on('data', (c: Buffer) => (kept = Buffer.concat([kept, c]).subarray(-CAPTURE_LIMIT)));
+				entry.on('end', () => (this.contents.captured[path] = kept.toString('utf8')));
 			},
 		});
 		this.parser.on('error', (e: Error) => (this.parseError = e));
