@@ -130,7 +130,12 @@ export interface WalReach {
  * segment wins over a partial one; the newest partial wins over older ones), and stops at the
  * first segment no batch holds whole.
  */
-export function walReach(batches: readonly WalBatch[], from: { timeline: number; startLsn: bigint; segmentSize: number }): WalReach {
+export function walReach(
+	allBatches: readonly WalBatch[],
+	from: { timeline: number; startLsn: bigint; segmentSize: number; systemIdentifier: string },
+): WalReach {
+	// Only the base backup's own cluster: a set that was pointed at another server holds WAL that is not this one's.
+	const batches = allBatches.filter((b) => b.systemIdentifier === from.systemIdentifier);
 	const whole = new Map<string, WalFileRecord>();
 	const partial = new Map<string, WalFileRecord>();
 	const histories = new Map<string, WalFileRecord>();
