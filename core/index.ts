@@ -140,3 +140,11 @@ export {
 	type N8nHooks,
 } from './backupSet/recoveryPlan';
 export { recoverStack, type RecoverOptions, type RecoverResult, type RecoverStep } from './recover/recoverStack';
+export { collectWal, type WalCollectOptions, type WalCollectResult } from './postgres/walCollect';
+export { stopWal, type WalStopOptions, type WalStopResult } from './postgres/walStop';
+export { walSlotName } from './postgres/walSlot';
+export { PHYSICAL_FORMAT } from './postgres/baseBackup';
+export { readBatches, walReach, walTimelineFolder, type WalBatch, type WalFileRecord } from './backupSet/walArchive';
+export { planPointInTime, type PitrPlan, type RecoveryTarget } from './restore/pitrPlan';
+export { restoreToPointInTime, type PointInTimeOptions, type PointInTimeResult, type PitrTarget } from './restore/pitrRestore';
+export { checkWalHealth, walHealthError, type WalHealth } from './postgres/walHealth';

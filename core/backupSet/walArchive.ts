@@ -133,6 +133,8 @@ export interface WalReach {
 export function walReach(
 	allBatches: readonly WalBatch[],
 	from: { timeline: number; startLsn: bigint; segmentSize: number; systemIdentifier: string },
+	/** Whether a recorded file is still in the root: one removed since (by hand, by a lifecycle rule) is a hole too. */
+	present: (file: WalFileRecord) => boolean = () => true,
 ): WalReach {
 	// Only the base backup's own cluster: a set that was pointed at another server holds WAL that is not this one's.
 	const batches = allBatches.filter((b) => b.systemIdentifier === from.systemIdentifier);
@@ -141,6 +143,7 @@ export function walReach(
 	const histories = new Map<string, WalFileRecord>();
 	for (const batch of batches) {
 		for (const file of batch.files) {
+			if (!present(file)) continue;
 			if (file.name.endsWith('.history')) {
 				if (file.timeline <= from.timeline) histories.set(file.name, file);
 			} else if (file.partial) partial.set(file.name, file);
@@ -186,3 +189,13 @@ export function walReach(
 }
 
 export { formatLsn };
+
+/** The stored WAL file names of a set, per timeline folder, for walReach's `present`. */
+export async function storedWalFiles(set: Place, timelines: Iterable<number>): Promise<(file: WalFileRecord) => boolean> {
+	const names = new Set<string>();
+	for (const timeline of new Set(timelines)) {
+		const folder = walTimelineFolder(set, timeline);
+		for (const entry of await folder.storage.list(folder.key)) if (entry.kind === 'file') names.add(`${timeline}/${entry.name}`);
+	}
+	return (file) => names.has(`${file.timeline}/${file.file}`);
+}

@@ -62,7 +62,7 @@ export async function runOneShot(docker: Docker, connection: DockerConnection, r
 }
 
 // A container without a TTY multiplexes its logs: 8-byte frame headers, then the text.
-function demuxText(buffer: Buffer): string {
+export function demuxText(buffer: Buffer): string {
 	const parts: Buffer[] = [];
 	let at = 0;
 	while (at + 8 <= buffer.length) {

@@ -1,5 +1,5 @@
 import { listCompleteSets, type CompleteSet } from '../backupSet/completeSets';
-import { readBatches, walReach, type WalReach } from '../backupSet/walArchive';
+import { readBatches, storedWalFiles, walReach, type WalReach } from '../backupSet/walArchive';
 import { parseLsn } from '../backupSet/walPosition';
 import { StackBackupError } from '../errors/StackBackupError';
 import { childPlace, openPlace, type Location } from '../storage/openPlace';
@@ -77,8 +77,12 @@ export async function planPointInTime(root: Location, setName: string, target: R
 		(baseRun && bases.find((b) => b.set.place.key === baseRun.key)) ||
 		(target instanceof Date ? bases.filter((b) => b.endedAt.getTime() <= target.getTime()).at(-1) : bases.at(-1));
 	const batches = await readBatches(setPlace, new Date(Math.min(...bases.map((b) => b.set.startedAt.getTime())) - BATCH_MARGIN_MS));
+	const present = await storedWalFiles(
+		setPlace,
+		batches.flatMap((b) => b.files.map((f) => f.timeline)),
+	);
 	const newest = bases.at(-1)!;
-	const newestReach = walReach(batches, newest);
+	const newestReach = walReach(batches, newest, present);
 	const range = { from: bases[0].endedAt, to: maxDate(newest.endedAt, newestReach.endTime) };
 	const say = (d: Date) => d.toISOString();
 	if (!chosen) {
@@ -87,7 +91,7 @@ export async function planPointInTime(root: Location, setName: string, target: R
 			details: { range: { from: say(range.from), to: say(range.to) } },
 		});
 	}
-	const reach = chosen === newest ? newestReach : walReach(batches, chosen);
+	const reach = chosen === newest ? newestReach : walReach(batches, chosen, present);
 	const reachable = maxDate(chosen.endedAt, reach.endTime);
 	if (target === 'latest' && reach.gapAt) throw walGap(reach, reachable, chosen);
 	if (target instanceof Date && target.getTime() > reachable.getTime()) {

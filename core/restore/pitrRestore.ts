@@ -182,7 +182,8 @@ function recoveryConf(plan: PitrPlan): string {
 		`recovery_target_action = 'promote'`,
 		`recovery_target_timeline = 'current'`,
 	];
-	if (plan.targetTime) lines.push(`recovery_target_time = '${plan.targetTime.toISOString()}'`);
+	// Postgres reads "2026-12-01 14:32:00.000+00", not the ISO form with T and Z.
+	if (plan.targetTime) lines.push(`recovery_target_time = '${plan.targetTime.toISOString().replace('T', ' ').replace('Z', '+00')}'`);
 	if (plan.target === 'base-end') lines.push(`recovery_target = 'immediate'`);
 	return `${(plan.base.autoConf ?? '').trimEnd()}\n${lines.join('\n')}\n`;
 }

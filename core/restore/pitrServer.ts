@@ -4,6 +4,7 @@ import { readStreamText } from '../archive/readStreamText';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
 import { execInContainer } from '../docker/execInContainer';
+import { demuxText } from '../docker/oneShotContainer';
 import { StackBackupError } from '../errors/StackBackupError';
 import { openContainerPsqlSession } from '../postgres/containerPsqlSession';
 import { libpqEnv } from '../postgres/libpqEnv';
@@ -78,9 +79,7 @@ export async function waitForRecovery(
 }
 
 async function recoveryFailed(container: Docker.Container, message: string): Promise<StackBackupError> {
-	const logs = ((await container.logs({ stdout: true, stderr: true, tail: 8 }).catch(() => Buffer.alloc(0))) as unknown as Buffer)
-		.toString('utf8')
-		.replace(/[\x00-\x08]/g, '')
+	const logs = demuxText((await container.logs({ stdout: true, stderr: true, tail: 8 }).catch(() => Buffer.alloc(0))) as unknown as Buffer)
 		.trim()
 		.split('\n')
 		.slice(-4)
