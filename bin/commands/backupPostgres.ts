@@ -7,7 +7,7 @@ import { UsageError } from '../cli/UsageError';
 
 const USAGE = `Usage: n8n-stack-backup backup postgres --root DIR --set NAME
          (--url postgres://user@host:port/db | --container NAME --database DB [--user U])
-         [--format plain|custom] [--exclude-table-data PATTERN]... [--exclude-table PATTERN]...
+         [--format plain|custom|physical] [--exclude-table-data PATTERN]... [--exclude-table PATTERN]...
          [--table PATTERN]... [--schema PATTERN]... [--exclude-schema PATTERN]... [--n8n-skip-executions]
          [--allow-shrink] [--max-shrink-percent ${DEFAULT_MAX_SHRINK_PERCENT}] [--pg-dump PATH]
          [--lock-wait-timeout ${DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS}]
@@ -16,6 +16,8 @@ Dumps one PostgreSQL database into a new backup set.
   --url         run the local pg_dump over TCP
   --container   run pg_dump inside that container through the Docker Engine API
   --lock-wait-timeout  seconds pg_dump waits for a table another session has locked
+  --format physical    the whole cluster's base backup (pg_basebackup) for point-in-time
+                       recovery with the WAL that \`wal collect\` gathers; filters do not apply
 Each PATTERN may list several, separated by commas ("public.a, public.b"; commas inside
 double quotes belong to the name).
 The password comes from PGPASSWORD (or the URL); it is never passed on a command line.
@@ -46,7 +48,7 @@ export const backupPostgresCommand: Command = {
 		const result = await backupPostgres({
 			...readBackupSetOptions(values, log, env),
 			...target,
-			format: oneOf(values, 'format', ['plain', 'custom'] as const, 'plain'),
+			format: oneOf(values, 'format', ['plain', 'custom', 'physical'] as const, 'plain'),
 			includeSchemas: stringList(values, 'schema'),
 			excludeSchemas: stringList(values, 'exclude-schema'),
 			includeTables: stringList(values, 'table'),

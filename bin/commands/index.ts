@@ -14,6 +14,7 @@ import { pruneCommand } from './prune';
 import { recoverCommand } from './recover';
 import { restoreCommand } from './restore';
 import { verifyCommand } from './verify';
+import { walCollectCommand, walStatusCommand, walStopCommand } from './wal';
 
 /** Every command the CLI knows, one file each. Longer paths first: "list workflows" before "list". */
 export const commands: readonly Command[] = [
@@ -33,4 +34,7 @@ export const commands: readonly Command[] = [
 	copyCommand,
 	extractWorkflowCommand,
 	keygenCommand,
+	walCollectCommand,
+	walStopCommand,
+	walStatusCommand,
 ];

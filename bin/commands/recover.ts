@@ -7,11 +7,14 @@ import { readTrust, TRUST_USAGE, trustOptionSpec } from '../cli/signingOptions';
 import { placeFrom } from '../cli/storageOptions';
 import { UsageError } from '../cli/UsageError';
 
-const USAGE = `Usage: n8n-stack-backup recover --root DIR|s3://BUCKET/PREFIX [--at latest|TIME] [--dry-run]
+const USAGE = `Usage: n8n-stack-backup recover --root DIR|s3://BUCKET/PREFIX [--at latest|TIME] [--to latest|TIME] [--dry-run]
          [--config-dir DIR] [--readiness-timeout SECONDS] [--docker-host ADDR] [--trust-plan-commands]
 
 Brings the whole stack back from one night's recovery plan (see \`plan\`), each step timed:
   1. show the plan (the newest written at or before --at, an ISO time; default latest)
+     With --to, a Postgres base backup is brought to that moment (an ISO time, or "latest":
+     all WAL collected) from the newest base backup before it and the set's collected WAL;
+     a moment outside what the root holds is refused with the range that is possible.
   2. verify every set of that night (checksums, and signatures where a public key is given)
   3. check that the n8n image to be started knows the backup's last database migration
      (N8N_TOO_OLD otherwise: an older n8n cannot run on the restored database)
@@ -34,6 +37,13 @@ ${AGE_DECRYPT_USAGE}
 ${TRUST_USAGE}
 Exit code 1 when the restored data differs from the manifests.`;
 
+function readTo(text: string | undefined): Date | 'latest' | undefined {
+	if (text === undefined || text === 'latest') return text;
+	const to = new Date(text);
+	if (Number.isNaN(to.getTime())) throw new UsageError(`--to takes "latest" or a time such as 2026-12-01T14:32:00Z, not "${text}"`);
+	return to;
+}
+
 function readAt(text: string | undefined): Date | undefined {
 	if (text === undefined || text === 'latest') return undefined;
 	const at = new Date(text);
@@ -52,6 +62,7 @@ export const recoverCommand: Command = {
 		...trustOptionSpec,
 		root: { type: 'string' },
 		at: { type: 'string' },
+		to: { type: 'string' },
 		'dry-run': { type: 'boolean' },
 		'config-dir': { type: 'string' },
 		'readiness-timeout': { type: 'string' },
@@ -65,6 +76,7 @@ export const recoverCommand: Command = {
 		return recoverStack({
 			root: placeFrom(requiredString(values, 'root'), 'root', env),
 			at: readAt(optionalString(values, 'at')),
+			to: readTo(optionalString(values, 'to')),
 			dryRun: Boolean(values['dry-run']),
 			docker: readDockerHost(values, env),
 			keys: readDecryptionKeys(values),

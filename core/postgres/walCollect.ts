@@ -90,6 +90,9 @@ export async function collectWal(options: WalCollectOptions): Promise<WalCollect
 		const moment = await readMoment(transport, slot, log, warnings);
 		const spool = transport.walSpool(slot);
 		await spool.prepare();
+		// A partial segment is streamed again from its start anyway (the slot still holds it), and one cut
+		// short by a killed run (pg_receivewal pads it to full size as it opens it) would stop pg_receivewal.
+		await spool.remove((await spool.list()).filter((n) => n.endsWith('.partial')));
 		await receiveUpTo(transport, spool, slot, moment.server.currentLsn, stallMs);
 		const timelineFolder = walTimelineFolder(set, moment.server.timeline);
 		if (set.storage.kind === 'local') await set.storage.makeFolder(timelineFolder.key);

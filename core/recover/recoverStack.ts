@@ -14,13 +14,16 @@ import type { EnvDiff } from './envDiff';
 import { startN8nContainers, stopN8nContainers, type ContainerStates } from './n8nContainers';
 import { assertN8nKnowsMigration, readN8nImage } from './n8nVersionCheck';
 import { answersReady, waitForReadiness } from './readiness';
-import { restorePlannedSet, type PlannedRestore } from './restorePlannedSet';
+import { isBaseBackup, restorePlannedSet, type PlannedRestore } from './restorePlannedSet';
+import type { RecoveryTarget } from '../restore/pitrPlan';
 
 export interface RecoverOptions {
 	/** The backup root: a folder, or a bucket opened with openPlace. */
 	root: Location;
 	/** The newest plan written at or before this time; default the newest. */
 	at?: Date;
+	/** Bring Postgres base backups to this moment (or 'latest': all WAL collected); default the planned base backup's end. */
+	to?: RecoveryTarget;
 	/** Show the plan and verify the sets; stop, restore and start nothing. */
 	dryRun?: boolean;
 	docker: DockerConnection;
@@ -144,6 +147,15 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 			}
 		}
 	});
+	if (options.to && !verified.some(isBaseBackup)) {
+		throw new StackBackupError(
+			'PITR_UNSUPPORTED',
+			"A moment to recover to was given, but the plan's Postgres set is a dump, not a base backup",
+			{
+				hint: 'Point-in-time recovery needs a base backup (Postgres Dump in the Physical format) and collected WAL. Recover without a moment to restore the nightly dump. Nothing was stopped or restored.',
+			},
+		);
+	}
 	const result: RecoverResult = {
 		planPath,
 		plan,
@@ -180,7 +192,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 		for (const [i, planned] of plan.sets.entries()) {
 			const restored: PlannedRestore = await step(`restore ${planned.set}`, async (lines) => {
 				states.set(planned.set, 'failed mid-restore');
-				const done = await restorePlannedSet(planned, verified[i], { ...options, log, stamp });
+				const done = await restorePlannedSet(planned, verified[i], { ...options, log, stamp, root });
 				states.set(planned.set, 'restored');
 				lines.push(done.summary, ...done.differences.map((d) => `DIFFERS: ${d}`));
 				return done;

@@ -9,6 +9,10 @@ import { restoreRedis } from '../redis/redisRestore';
 import { restoreFiles } from '../volume/filesRestore';
 import { restoreVolume } from '../volume/volumeRestore';
 import { diffEnvFiles, type EnvDiff } from './envDiff';
+import type { Place } from '../storage/Storage';
+import type { RecoveryTarget } from '../restore/pitrPlan';
+import { restoreToPointInTime } from '../restore/pitrRestore';
+import { StackBackupError } from '../errors/StackBackupError';
 
 export interface RestoreContext {
 	docker: DockerConnection;
@@ -20,6 +24,10 @@ export interface RestoreContext {
 	/** The live config folder on this machine, where it differs from the path the backup saw (inside n8n's container). */
 	configDir?: string;
 	log: Logger;
+	/** The backup root the plan was read from: point-in-time recovery reads the set's WAL there. */
+	root: Place;
+	/** Recover Postgres base backups to this moment (or the newest WAL); without it, to the planned base backup's end. */
+	to?: RecoveryTarget;
 }
 
 export interface PlannedRestore {
@@ -43,6 +51,7 @@ export async function restorePlannedSet(planned: PlannedSet, set: VerifiedSet, c
 	const target = planned.target;
 	switch (target.kind) {
 		case 'postgres': {
+			if (isBaseBackup(set)) return restoreBaseBackup(planned, set, context);
 			const result = await restorePostgres({
 				...common,
 				method: target.container ? 'docker' : 'local',
@@ -100,4 +109,33 @@ export async function restorePlannedSet(planned: PlannedSet, set: VerifiedSet, c
 			};
 		}
 	}
+}
+
+export function isBaseBackup(set: Pick<VerifiedSet, 'manifest'>): boolean {
+	return set.manifest.artifacts.some((a) => a.kind === 'postgres' && a.format === 'physical');
+}
+
+/** A base backup brings the whole cluster back into its container's volume, to a moment or to its own end. */
+async function restoreBaseBackup(planned: PlannedSet, set: VerifiedSet, context: RestoreContext): Promise<PlannedRestore> {
+	const target = planned.target;
+	if (target.kind !== 'postgres' || !target.container) {
+		throw new StackBackupError('PITR_UNSUPPORTED', `The plan's base backup ${planned.set}/${planned.run} names no Postgres container`, {
+			hint: "A base backup restores into a Postgres container's data volume. For a server reached over TCP, extract base.tar into its stopped data folder by hand, or keep nightly dumps for it.",
+		});
+	}
+	const result = await restoreToPointInTime({
+		root: context.root,
+		setName: planned.set,
+		to: context.to ?? 'base-end',
+		baseRun: context.to ? undefined : set.place,
+		docker: context.docker,
+		target: { type: 'container', container: target.container, replaceData: true },
+		keys: context.keys,
+		log: context.log,
+	});
+	return {
+		summary: `cluster in ${target.container} recovered to ${result.target} (base ${result.base}, ${result.walFiles} WAL files, recovery ${Math.round(result.recoveryMs / 100) / 10} s)`,
+		differences: result.differences,
+		workflowsChecked: result.workflows ? Object.keys(result.workflows).length : undefined,
+	};
 }
