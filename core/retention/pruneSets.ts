@@ -3,6 +3,8 @@ import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
 import { validateTimeZone } from './calendarPeriod';
 import { deleteRunFolder } from './deleteRunFolder';
+import { pruneWal, type WalPruneReport } from './pruneWal';
+import { WAL_FOLDER } from '../backupSet/walArchive';
 import { planRetention, type RetentionDecision } from './planRetention';
 import { describePolicy, validatePolicy, type RetentionPolicy } from './retentionPolicy';
 import { scanSetFolder, type RunFolderState } from '../backupSet/scanSetFolder';
@@ -58,6 +60,8 @@ export interface PruneResult {
 	ignored: Array<{ name: string; why: string }>;
 	/** In a bucket: multipart uploads that were never completed, aborted (or to abort) once past the grace period. */
 	abortedUploads: Array<{ key: string; startedAt: string }>;
+	/** Collected WAL pruned with the base backups that no longer need it. */
+	wal: WalPruneReport;
 	kept: number;
 	deleted: number;
 	freedBytes: number;
@@ -154,7 +158,15 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 		// Oldest first: if a deletion fails midway, the newest sets are the ones still there.
 		const sets = (await sequential([...plan.sets].reverse(), apply)).reverse();
 		const incomplete = (await sequential([...plan.incomplete].reverse(), apply)).reverse();
-		const ignored = states.flatMap((s) => (s.state === 'foreign' ? [{ name: s.name, why: s.why }] : []));
+		// WAL goes with the base backups it belongs to: judged from those kept, after the sets.
+		const keptSets = plan.sets
+			.filter((d) => d.verdict === 'keep')
+			.map((d) => byId.get(d.id))
+			.flatMap((s) => (s?.state === 'complete' ? [{ manifest: s.manifest, startedAt: s.time }] : []));
+		const wal = await pruneWal(set, keptSets, { dryRun: Boolean(options.dryRun), log });
+		const ignored = states.flatMap((s) =>
+			s.state === 'foreign' && !(s.name === WAL_FOLDER && s.why === 'not a run folder name') ? [{ name: s.name, why: s.why }] : [],
+		);
 		const abortedUploads = await abortUnfinishedUploads(set, options.now ?? new Date(), incompleteGraceMs, Boolean(options.dryRun), log);
 		for (const w of warnings) log.warn(w);
 		const gone = [...sets, ...incomplete].filter(
@@ -170,9 +182,10 @@ export async function pruneSets(options: PruneOptions): Promise<PruneResult> {
 			incomplete,
 			ignored,
 			abortedUploads,
+			wal,
 			kept: sets.filter((s) => s.verdict === 'keep').length,
 			deleted: gone.length,
-			freedBytes: gone.reduce((sum, r) => sum + r.bytes, 0),
+			freedBytes: gone.reduce((sum, r) => sum + r.bytes, 0) + wal.bytes,
 			warnings,
 		};
 	} finally {
