@@ -147,4 +147,4 @@ export { PHYSICAL_FORMAT } from './postgres/baseBackup';
 export { readBatches, walReach, walTimelineFolder, type WalBatch, type WalFileRecord } from './backupSet/walArchive';
 export { planPointInTime, type PitrPlan, type RecoveryTarget } from './restore/pitrPlan';
 export { restoreToPointInTime, type PointInTimeOptions, type PointInTimeResult, type PitrTarget } from './restore/pitrRestore';
-export { checkWalHealth, walHealthError, type WalHealth } from './postgres/walHealth';
+export { checkWalHealth, walHealthError, DEFAULT_WAL_MAX_AGE_MINUTES, type WalHealth } from './postgres/walHealth';

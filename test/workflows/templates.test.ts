@@ -19,13 +19,14 @@ const templates = readdirSync(DIR)
 	}));
 
 describe('workflow templates (the checks n8n makes before it runs or publishes a workflow)', () => {
-	it('are the seven templates, each with a fixed 16-character id', () => {
+	it('are the eight templates, each with a fixed 16-character id', () => {
 		expect(templates.map((t) => t.workflow.id).sort()).toEqual([
 			'sbBackupAlert001',
 			'sbBackupBrowser1',
 			'sbNightlyCompose',
 			'sbNightlySingle1',
 			'sbRestoreOneWf01',
+			'sbWalCollect0001',
 			'sbWatchdog000001',
 			'sbWeeklyDrill001',
 		]);
