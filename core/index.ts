@@ -145,6 +145,6 @@ export { stopWal, type WalStopOptions, type WalStopResult } from './postgres/wal
 export { walSlotName } from './postgres/walSlot';
 export { PHYSICAL_FORMAT } from './postgres/baseBackup';
 export { readBatches, walReach, walTimelineFolder, type WalBatch, type WalFileRecord } from './backupSet/walArchive';
-export { planPointInTime, type PitrPlan, type RecoveryTarget } from './restore/pitrPlan';
-export { restoreToPointInTime, type PointInTimeOptions, type PointInTimeResult, type PitrTarget } from './restore/pitrRestore';
+export { planPointInTime, type PitrPlan, type RecoveryTarget } from './postgres/pitrPlan';
+export { restoreToPointInTime, type PointInTimeOptions, type PointInTimeResult, type PitrTarget } from './postgres/pitrRestore';
 export { checkWalHealth, walHealthError, DEFAULT_WAL_MAX_AGE_MINUTES, type WalHealth } from './postgres/walHealth';

@@ -1,3 +1,4 @@
+import { PHYSICAL_FORMAT } from './baseBackup';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { DecryptionKeys } from '../archive/ageKeys';
@@ -194,6 +195,11 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 	const transport = await openRestoreTransport(options);
 	const set = options.verified ?? (await checkSetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, 'postgres');
+	if (artifact.format === PHYSICAL_FORMAT) {
+		throw new StackBackupError('INVALID_INPUT', `${set.dir} is a base backup of a whole cluster, not a dump of one database`, {
+			hint: 'A base backup restores the whole cluster into a Postgres container: recover the stack (recover --to a moment, or to latest), or restore it to a point in time into a scratch container with Stack Restore. Nothing was changed.',
+		});
+	}
 	assertDumpTrusted(set, artifact);
 	const where = transport.errorContext('restore').where;
 	const loading = loadingDatabaseName(database);

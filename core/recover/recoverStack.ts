@@ -15,7 +15,7 @@ import { startN8nContainers, stopN8nContainers, type ContainerStates } from './n
 import { assertN8nKnowsMigration, readN8nImage } from './n8nVersionCheck';
 import { answersReady, waitForReadiness } from './readiness';
 import { isBaseBackup, restorePlannedSet, type PlannedRestore } from './restorePlannedSet';
-import type { RecoveryTarget } from '../restore/pitrPlan';
+import type { RecoveryTarget } from '../postgres/pitrPlan';
 
 export interface RecoverOptions {
 	/** The backup root: a folder, or a bucket opened with openPlace. */

@@ -10,8 +10,8 @@ import { restoreFiles } from '../volume/filesRestore';
 import { restoreVolume } from '../volume/volumeRestore';
 import { diffEnvFiles, type EnvDiff } from './envDiff';
 import type { Place } from '../storage/Storage';
-import type { RecoveryTarget } from '../restore/pitrPlan';
-import { restoreToPointInTime } from '../restore/pitrRestore';
+import type { RecoveryTarget } from '../postgres/pitrPlan';
+import { restoreToPointInTime } from '../postgres/pitrRestore';
 import { StackBackupError } from '../errors/StackBackupError';
 
 export interface RestoreContext {

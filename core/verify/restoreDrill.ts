@@ -26,9 +26,11 @@ import { restoreVolume } from '../volume/volumeRestore';
 import type { VolumeInventory } from '../volume/volumeBackup';
 import { countTree } from './countTree';
 import { loadRdbInScratchRedis, type ScratchRedis } from './scratchRedis';
-import { type Location, showPlace } from '../storage/openPlace';
+import { lastName, parentPlace, type Location, showPlace } from '../storage/openPlace';
 import type { Place } from '../storage/Storage';
 import { recordDrill } from '../backupSet/drillHistory';
+import { PHYSICAL_FORMAT } from '../postgres/baseBackup';
+import { restoreToPointInTime } from '../postgres/pitrRestore';
 
 export interface DrillOptions {
 	/** Opens the set's encrypted artifacts (age identities or passphrases). */
@@ -81,6 +83,7 @@ type Checker = (
 ) => Promise<Omit<DrillCheck, 'artifact' | 'kind' | 'result'>>;
 
 const checkPostgres: Checker = async (set, artifact, options, log) => {
+	if (artifact.format === PHYSICAL_FORMAT) return checkBaseBackup(set, artifact, options, log);
 	if (!options.postgres)
 		return { scratch: null, summary: 'not drilled', differences: ['no scratch Postgres server was given, so the dump was not restored'] };
 	const scratch = `n8n_stack_drill_${randomBytes(5).toString('hex')}`;
@@ -105,6 +108,43 @@ const checkPostgres: Checker = async (set, artifact, options, log) => {
 	} finally {
 		await admin.close();
 	}
+};
+
+/**
+ * A base backup's drill is a point-in-time recovery: the base backup and all WAL collected since,
+ * into a scratch container made like the Postgres container; pg_verifybackup checks the extracted
+ * base backup first, and the recovered workflows are compared with the newest WAL batch's.
+ */
+const checkBaseBackup: Checker = async (set, _artifact, options, log) => {
+	const docker = options.postgres?.docker;
+	if (!docker) {
+		return {
+			scratch: null,
+			summary: 'not drilled',
+			differences: [
+				'a base backup is drilled in a scratch container made like the Postgres container: give the container (the Docker method)',
+			],
+		};
+	}
+	const setFolder = parentPlace(set.place);
+	const result = await restoreToPointInTime({
+		root: parentPlace(setFolder),
+		setName: lastName(setFolder),
+		to: 'latest',
+		baseRun: set.place,
+		docker: docker.connection,
+		target: { type: 'scratch', likeContainer: docker.container },
+		verifyBaseBackup: true,
+		keys: options.keys,
+		trust: options.trust,
+		log,
+	});
+	const workflows = result.workflows ? Object.keys(result.workflows).length : 0;
+	return {
+		scratch: result.container,
+		summary: `base backup and ${result.walFiles} WAL file(s) recovered to ${result.target} in ${Math.round(result.recoveryMs / 100) / 10} s; pg_verifybackup: ${result.verifyOutput}; ${workflows} n8n workflows compared with ${result.comparedWith ?? 'nothing'}`,
+		differences: result.differences,
+	};
 };
 
 const checkRedis: Checker = async (set, artifact, options, log) => {

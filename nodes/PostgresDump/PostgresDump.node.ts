@@ -202,7 +202,7 @@ export class PostgresDump implements INodeType {
 			const result = await backupPostgres({
 				...target,
 				format: this.getNodeParameter('format', i) as 'plain' | 'custom' | 'physical',
-				n8nSkipExecutions: this.getNodeParameter('n8nSkipExecutions', i) as boolean,
+				n8nSkipExecutions: this.getNodeParameter('n8nSkipExecutions', i, false) as boolean,
 				...readDumpOptions(this.getNodeParameter('options', i, {}) as IDataObject),
 			});
 			return backupReport(result);

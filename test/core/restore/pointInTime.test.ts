@@ -6,6 +6,7 @@ import {
 	collectWal,
 	planPointInTime,
 	restoreToPointInTime,
+	runRestoreDrill,
 	stopWal,
 	type StackBackupError,
 } from '../../../core';
@@ -150,6 +151,24 @@ describe('point-in-time recovery of Postgres (a cluster of its own in the privat
 		expect(plan.targetTime).toEqual(reachable);
 		expect(plan.reach.gapAt).toBe(hole.replace('.zst', ''));
 	});
+
+	it('the drill of a base backup recovers it with all WAL into a scratch container, and fails on a hole', async () => {
+		const drill = {
+			method: 'docker' as const,
+			connection: { user: 'postgres', database: 'n8n' },
+			docker: { connection: docker, container: cluster.name },
+		};
+		const passed = await runRestoreDrill({ setPath: join(tmp.path(), 'root', 'n8n-pg'), postgres: drill });
+		expect(passed.differences).toEqual([]);
+		expect(passed.verdict).toBe('pass');
+		const base = passed.checks.find((c) => c.artifact === 'base.tar.zst')!;
+		expect(base.summary).toMatch(/pg_verifybackup: backup successfully verified/);
+		expect(base.summary).toMatch(/42 n8n workflows compared with the WAL batch of/);
+		const holed = await runRestoreDrill({ setPath: join(tmp.path(), 'hole', 'n8n-pg'), postgres: drill });
+		expect(holed.verdict).toBe('fail');
+		expect(holed.differences.join(' ')).toMatch(/WAL_GAP/);
+		expect(await scratchLeftovers()).toEqual([]);
+	}, 300_000);
 
 	it('brings the cluster back after its volume is destroyed, with the edit made just before the disaster', async () => {
 		shas.t4 = await edit('T4, just before the disaster');

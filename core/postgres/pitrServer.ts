@@ -6,9 +6,9 @@ import { mapDockerError } from '../docker/dockerErrors';
 import { execInContainer } from '../docker/execInContainer';
 import { demuxText } from '../docker/oneShotContainer';
 import { StackBackupError } from '../errors/StackBackupError';
-import { openContainerPsqlSession } from '../postgres/containerPsqlSession';
-import { libpqEnv } from '../postgres/libpqEnv';
-import { readWorkflowChecksums } from '../postgres/workflowChecksums';
+import { openContainerPsqlSession } from './containerPsqlSession';
+import { libpqEnv } from './libpqEnv';
+import { readWorkflowChecksums } from './workflowChecksums';
 import type { DataFolder } from './pitrDataFolder';
 import { WAL_STAGING } from './pitrDataFolder';
 

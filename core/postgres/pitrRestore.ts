@@ -11,13 +11,13 @@ import { createDockerClient, type DockerConnection } from '../docker/dockerConne
 import { mapDockerError } from '../docker/dockerErrors';
 import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
-import type { N8nInventory, PostgresInventory } from '../postgres/inventory';
+import type { N8nInventory, PostgresInventory } from './inventory';
 import type { Location } from '../storage/openPlace';
 import type { Place } from '../storage/Storage';
 import { dataFolderOf, PitrDataFolder, type DataFolder } from './pitrDataFolder';
 import { planPointInTime, type PitrPlan, type RecoveryTarget } from './pitrPlan';
 import { startScratchPostgres, waitForRecovery, workflowsIn, cleanUpAfterRecovery } from './pitrServer';
-import { compareWorkflowChecksums } from '../postgres/workflowChecksums';
+import { compareWorkflowChecksums } from './workflowChecksums';
 
 export type PitrTarget =
 	/** The stack's own Postgres container: its data volume is replaced (what was there is moved aside until the end). */
