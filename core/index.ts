@@ -25,7 +25,7 @@ export { checkAgeKeys } from './archive/checkAgeKeys';
 export { validateSetName } from './backupSet/setName';
 export { DEFAULT_MIN_FREE_MB, DEFAULT_STALL_TIMEOUT_SECONDS } from './backupSet/backupRun';
 export { localPath } from './backupSet/localRoot';
-export { openPlace, showPlace, childPlace, type Location } from './storage/openPlace';
+export { openPlace, showPlace, childPlace, parentPlace, lastName, type Location } from './storage/openPlace';
 export { validS3Settings, s3SettingsFromEnv, DEFAULT_S3_REGION, type S3Settings } from './storage/s3Settings';
 export type { Place, Storage } from './storage/Storage';
 export { checkS3Connection } from './storage/checkS3Connection';
@@ -148,3 +148,4 @@ export { readBatches, walReach, walTimelineFolder, type WalBatch, type WalFileRe
 export { planPointInTime, type PitrPlan, type RecoveryTarget } from './postgres/pitrPlan';
 export { restoreToPointInTime, type PointInTimeOptions, type PointInTimeResult, type PitrTarget } from './postgres/pitrRestore';
 export { checkWalHealth, walHealthError, DEFAULT_WAL_MAX_AGE_MINUTES, type WalHealth } from './postgres/walHealth';
+export { parseRunFolderName } from './backupSet/runFolderName';

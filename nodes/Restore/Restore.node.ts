@@ -23,12 +23,13 @@ import * as pinRun from './operations/pinRun.operation';
 import * as restorePostgres from './operations/restorePostgres.operation';
 import * as restoreRedis from './operations/restoreRedis.operation';
 import * as restoreVolume from './operations/restoreVolume.operation';
+import * as restorePointInTime from './operations/restorePointInTime.operation';
 
 type Operation = { fields: unknown; execute(ctx: IExecuteFunctions, i: number): Promise<IDataObject | IDataObject[] | OutputItems> };
 
 /** Each resource and the operations it offers: the options of the Resource and Operation fields. */
 const ROUTES = {
-	set: { restorePostgres, restoreRedis, restoreVolume, listRuns, pinRun, unpinRun: pinRun.unpin },
+	set: { restorePostgres, restorePointInTime, restoreRedis, restoreVolume, listRuns, pinRun, unpinRun: pinRun.unpin },
 	drill: { drill },
 	workflow: { listWorkflows, extractWorkflow, compareWorkflows, pickWorkflows },
 } satisfies Record<string, Record<string, Operation>>;
@@ -67,7 +68,7 @@ export class Restore implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{({"listRuns": "list: runs", "pinRun": "pin: run", "unpinRun": "unpin: run", "restorePostgres": "restore: Postgres dump", "restoreRedis": "restore: Redis snapshot", "restoreVolume": "restore: volume or folder", "drill": "drill: restore and compare", "listWorkflows": "list: workflows", "compareWorkflows": "compare: with running n8n", "pickWorkflows": "take: workflows", "extractWorkflow": "extract: workflow"})[$parameter["operation"]] || $parameter["operation"]}}',
+			'={{({"listRuns": "list: runs", "pinRun": "pin: run", "unpinRun": "unpin: run", "restorePostgres": "restore: Postgres dump", "restorePointInTime": "restore: to a point in time", "restoreRedis": "restore: Redis snapshot", "restoreVolume": "restore: volume or folder", "drill": "drill: restore and compare", "listWorkflows": "list: workflows", "compareWorkflows": "compare: with running n8n", "pickWorkflows": "take: workflows", "extractWorkflow": "extract: workflow"})[$parameter["operation"]] || $parameter["operation"]}}',
 		description: 'Restore backup sets, prove them with restore drills, or bring back one workflow',
 		defaults: { name: 'Stack Restore' },
 		usableAsTool: true,
@@ -84,7 +85,7 @@ export class Restore implements INodeType {
 				required: true,
 				testedBy: 'stackBackupPostgresConnectionTest',
 				displayOptions: {
-					hide: { operation: ['restoreRedis', 'restoreVolume', ...BROWSING], scratchPostgres: ['none'] },
+					hide: { operation: ['restoreRedis', 'restoreVolume', 'restorePointInTime', ...BROWSING], scratchPostgres: ['none'] },
 				},
 			},
 			{
@@ -92,7 +93,7 @@ export class Restore implements INodeType {
 				displayName: 'Credential for Redis',
 				required: true,
 				testedBy: 'stackBackupRedisConnectionTest',
-				displayOptions: { hide: { operation: ['restorePostgres', 'restoreVolume', 'drill', ...BROWSING] } },
+				displayOptions: { hide: { operation: ['restorePostgres', 'restoreVolume', 'restorePointInTime', 'drill', ...BROWSING] } },
 			},
 			{
 				name: 'stackBackupDockerApi',
@@ -168,6 +169,12 @@ export class Restore implements INodeType {
 						description: 'Put an RDB into the Redis container and check the keys',
 						// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- product names keep their capitals in the node search
 						action: 'Restore a Redis snapshot',
+					},
+					{
+						name: 'Restore to a Point in Time',
+						value: 'restorePointInTime',
+						description: 'Recover a base backup and its WAL to any moment, in a scratch container made like the Postgres one',
+						action: 'Restore to a point in time',
 					},
 					{
 						name: 'Restore Volume or Folder',
@@ -283,6 +290,7 @@ export class Restore implements INodeType {
 				displayOptions: { show: { operation: USES_PG_TOOLS, method: ['docker'] } },
 			},
 			...restorePostgres.fields,
+			...restorePointInTime.fields,
 			...restoreRedis.fields,
 			...restoreVolume.fields,
 			...drill.fields,

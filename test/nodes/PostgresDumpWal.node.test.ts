@@ -1,5 +1,7 @@
 import { readManifest } from '../../core';
+import { join } from 'node:path';
 import { PostgresDump } from '../../nodes/PostgresDump/PostgresDump.node';
+import { Restore } from '../../nodes/Restore/Restore.node';
 import { runNode } from '../support/n8nNodeHarness';
 import { startPitrCluster, type PitrCluster } from '../support/pitrCluster';
 import { useTempDir } from '../support/tempDir';
@@ -7,7 +9,7 @@ import { testEnv } from '../support/testEnv';
 
 const env = testEnv();
 
-describe('Postgres Dump node: base backup and WAL collection operations', () => {
+describe('Postgres Dump and Stack Restore nodes: base backup, WAL collection and restore to a point in time', () => {
 	const tmp = useTempDir();
 	const node = new PostgresDump();
 	let cluster: PitrCluster;
@@ -37,7 +39,7 @@ describe('Postgres Dump node: base backup and WAL collection operations', () => 
 		return out[0].json as Record<string, unknown>;
 	};
 
-	it('collects WAL, takes a physical base backup, checks the collection and turns it off', async () => {
+	it('collects WAL, takes a physical base backup, restores it to the latest moment in a scratch container, checks the collection and turns it off', async () => {
 		const first = await run({ operation: 'collectWal' });
 		expect(first).toMatchObject({ set: 'n8n-postgres', slotCreated: true, timeline: 1 });
 		const base = await run({ operation: 'backup', format: 'physical' });
@@ -49,6 +51,19 @@ describe('Postgres Dump node: base backup and WAL collection operations', () => 
 		expect(manifest.runId).toBe('77');
 		await cluster.sql(`UPDATE workflow_entity SET name = 'changed' WHERE id = 'wf1AAAAAAAAAAAAA'`);
 		expect(await run({ operation: 'collectWal' })).toMatchObject({ slotCreated: false });
+		const [restored] = await runNode(new Restore(), {
+			parameters: {
+				resource: 'set',
+				operation: 'restorePointInTime',
+				setFolder: join(tmp.path(), 'n8n-postgres'),
+				recoverTo: 'latest',
+				likeContainer: cluster.name,
+			},
+			credentials: { stackBackupDockerApi: { connection: 'socket', socketPath: env.dockerSocket } },
+			items: [{ json: {} }],
+		});
+		expect(restored[0].json).toMatchObject({ workflowCount: 42, differences: [], verifyOutput: 'backup successfully verified' });
+		expect(String(restored[0].json.comparedWith)).toMatch(/WAL batch/);
 		const health = await run({ operation: 'checkWal', walMaxAgeMinutes: 30 });
 		expect(health.problems).toEqual([]);
 		expect(await run({ operation: 'stopWal' })).toMatchObject({ dropped: true });
