@@ -26,7 +26,7 @@ const SCRIPTS = [
 /** `file: expression` of a call that names its program through a variable -> what it can run. */
 const INDIRECT: Record<string, string[]> = {
 	// The pg_dump path is an option: postgresBackup.failures.test.ts gives /bin/true.
-	'core/postgres/localPgDump.ts: binary': ['pg_dump', 'psql', 'pg_restore', 'true'],
+	'core/postgres/localPgDump.ts: binary': ['pg_dump', 'psql', 'pg_restore', 'pg_basebackup', 'pg_receivewal', 'true'],
 	"core/verify/scratchRedis.ts: target.redisServerPath ?? 'redis-server'": ['redis-server'],
 	'test/support/ageCli.ts: command': ['sleep', 'script', 'age'],
 	'test/support/runCli.ts: cmd': ['node', '/usr/bin/node'],
