@@ -2,7 +2,8 @@
 // alternating, several times. Prints a one-screen table and writes bench-results/latest.json.
 //   node bench/run.mjs [--dump-mib 600] [--redis-mib 300] [--tree-mib 1000] [--reps 3]
 //                      [--flat-mib 1024,10240] [--copy-mib 1024] [--recover-db-mib 1024] [--recover-volume-mib 500]
-//                      [--only postgres,flat,volume,redis,retention,restore,s3,recover]
+//                      [--pitr-db-mib 1024] [--pitr-rounds 288]
+//                      [--only postgres,flat,volume,redis,retention,restore,s3,recover,pitr]
 import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +14,7 @@ import core from '../dist/core/index.js';
 import { buildPostgres, buildRedis, buildTree } from './data.mjs';
 import { measure, median } from './measure.mjs';
 import { recoverStack } from './recoverStack.mjs';
+import { pitrCluster, PITR_SET } from './pitrCluster.mjs';
 
 const { values } = parseArgs({
 	options: {
@@ -22,7 +24,9 @@ const { values } = parseArgs({
 		reps: { type: 'string', default: '3' },
 		'flat-mib': { type: 'string', default: '1024,10240' },
 		'copy-mib': { type: 'string', default: '1024' },
-		only: { type: 'string', default: 'postgres,flat,volume,redis,retention,restore,s3,recover' },
+		only: { type: 'string', default: 'postgres,flat,volume,redis,retention,restore,s3,recover,pitr' },
+		'pitr-db-mib': { type: 'string', default: '1024' },
+		'pitr-rounds': { type: 'string', default: '288' },
 		'recover-db-mib': { type: 'string', default: '1024' },
 		'recover-volume-mib': { type: 'string', default: '500' },
 	},
@@ -440,6 +444,53 @@ if (only.has('recover')) {
 	}
 }
 
+let walCost = null;
+if (only.has('pitr')) {
+	// A point-in-time restore of a ~1 GiB database plus one day of WAL at n8n's write rate: our
+	// one command against the same steps typed by hand (extract, stage WAL, recovery.signal, start).
+	const CLI = 'dist/bin/n8n-stack-backup.js';
+	const cluster = pitrCluster(testenv, WORK, { dbMiB: Number(values['pitr-db-mib']), rounds: Number(values['pitr-rounds']) });
+	await cluster.prepare(NODE, CLI, log);
+	try {
+		results.push(
+			...(await compare(
+				'PITR',
+				[
+					{
+						name: 'by hand (tar -x, WAL staged, recovery.signal)',
+						reference: true,
+						before: () => cluster.destroy(),
+						argv: () => ['bash', cluster.byHand()],
+					},
+					{
+						name: 'ours: recover --to latest',
+						before: () => cluster.destroy(),
+						argv: () => [NODE, CLI, 'recover', '--root', cluster.root, '--to', 'latest'],
+					},
+				],
+				cluster.cliEnv,
+			)),
+		);
+		// What one collection costs on a quiet n8n, pg_receivewal included (the local method, so it is our child).
+		const url = `postgres://${testenv.containerPostgres.user}@127.0.0.1:55497/bench_n8n`;
+		const costArgs = ['wal', 'collect', '--root', join(WORK, 'pitr-cost'), '--set', 'bench-wal-cost', '--url', url];
+		const cpu = [];
+		for (let i = 0; i < 6; i++) {
+			const run = await measure([NODE, CLI, ...costArgs], { env: { ...cluster.cliEnv, PGPASSWORD: testenv.containerPostgres.password } });
+			const user = Number(/User time \(seconds\): ([\d.]+)/.exec(run.stderr)?.[1]);
+			const system = Number(/System time \(seconds\): ([\d.]+)/.exec(run.stderr)?.[1]);
+			if (i > 0) cpu.push(user + system); // the first one makes the slot
+		}
+		walCost = median(cpu);
+		log(`pitr: one WAL collection costs ${walCost.toFixed(2)} s of CPU (median of ${cpu.length})`);
+		execFileSync(NODE, [CLI, 'wal', 'stop', '--set', 'bench-wal-cost', '--url', url], {
+			env: { ...cluster.cliEnv, PGPASSWORD: testenv.containerPostgres.password },
+		});
+	} finally {
+		cluster.cleanUp();
+	}
+}
+
 // Ratios against the reference each target names.
 const find = (group, name) => results.find((r) => r.group === group && r.name === name);
 const ratio = (a, b) => (a && b ? a.seconds / b.seconds : null);
@@ -514,6 +565,15 @@ if (recovered) {
 		ratio(recovered, find('Recover', 'by hand (zstd | psql, docker cp, tar -x)')),
 	]);
 }
+const pitrOurs = find('PITR', 'ours: recover --to latest');
+if (pitrOurs) {
+	verdicts.push([
+		'PITR: ours / extract + WAL + recovery by hand (target <= 1.1)',
+		ratio(pitrOurs, find('PITR', 'by hand (tar -x, WAL staged, recovery.signal)')),
+	]);
+	verdicts.push(['PITR: ours peak RSS growth over idle, MiB', pitrOurs.peakRssMiB - idle.peakRssMiB]);
+}
+if (walCost !== null) verdicts.push(['WAL collection every 5 min: share of one core, % (target < 2)', (walCost / 300) * 100]);
 const ret = results.find((r) => r.group === 'Retention plan');
 if (ret) verdicts.push(['Retention: 10,000 sets, seconds (target < 1)', ret.seconds]);
 

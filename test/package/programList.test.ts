@@ -36,6 +36,7 @@ const INDIRECT: Record<string, string[]> = {
 	'test/support/restoreForTest.ts: tool': ['gzip', 'zstd'],
 	'bench/run.mjs: NODE': ['node'],
 	'bench/recoverStack.mjs: node': ['node'],
+	'bench/pitrCluster.mjs: node': ['node'],
 	'bench/run.mjs: ${dump}': ['pg_dump'],
 	'bench/measure.mjs: /usr/bin/time': ['/usr/bin/time'],
 	// scripts/testenv.sh: pg_bin prints the path of a PostgreSQL server program.
