@@ -144,10 +144,15 @@ export async function restoreToPointInTime(options: PointInTimeOptions): Promise
 	} catch (error) {
 		if (server && server !== live) await server.remove({ force: true }).catch(() => undefined);
 		if (live) await live.stop({ t: 30 }).catch(() => undefined);
+		let restored = !prepared;
 		if (prepared && !scratchVolume) {
-			await data.rollBack().catch((e: Error) => log.warn(`Putting the old data back failed too: ${e.message}`));
-			if (wasRunning) await live!.start().catch(() => undefined);
+			restored = await data.rollBack().then(
+				() => true,
+				(e: Error) => (log.warn(`Putting the old data back failed too: ${e.message}`), false),
+			);
 		}
+		// The server comes back on what it had, as it was before the restore began.
+		if (live && wasRunning && restored) await live.start().catch(() => undefined);
 		throw error instanceof StackBackupError ? error : mapDockerError(error, options.docker);
 	} finally {
 		const keep = options.target.type === 'scratch' && options.target.keep && succeeded;

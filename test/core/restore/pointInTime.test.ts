@@ -170,6 +170,15 @@ describe('point-in-time recovery of Postgres (a cluster of its own in the privat
 		expect(await scratchLeftovers()).toEqual([]);
 	}, 300_000);
 
+	it('refuses to replace a live cluster without confirmation, and leaves the server running on its data', async () => {
+		const error = await failure(
+			restoreToPointInTime({ ...options(), to: 'latest', docker, target: { type: 'container', container: cluster.name } }),
+		);
+		expect(error.code).toBe('CONFIRMATION_REQUIRED');
+		await cluster.ready();
+		expect(await cluster.sql(shaSql)).toBe(shas.t3);
+	}, 120_000);
+
 	it('brings the cluster back after its volume is destroyed, with the edit made just before the disaster', async () => {
 		shas.t4 = await edit('T4, just before the disaster');
 		await collectWal(options());
