@@ -1,12 +1,18 @@
 import { withBackupRun } from '../backupSet/backupRun';
 import { checkShrink } from '../backupSet/shrinkGuard';
-import { WORKFLOWS_ARTIFACT_KIND } from '../backupSet/manifest';
 import { StackBackupError } from '../errors/StackBackupError';
 import { BASE_BACKUP_BASE_NAME, PHYSICAL_FORMAT, pgBasebackupVersion, writeBaseBackup } from './baseBackup';
 import { scopeTables } from './dumpScope';
-import { collectInventory, summarizeInventory } from './inventory';
+import { collectInventory } from './inventory';
 import type { PgTransport } from './PgTransport';
-import { ARTIFACT_KIND, exportSnapshot, exportWorkflows, type PostgresBackupOptions, type PostgresBackupResult } from './postgresBackup';
+import {
+	ARTIFACT_KIND,
+	exportSnapshot,
+	exportWorkflows,
+	sealPostgresSet,
+	type PostgresBackupOptions,
+	type PostgresBackupResult,
+} from './postgresBackup';
 import { slotStateSql, WAL_SERVER_FACTS_SQL, type SlotState, type WalServerFacts } from './walQueries';
 import { walSlotName } from './walSlot';
 
@@ -62,37 +68,22 @@ export async function backupPhysical(
 			});
 			const exported = inventory.n8n && catalog.n8n ? await exportWorkflows(run, session, catalog.n8n.workflows) : undefined;
 			run.log.info(`Base backup from WAL ${position.startLsn} to ${position.endLsn} on timeline ${position.timeline}`);
-			const manifest = await run.seal({
-				sources: {
-					[ARTIFACT_KIND]: {
-						...transport.describe(),
-						database: options.connection.database,
-						user: options.connection.user ?? null,
-						format: PHYSICAL_FORMAT,
-						serverVersion: catalog.serverVersion,
-						pgBasebackupVersion: version,
-						artifact: BASE_BACKUP_BASE_NAME,
-						startLsn: position.startLsn,
-						endLsn: position.endLsn,
-						timeline: position.timeline,
-						systemIdentifier: server.systemIdentifier,
-						walSegmentSize: server.segmentSize,
-						autoConf: position.autoConf,
-					},
-				},
-				inventory: { [ARTIFACT_KIND]: inventory, ...(exported ? { [WORKFLOWS_ARTIFACT_KIND]: exported } : {}) },
-				warnings,
-			});
-			for (const warning of warnings) run.log.warn(warning);
-			return {
-				set: run.setName,
-				path: run.dir,
-				artifacts: run.artifacts,
-				inventory: summarizeInventory(inventory),
-				warnings,
-				durationMs: Date.now() - facts.began,
-				manifest,
+			const source = {
+				...transport.describe(),
+				database: options.connection.database,
+				user: options.connection.user ?? null,
+				format: PHYSICAL_FORMAT,
+				serverVersion: catalog.serverVersion,
+				pgBasebackupVersion: version,
+				artifact: BASE_BACKUP_BASE_NAME,
+				startLsn: position.startLsn,
+				endLsn: position.endLsn,
+				timeline: position.timeline,
+				systemIdentifier: server.systemIdentifier,
+				walSegmentSize: server.segmentSize,
+				autoConf: position.autoConf,
 			};
+			return await sealPostgresSet(run, { source, inventory, exported, warnings, began: facts.began });
 		} finally {
 			await session.close();
 		}

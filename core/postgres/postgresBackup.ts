@@ -121,21 +121,8 @@ export async function backupPostgres(options: PostgresBackupOptions): Promise<Po
 			const inventory = await dumpWithInventory(run, transport, session, { ...options, format }, { catalog, filters, scoped });
 			checkShrink(run.previous, run.artifacts, ARTIFACT_KIND, { maxShrinkPercent, allowShrink: Boolean(options.allowShrink) });
 			const exported = inventory.n8n && catalog.n8n ? await exportWorkflows(run, session, catalog.n8n.workflows) : undefined;
-			const manifest = await run.seal({
-				sources: { [ARTIFACT_KIND]: describeSource(transport, options, { catalog, pgDumpVersion, filters, leftOut }) },
-				inventory: { [ARTIFACT_KIND]: inventory, ...(exported ? { [WORKFLOWS_ARTIFACT_KIND]: exported } : {}) },
-				warnings,
-			});
-			for (const warning of warnings) run.log.warn(warning);
-			return {
-				set: run.setName,
-				path: run.dir,
-				artifacts: run.artifacts,
-				inventory: summarizeInventory(inventory),
-				warnings,
-				durationMs: Date.now() - began,
-				manifest,
-			};
+			const source = describeSource(transport, options, { catalog, pgDumpVersion, filters, leftOut });
+			return await sealPostgresSet(run, { source, inventory, exported, warnings, began });
 		} finally {
 			await session.close();
 		}
@@ -283,4 +270,32 @@ function describeSource(
 export function safeFileStem(database: string): string {
 	const stem = database.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '');
 	return stem || 'database';
+}
+
+/** Seals a Postgres set (a dump or a base backup): the manifest last, then the result the nodes and the CLI report. */
+export async function sealPostgresSet(
+	run: BackupRun,
+	parts: {
+		source: Record<string, unknown>;
+		inventory: PostgresInventory;
+		exported?: WorkflowsExportInventory;
+		warnings: string[];
+		began: number;
+	},
+): Promise<PostgresBackupResult> {
+	const manifest = await run.seal({
+		sources: { [ARTIFACT_KIND]: parts.source },
+		inventory: { [ARTIFACT_KIND]: parts.inventory, ...(parts.exported ? { [WORKFLOWS_ARTIFACT_KIND]: parts.exported } : {}) },
+		warnings: parts.warnings,
+	});
+	for (const warning of parts.warnings) run.log.warn(warning);
+	return {
+		set: run.setName,
+		path: run.dir,
+		artifacts: run.artifacts,
+		inventory: summarizeInventory(parts.inventory),
+		warnings: parts.warnings,
+		durationMs: Date.now() - parts.began,
+		manifest,
+	};
 }

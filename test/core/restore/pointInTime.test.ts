@@ -12,6 +12,7 @@ import {
 } from '../../../core';
 import { startPitrCluster, type PitrCluster } from '../../support/pitrCluster';
 import { tmpdir } from 'node:os';
+import { useTestBucket } from '../../support/s3Bucket';
 import { testDocker } from '../../support/dockerFixtures';
 import { testEnv } from '../../support/testEnv';
 
@@ -235,5 +236,40 @@ describe('point-in-time recovery of Postgres (a cluster of its own in the privat
 		} finally {
 			await limited.remove();
 		}
+	}, 300_000);
+});
+
+describe('point-in-time recovery with the base backup and the WAL in an S3 bucket', () => {
+	const bucket = useTestBucket();
+	let cluster: PitrCluster;
+	beforeAll(async () => {
+		cluster = await startPitrCluster();
+	}, 120_000);
+	afterAll(async () => {
+		await cluster?.remove();
+	});
+
+	it('collects into the bucket and recovers from it to the latest moment', async () => {
+		const options = {
+			root: bucket.place('offsite'),
+			setName: 'n8n-pg',
+			method: 'docker' as const,
+			connection: { user: 'postgres', database: 'n8n' },
+			docker: { connection: docker, container: cluster.name },
+		};
+		await collectWal(options);
+		await backupPostgres({ ...options, format: 'physical', compression: 'zstd' });
+		await cluster.sql(`UPDATE workflow_entity SET nodes = '[{"id":"a","name":"in the bucket"}]' WHERE id = '${WF}'`);
+		const expected = await cluster.sql(shaSql);
+		await collectWal(options);
+		expect((await bucket.keys('offsite/n8n-pg/wal/batches/')).length).toBe(2);
+		const restored = await restoreToPointInTime({
+			...options,
+			to: 'latest',
+			docker,
+			target: { type: 'scratch', likeContainer: cluster.name },
+		});
+		expect(restored.workflows?.[WF]).toBe(expected);
+		expect(restored.differences).toEqual([]);
 	}, 300_000);
 });
