@@ -125,19 +125,46 @@ export interface WalReach {
 	lastBatch: WalBatch | null;
 }
 
+/** A stretch of WAL on one timeline: up to `until` (where the next timeline branched off), or to the end. */
+export interface TimelineStep {
+	timeline: number;
+	until: bigint | null;
+}
+
 /**
- * Walks a timeline's segments from `startLsn` on, through the batches' records (a complete
- * segment wins over a partial one; the newest partial wins over older ones), and stops at the
- * first segment no batch holds whole.
+ * The timelines from a base backup's to the newest, from the newest timeline's history file
+ * ("<parent>\t<switch LSN>\t<reason>" per ancestor, oldest first); null when the base
+ * backup's timeline is not among its ancestors (it is on another branch).
+ */
+export function timelineChain(baseTimeline: number, newest: number, historyText: string): TimelineStep[] | null {
+	const ancestors = historyText
+		.split('\n')
+		.map((line) => line.trim().split(/\s+/))
+		.filter((f) => /^\d+$/.test(f[0] ?? '') && /^[0-9A-F]+\/[0-9A-F]+$/i.test(f[1] ?? ''))
+		.map((f) => ({ timeline: Number(f[0]), until: parseLsn(f[1]) as bigint | null }));
+	const steps: TimelineStep[] = [...ancestors, { timeline: newest, until: null }];
+	const from = steps.findIndex((step) => step.timeline === baseTimeline);
+	return from < 0 ? null : steps.slice(from);
+}
+
+/**
+ * Walks the segments from `startLsn` on, along the timelines of `chain` (by default the base
+ * backup's own), through the batches' records (a complete segment wins over a partial one; the
+ * newest partial wins over older ones), and stops at the first segment no batch holds whole.
+ * A segment that holds a switch to the next timeline is read from the next timeline, as
+ * Postgres does; batches on an abandoned branch past its switch point count for nothing.
  */
 export function walReach(
 	allBatches: readonly WalBatch[],
 	from: { timeline: number; startLsn: bigint; segmentSize: number; systemIdentifier: string },
 	/** Whether a recorded file is still in the root: one removed since (by hand, by a lifecycle rule) is a hole too. */
 	present: (file: WalFileRecord) => boolean = () => true,
+	chain: readonly TimelineStep[] = [{ timeline: from.timeline, until: null }],
 ): WalReach {
 	// Only the base backup's own cluster: a set that was pointed at another server holds WAL that is not this one's.
 	const batches = allBatches.filter((b) => b.systemIdentifier === from.systemIdentifier);
+	const size = BigInt(from.segmentSize);
+	const lastTimeline = chain[chain.length - 1].timeline;
 	const whole = new Map<string, WalFileRecord>();
 	const partial = new Map<string, WalFileRecord>();
 	const histories = new Map<string, WalFileRecord>();
@@ -145,22 +172,24 @@ export function walReach(
 		for (const file of batch.files) {
 			if (!present(file)) continue;
 			if (file.name.endsWith('.history')) {
-				if (file.timeline <= from.timeline) histories.set(file.name, file);
+				if (file.timeline <= lastTimeline) histories.set(file.name, file);
 			} else if (file.partial) partial.set(file.name, file);
 			else whole.set(file.name, file);
 		}
 	}
+	const stepOf = (segno: bigint) => chain.find((step) => step.until === null || segno < segmentNumber(step.until, from.segmentSize))!;
 	const files: WalFileRecord[] = [];
 	let segno = segmentNumber(from.startLsn, from.segmentSize);
 	let endLsn = from.startLsn;
 	let gapAt: string | null = null;
 	for (;;) {
-		const name = segmentName(from.timeline, segno, from.segmentSize);
+		const timeline = stepOf(segno).timeline;
+		const name = segmentName(timeline, segno, from.segmentSize);
 		const complete = whole.get(name);
 		if (complete) {
 			files.push(complete);
 			segno++;
-			endLsn = segno * BigInt(from.segmentSize);
+			endLsn = segno * size;
 			continue;
 		}
 		const open = partial.get(name);
@@ -168,15 +197,19 @@ export function walReach(
 			files.push(open);
 			endLsn = parseLsn(open.endLsn);
 		} else {
-			const missingStart = segno * BigInt(from.segmentSize);
-			const beyond = batches.some((b) => b.timeline === from.timeline && parseLsn(b.lsn) > missingStart);
-			if (beyond) gapAt = name;
+			const missingStart = segno * size;
+			if (batches.some((b) => b.timeline === timeline && parseLsn(b.lsn) > missingStart)) gapAt = name;
 		}
 		break;
 	}
+	const onChain = (batch: WalBatch) => {
+		const step = chain.find((s) => s.timeline === batch.timeline);
+		return Boolean(step) && (step!.until === null || parseLsn(batch.lsn) <= step!.until);
+	};
 	let lastBatch: WalBatch | null = null;
 	for (const batch of batches) {
-		if (batch.timeline === from.timeline && parseLsn(batch.lsn) <= endLsn && parseLsn(batch.lsn) >= from.startLsn) lastBatch = batch;
+		const lsn = parseLsn(batch.lsn);
+		if (onChain(batch) && lsn <= endLsn && lsn >= from.startLsn) lastBatch = batch;
 	}
 	return {
 		files,

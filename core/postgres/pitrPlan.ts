@@ -1,6 +1,18 @@
 import { listCompleteSets, type CompleteSet } from '../backupSet/completeSets';
-import { readBatches, storedWalFiles, walReach, type WalReach } from '../backupSet/walArchive';
-import { parseLsn } from '../backupSet/walPosition';
+import {
+	readBatches,
+	storedWalFiles,
+	timelineChain,
+	walReach,
+	walTimelineFolder,
+	type TimelineStep,
+	type WalBatch,
+	type WalReach,
+} from '../backupSet/walArchive';
+import { openArtifact } from '../backupSet/openArtifact';
+import { readStreamText } from '../archive/readStreamText';
+import type { DecryptionKeys } from '../archive/ageKeys';
+import { parseLsn, timelineFolderName } from '../backupSet/walPosition';
 import { StackBackupError } from '../errors/StackBackupError';
 import { childPlace, openPlace, type Location } from '../storage/openPlace';
 import type { Place } from '../storage/Storage';
@@ -60,7 +72,13 @@ export function baseBackupFacts(set: CompleteSet): BaseBackupFacts | null {
  * outside what the root holds is refused with the range that is possible; a hole in the WAL
  * is reported as the latest moment reachable, never recovered past in silence.
  */
-export async function planPointInTime(root: Location, setName: string, target: RecoveryTarget, baseRun?: Place): Promise<PitrPlan> {
+export async function planPointInTime(
+	root: Location,
+	setName: string,
+	target: RecoveryTarget,
+	baseRun?: Place,
+	keys?: DecryptionKeys,
+): Promise<PitrPlan> {
 	const rootPlace = openPlace(root, 'root');
 	const setPlace = childPlace(rootPlace, setName);
 	const all = (await listCompleteSets(rootPlace, setName)).map(baseBackupFacts).filter((b): b is BaseBackupFacts => b !== null);
@@ -82,7 +100,10 @@ export async function planPointInTime(root: Location, setName: string, target: R
 		batches.flatMap((b) => b.files.map((f) => f.timeline)),
 	);
 	const newest = bases.at(-1)!;
-	const newestReach = walReach(batches, newest, present);
+	// After a point-in-time recovery the cluster writes on a new timeline: recovery follows it there.
+	const history = await newestHistory(setPlace, batches, newest.systemIdentifier, keys);
+	const chainFor = (base: BaseBackupFacts) => timelinesFrom(base, history);
+	const newestReach = walReach(batches, newest, present, chainFor(newest));
 	const range = { from: bases[0].endedAt, to: maxDate(newest.endedAt, newestReach.endTime) };
 	const say = (d: Date) => d.toISOString();
 	if (!chosen) {
@@ -91,7 +112,7 @@ export async function planPointInTime(root: Location, setName: string, target: R
 			details: { range: { from: say(range.from), to: say(range.to) } },
 		});
 	}
-	const reach = chosen === newest ? newestReach : walReach(batches, chosen, present);
+	const reach = chosen === newest ? newestReach : walReach(batches, chosen, present, chainFor(chosen));
 	const reachable = maxDate(chosen.endedAt, reach.endTime);
 	if (target === 'latest' && reach.gapAt) throw walGap(reach, reachable, chosen);
 	if (target instanceof Date && target.getTime() > reachable.getTime()) {
@@ -102,6 +123,34 @@ export async function planPointInTime(root: Location, setName: string, target: R
 		});
 	}
 	return { base: chosen, reach, targetTime: target instanceof Date ? target : null, target, range, setPlace };
+}
+
+interface NewestHistory {
+	timeline: number;
+	text: string;
+}
+
+/** The newest timeline of the cluster's batches and its history file's text (null on timeline 1, which has none). */
+async function newestHistory(
+	set: Place,
+	batches: readonly WalBatch[],
+	systemIdentifier: string,
+	keys?: DecryptionKeys,
+): Promise<NewestHistory | null> {
+	const own = batches.filter((b) => b.systemIdentifier === systemIdentifier);
+	const timeline = Math.max(1, ...own.map((b) => b.timeline));
+	if (timeline === 1) return null;
+	const name = `${timelineFolderName(timeline)}.history`;
+	const record = own.flatMap((b) => b.files).find((f) => f.name === name);
+	if (!record) return null;
+	const text = await readStreamText(openArtifact({ place: walTimelineFolder(set, timeline), keys, digestsPending: true }, record));
+	return { timeline, text };
+}
+
+function timelinesFrom(base: BaseBackupFacts, history: NewestHistory | null): TimelineStep[] {
+	const own: TimelineStep[] = [{ timeline: base.timeline, until: null }];
+	if (!history || history.timeline === base.timeline) return own;
+	return timelineChain(base.timeline, history.timeline, history.text) ?? own;
 }
 
 function walGap(reach: WalReach, reachable: Date, base: BaseBackupFacts): StackBackupError {

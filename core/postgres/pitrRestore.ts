@@ -73,7 +73,7 @@ const STEP_TIMEOUT_MS = 30 * 60 * 1000;
 export async function restoreToPointInTime(options: PointInTimeOptions): Promise<PointInTimeResult> {
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
-	const plan = await planPointInTime(options.root, options.setName, options.to, options.baseRun);
+	const plan = await planPointInTime(options.root, options.setName, options.to, options.baseRun, options.keys);
 	const set = await checkSetForRestore(plan.base.set.place, log, options.keys, options.trust);
 	const baseArtifact = set.manifest.artifacts.find((a) => a.format === 'physical')!;
 	const wal = [...plan.reach.histories, ...plan.reach.files];
@@ -185,7 +185,8 @@ function recoveryConf(plan: PitrPlan): string {
 		'# n8n-stack-backup: point-in-time restore. The WAL is staged in the data folder (restore_command runs there).',
 		`restore_command = 'cp n8n-stack-wal/%f "%p"'`,
 		`recovery_target_action = 'promote'`,
-		`recovery_target_timeline = 'current'`,
+		// Along the timelines the staged WAL holds: after an earlier point-in-time recovery, the newest.
+		`recovery_target_timeline = 'latest'`,
 	];
 	// Postgres reads "2026-12-01 14:32:00.000+00", not the ISO form with T and Z.
 	if (plan.targetTime) lines.push(`recovery_target_time = '${plan.targetTime.toISOString().replace('T', ' ').replace('Z', '+00')}'`);

@@ -3,6 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childPlace, openPlace, planPointInTime, readBatches, restoreToPointInTime, walSlotName } from '../../core';
 import { startPitrCluster, type PitrCluster } from '../support/pitrCluster';
+import { testDocker } from '../support/dockerFixtures';
 import { runCli, spawnCli } from '../support/runCli';
 import { createScratchDatabase, uniqueName, withClient, type ScratchDatabase } from '../support/scratchDatabase';
 import { testEnv } from '../support/testEnv';
@@ -102,7 +103,7 @@ describe('recover --to on a Postgres container', () => {
 		rmSync(dir, { recursive: true, force: true });
 	});
 
-	it('brings the cluster to the moment asked, and refuses one out of range with the range', async () => {
+	it('brings the cluster to the moment asked, refuses one out of range with the range, and after the volume is destroyed brings back the last edit (--to latest)', async () => {
 		const root = join(dir, 'root');
 		const common = ['--root', root, '--set', 'n8n-pg', '--container', cluster.name, '--database', 'n8n', '--user', 'postgres'];
 		const edit = async (label: string) => {
@@ -128,5 +129,19 @@ describe('recover --to on a Postgres container', () => {
 		expect(recovered.stdout).toMatch(/recovered to/);
 		await cluster.ready();
 		expect(await cluster.sql(shaSql.replace(' AS sha', ''))).toBe(wanted);
+
+		// The disaster: an edit, its collection, then the cluster's volume destroyed.
+		expect((await runCli(['wal', 'collect', ...common], { env: dockerEnv })).code).toBe(0);
+		const lastEdit = await edit('just before the disaster');
+		await cluster.container.stop({ t: 10 });
+		const wipe = await testDocker().run(env.helperImage, ['sh', '-c', 'rm -rf /v/* /v/.[!.]*'], process.stdout, {
+			HostConfig: { Binds: [`${cluster.volume}:/v`], NetworkMode: 'none', AutoRemove: true },
+		});
+		expect(wipe[0].StatusCode).toBe(0);
+		const back = await runCli(['recover', '--root', root, '--to', 'latest'], { env: dockerEnv });
+		expect(back.stderr).not.toMatch(/Error/);
+		expect(back.code).toBe(0);
+		await cluster.ready();
+		expect(await cluster.sql(shaSql.replace(' AS sha', ''))).toBe(lastEdit);
 	}, 300_000);
 });
