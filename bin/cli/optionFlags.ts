@@ -58,6 +58,7 @@ export const OPTION_FLAGS: Record<OptionField, string> = {
 	trustPlanCommands: '--trust-plan-commands',
 	pinReason: '--reason',
 	maxDaysWithoutPassingDrill: 'the drill age limit (n8n only)',
+	maxWalAgeMinutes: '--max-age-minutes (wal status)',
 	runsBefore: '--before',
 	pageSize: '--limit',
 	n8nApiCredential: 'the n8n API credential (n8n only)',

@@ -3,6 +3,7 @@ import { latestAmong, runFolders } from './completeSets';
 import { summarizeSetDrills, type SetDrillSummary } from './drillHistory';
 import { childPlace, lastName, openPlace, showPlace, type Location } from '../storage/openPlace';
 import { validateSetName } from './setName';
+import { listBatchFiles } from './walArchive';
 import { optionList } from '../options/optionList';
 import { optionNumberOr } from '../options/optionNumber';
 
@@ -19,6 +20,8 @@ export interface SetReport {
 	/** The newest drill verdict among the set's recent runs, and its newest pass. */
 	lastDrill: SetDrillSummary['last'];
 	lastPassingDrill: SetDrillSummary['lastPass'];
+	/** When WAL was last collected for the set (its newest batch), or null when it collects none. */
+	walCollectedAt: string | null;
 }
 
 export interface SetsReport {
@@ -31,6 +34,8 @@ export interface SetsReport {
 	stale: string[];
 	/** Sets with no passing drill within the drill limit (when one was given). */
 	undrilled: string[];
+	/** Sets that collect WAL and whose newest batch is older than the WAL limit (when one was given). */
+	walStalled: string[];
 	reportFile: string | null;
 }
 
@@ -43,6 +48,11 @@ export interface SetsReportOptions {
 	maxAgeHours?: number | string;
 	/** Fail (NO_PASSING_DRILL) when a set has no passing drill newer than this many days, as typed; 0 or unset: no limit. */
 	maxDaysWithoutPassingDrill?: number | string;
+	/**
+	 * Fail (WAL_STALLED) when a set that collects WAL has no batch newer than this many minutes, as
+	 * typed; 0 or unset: no limit. Sets that never collected WAL are not judged.
+	 */
+	maxWalAgeMinutes?: number | string;
 	/** Write the report as this file in the root (e.g. backup_report.json). */
 	reportFile?: string;
 	now?: Date;
@@ -60,6 +70,11 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 	const drillDays = optionNumberOr(
 		options.maxDaysWithoutPassingDrill,
 		{ field: 'maxDaysWithoutPassingDrill', what: 'The drill age limit in days', min: 0 },
+		0,
+	);
+	const walMinutes = optionNumberOr(
+		options.maxWalAgeMinutes,
+		{ field: 'maxWalAgeMinutes', what: 'The WAL age limit in minutes', min: 0 },
 		0,
 	);
 	const sets: SetReport[] = [];
@@ -80,11 +95,14 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 			warnings: m?.warnings ?? [],
 			lastDrill: drills.last,
 			lastPassingDrill: drills.lastPass,
+			walCollectedAt: (await listBatchFiles(childPlace(root, name))).at(-1)?.at.toISOString() ?? null,
 		});
 	}
 	const stale = limit > 0 ? sets.filter((s) => s.ageHours === null || s.ageHours > limit).map((s) => s.set) : [];
 	const drillCutoff = new Date(now.getTime() - drillDays * 86_400_000).toISOString();
 	const undrilled = drillDays > 0 ? sets.filter((s) => !s.lastPassingDrill || s.lastPassingDrill.at < drillCutoff).map((s) => s.set) : [];
+	const walCutoff = new Date(now.getTime() - walMinutes * 60_000).toISOString();
+	const walStalled = walMinutes > 0 ? sets.filter((s) => s.walCollectedAt && s.walCollectedAt < walCutoff).map((s) => s.set) : [];
 	const report: SetsReport = {
 		createdAt: now.toISOString(),
 		root: showPlace(root),
@@ -93,6 +111,7 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 		warnings: sets.flatMap((s) => s.warnings.map((w) => `${s.set}: ${w}`)),
 		stale,
 		undrilled,
+		walStalled,
 		reportFile: options.reportFile ? showPlace(childPlace(root, options.reportFile)) : null,
 	};
 	if (options.reportFile) {
@@ -111,6 +130,13 @@ export async function reportSets(options: SetsReportOptions): Promise<SetsReport
 		});
 	}
 	if (undrilled.length) throw noPassingDrill(sets, undrilled, drillDays);
+	if (walStalled.length) {
+		const detail = walStalled.map((name) => `${name} (newest batch ${sets.find((x) => x.set === name)!.walCollectedAt})`);
+		throw new StackBackupError('WAL_STALLED', `WAL collection has not advanced for ${walMinutes} minutes: ${detail.join(', ')}`, {
+			hint: 'Check that the WAL collection workflow is published (active) and read its last executions. Meanwhile the slot keeps WAL on the database server, and point-in-time recovery reaches only the newest batch.',
+			details: { walStalled },
+		});
+	}
 	return report;
 }
 

@@ -57,6 +57,7 @@ export const OPTION_FIELDS = [
 	'trustPlanCommands',
 	'pinReason',
 	'maxDaysWithoutPassingDrill',
+	'maxWalAgeMinutes',
 	'runsBefore',
 	'pageSize',
 	'n8nApiCredential',

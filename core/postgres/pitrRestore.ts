@@ -16,7 +16,7 @@ import type { Location } from '../storage/openPlace';
 import type { Place } from '../storage/Storage';
 import { dataFolderOf, PitrDataFolder, type DataFolder } from './pitrDataFolder';
 import { planPointInTime, type PitrPlan, type RecoveryTarget } from './pitrPlan';
-import { startScratchPostgres, waitForRecovery, workflowsIn, cleanUpAfterRecovery } from './pitrServer';
+import { scratchLabels, startScratchPostgres, waitForRecovery, workflowsIn, cleanUpAfterRecovery } from './pitrServer';
 import { compareWorkflowChecksums } from './workflowChecksums';
 
 export type PitrTarget =
@@ -98,7 +98,7 @@ export async function restoreToPointInTime(options: PointInTimeOptions): Promise
 	let prepared = false;
 	let succeeded = false;
 	try {
-		if (scratchVolume) await docker.createVolume({ Name: scratchVolume, Labels: { 'io.n8n-stack-backup.scratch': 'pitr' } });
+		if (scratchVolume) await docker.createVolume({ Name: scratchVolume, Labels: scratchLabels() });
 		if (live && wasRunning) {
 			log.info(`Stopping ${like.Name.replace(/^\//, '')} to replace its cluster`);
 			await live.stop({ t: 60 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readStreamText } from '../archive/readStreamText';
 import type { DockerConnection } from '../docker/dockerConnection';
 import { mapDockerError } from '../docker/dockerErrors';
+import { currentOwner } from '../process/processOwner';
 import { execInContainer } from '../docker/execInContainer';
 import { demuxText } from '../docker/oneShotContainer';
 import { StackBackupError } from '../errors/StackBackupError';
@@ -18,6 +19,11 @@ export interface InsideConnection {
 }
 
 const POLL_MS = 500;
+
+/** A scratch server's labels: what it is, and which process made it (several restores may run side by side). */
+export function scratchLabels(): Record<string, string> {
+	return { 'io.n8n-stack-backup.scratch': 'pitr', 'io.n8n-stack-backup.owner': currentOwner() };
+}
 
 /** A Postgres container made like the live one (image, environment, entrypoint), on the scratch volume, with no network. */
 export async function startScratchPostgres(
@@ -35,7 +41,7 @@ export async function startScratchPostgres(
 			Entrypoint: like.Config.Entrypoint ?? undefined,
 			Cmd: like.Config.Cmd ?? undefined,
 			User: like.Config.User || undefined,
-			Labels: { 'io.n8n-stack-backup.scratch': 'pitr' },
+			Labels: scratchLabels(),
 			NetworkDisabled: true,
 			HostConfig: { NetworkMode: 'none', Binds: [`${volume}:${folder.mountDestination}`, ...folder.readOnlyBinds] },
 		});

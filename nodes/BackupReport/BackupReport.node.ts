@@ -75,6 +75,16 @@ export class BackupReport implements INodeType {
 				hint: '0 never fails. The watchdog template uses 8: a weekly drill plus a day.',
 			},
 			{
+				displayName: 'Fail When WAL Older Than (Minutes)',
+				name: 'maxWalAgeMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Stop the workflow with WAL_STALLED when a set that collects WAL (point-in-time recovery) has no WAL batch newer than this, so its error workflow alerts. Sets without WAL collection are not judged.',
+				hint: '0 never fails. The watchdog template uses 30.',
+			},
+			{
 				displayName: 'Write Recovery Plan',
 				name: 'writeRecoveryPlan',
 				type: 'boolean',
@@ -132,6 +142,7 @@ export class BackupReport implements INodeType {
 				reportFile: (this.getNodeParameter('reportFile', i, '') as string).trim() || undefined,
 				maxAgeHours: this.getNodeParameter('maxAgeHours', i) as number | string,
 				maxDaysWithoutPassingDrill: this.getNodeParameter('maxDaysWithoutPassingDrill', i, 0) as number | string,
+				maxWalAgeMinutes: this.getNodeParameter('maxWalAgeMinutes', i, 0) as number | string,
 			});
 			if (!this.getNodeParameter('writeRecoveryPlan', i, false)) return report as unknown as IDataObject;
 			const { path } = await writeRecoveryPlan({

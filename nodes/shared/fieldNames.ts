@@ -58,6 +58,7 @@ export const FIELD_NAMES: Record<OptionField, string> = {
 	trustPlanCommands: 'the recovery command line (CLI only)',
 	pinReason: 'Pin Reason',
 	maxDaysWithoutPassingDrill: 'Fail When No Passing Drill In (Days)',
+	maxWalAgeMinutes: 'Fail When WAL Older Than (Minutes)',
 	runsBefore: 'Runs Before',
 	pageSize: 'Runs Per Page',
 	n8nApiCredential: 'Credential for n8n API',

@@ -10,6 +10,7 @@ import {
 	stopWal,
 	type StackBackupError,
 } from '../../../core';
+import { currentOwner } from '../../../core/process/processOwner';
 import { startPitrCluster, type PitrCluster } from '../../support/pitrCluster';
 import { tmpdir } from 'node:os';
 import { useTestBucket } from '../../support/s3Bucket';
@@ -31,7 +32,11 @@ async function failure(promise: Promise<unknown>): Promise<StackBackupError> {
 }
 
 async function scratchLeftovers(): Promise<string[]> {
-	const found = await testDocker().listContainers({ all: true, filters: { label: ['io.n8n-stack-backup.scratch=pitr'] } });
+	// Only this process's: other test files may recover into scratch containers at the same time.
+	const found = await testDocker().listContainers({
+		all: true,
+		filters: { label: ['io.n8n-stack-backup.scratch=pitr', `io.n8n-stack-backup.owner=${currentOwner()}`] },
+	});
 	return found.map((c) => c.Names[0]);
 }
 
