@@ -42,7 +42,9 @@ export function localWalSpool(slot: string): WalSpool {
 		list: async () => fs.readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error))),
 		open: async (name) => {
 			const stream = createReadStream(join(dir, name));
-			return { stream, done: new Promise((resolve, reject) => stream.once('close', resolve).once('error', reject)) };
+			const done = new Promise<void>((resolve, reject) => stream.once('close', () => resolve()).once('error', reject));
+			done.catch(() => undefined); // the write that reads it reports the error; a failed write never awaits this
+			return { stream, done };
 		},
 		remove: async (names) => {
 			for (const name of names) await fs.rm(join(dir, name), { force: true });
