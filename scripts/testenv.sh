@@ -40,8 +40,18 @@ pg_bin() { echo "/usr/lib/postgresql/$PG_VERSION/bin/$1"; }
 cmd_install() { bash "$(dirname "$0")/programs.sh" install; }
 
 # ------------------------------------------------------------ host servers
+# A server still running a program that was replaced on disk (apt upgraded or reinstalled
+# postgresql-15 under it) loads the new version's libraries into the old program and fails
+# ("undefined symbol" in plpgsql.so): true when PID runs such a program.
+runs_replaced_program() { [ -n "$1" ] && [ "$1" != 0 ] && readlink "/proc/$1/exe" 2>/dev/null | grep -q ' (deleted)$'; }
+
 start_host_pg() {
   local data=$DIR/host-pg
+  local running; running=$(head -1 "$data/postmaster.pid" 2>/dev/null || true)
+  if runs_replaced_program "$running"; then
+    log "host PostgreSQL runs a program replaced on disk since it started: restarting it"
+    setpriv --reuid=postgres --regid=postgres --init-groups "$(pg_bin pg_ctl)" -D "$data" -m fast -w stop >/dev/null || kill "$running"
+  fi
   if [ ! -s "$data/PG_VERSION" ]; then
     mkdir -p "$data"; chown postgres:postgres "$DIR" "$data" 2>/dev/null || true
     printf '%s\n' "$PG_PASSWORD" >"$DIR/pwfile"; chown postgres "$DIR/pwfile"; chmod 600 "$DIR/pwfile"
@@ -236,6 +246,11 @@ cmd_start() {
     "$BASE_IMAGE" /testenv/postgres-entrypoint.sh
   ensure_container redis "${common[@]}" -w /data -v stack_redisdata:/data -e REDIS_PORT="$CT_REDIS_PORT" \
     "$BASE_IMAGE" /testenv/redis-entrypoint.sh
+  for name in postgres redis; do
+    if runs_replaced_program "$(d inspect -f '{{.State.Pid}}' "$name")"; then
+      log "container $name runs a program replaced on disk since it started: restarting it"; d restart "$name" >/dev/null
+    fi
+  done
   wait_ready
   bash "$(dirname "$0")/s3-testenv.sh" start
   write_env

@@ -28,7 +28,8 @@ const INTERNAL_VALUES = [
 const BEFORE_CREDENTIALS = ['resource', 'operation', 'method', 'mode', 'encrypt', 'decrypt', 'sign', 'checkSignatures', 'storage'];
 
 const ACTIONS: Array<{ node: string; action?: string; resource?: boolean }> = [
-	{ node: 'Postgres Dump' },
+	{ node: 'Postgres Dump', action: 'Back up a database' },
+	{ node: 'Postgres Dump', action: 'Collect WAL for point in time recovery' },
 	{ node: 'Redis Snapshot' },
 	{ node: 'Volume Archive' },
 	{ node: 'Retention Prune' },
@@ -36,6 +37,7 @@ const ACTIONS: Array<{ node: string; action?: string; resource?: boolean }> = [
 	{ node: 'Stack Restore', action: 'Restore a Postgres dump', resource: true },
 	{ node: 'Stack Restore', action: 'Restore a Redis snapshot', resource: true },
 	{ node: 'Stack Restore', action: 'Restore a volume or folder', resource: true },
+	{ node: 'Stack Restore', action: 'Restore to a point in time', resource: true },
 	{ node: 'Stack Restore', action: 'Run a restore drill', resource: true },
 	{ node: 'Stack Restore', action: 'Extract a workflow', resource: true },
 	{ node: 'Stack Restore', action: 'List workflows in a set', resource: true },
