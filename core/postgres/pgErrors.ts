@@ -104,7 +104,7 @@ export function pgProcessError(exitCode: number, stderr: string, ctx: PgErrorCon
 		known?.code ?? 'PG_DUMP_FAILED',
 		`${ctx.step} failed on ${ctx.where} (exit code ${exitCode})${said ? `: ${said}` : ''}`,
 		{
-			hint: known?.hint ?? 'Read the message above; pg_dump explains what it could not do.',
+			hint: known?.hint ?? `Read the message above: ${/^[a-z_]+$/.test(ctx.step) ? ctx.step : 'Postgres'} explains what it could not do.`,
 			details: { exitCode, ...(known?.field ? aboutFields(known.field) : {}) },
 		},
 	);

@@ -132,7 +132,7 @@ export async function restoreToPointInTime(options: PointInTimeOptions): Promise
 			range: { from: plan.range.from.toISOString(), to: plan.range.to.toISOString() },
 			walFiles: wal.length,
 			walBytes: wal.reduce((sum, f) => sum + f.rawSize, 0),
-			container: server.id ? (await server.inspect()).Name.replace(/^\//, '') : '',
+			container: (await server.inspect()).Name.replace(/^\//, ''),
 			dataFolder: folder.shown,
 			workflows,
 			comparedWith: expected?.what ?? null,

@@ -13,7 +13,7 @@ import {
 	walTimelineFolder,
 	type WalFileRecord,
 } from '../backupSet/walArchive';
-import { isHistoryFileName, parseSegmentName } from '../backupSet/walPosition';
+import { isHistoryFileName } from '../backupSet/walPosition';
 import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger } from '../logging/Logger';
 import { aboutFields } from '../options/optionFields';
@@ -94,8 +94,6 @@ export async function collectWal(options: WalCollectOptions): Promise<WalCollect
 		// short by a killed run (pg_receivewal pads it to full size as it opens it) would stop pg_receivewal.
 		await spool.remove((await spool.list()).filter((n) => n.endsWith('.partial')));
 		await receiveUpTo(transport, spool, slot, moment.server.currentLsn, stallMs);
-		const timelineFolder = walTimelineFolder(set, moment.server.timeline);
-		if (set.storage.kind === 'local') await set.storage.makeFolder(timelineFolder.key);
 		const batchName = newBatchFileName(moment.collectedAt);
 		const stored = await storeSpooled(spool, set, { batchName, endLsn: moment.server.currentLsn, compression, encryption, stallMs, log });
 		await lock.assertHeld();
@@ -251,12 +249,15 @@ async function storeSpooled(
 	const names = (await spool.list()).filter((n) => WAL_FILE.test(n)).sort();
 	const stored: WalFileRecord[] = [];
 	const stamp = run.batchName.replace(/\.json$/, '');
+	const madeFolders = new Set<number>();
 	for (const name of names) {
 		const partial = name.endsWith('.partial');
 		const walName = partial ? name.slice(0, -'.partial'.length) : name;
-		const timeline = isHistoryFileName(walName) ? parseInt(walName.slice(0, 8), 16) : parseSegmentName(walName, 1 << 24)!.timeline;
+		// Segment and history file names both start with their timeline, in 8 hex digits.
+		const timeline = parseInt(walName.slice(0, 8), 16);
 		const folder = walTimelineFolder(set, timeline);
-		if (set.storage.kind === 'local') await set.storage.makeFolder(folder.key);
+		if (set.storage.kind === 'local' && !madeFolders.has(timeline)) await set.storage.makeFolder(folder.key);
+		madeFolders.add(timeline);
 		const file = await spool.open(name);
 		const record: ArtifactRecord = await storeArtifact(
 			folder,
