@@ -141,7 +141,11 @@ async function newestHistory(
 	const timeline = Math.max(1, ...own.map((b) => b.timeline));
 	if (timeline === 1) return null;
 	const name = `${timelineFolderName(timeline)}.history`;
-	const record = own.flatMap((b) => b.files).find((f) => f.name === name);
+	// The newest record: it describes the stored file as it is now.
+	const record = own
+		.flatMap((b) => b.files)
+		.filter((f) => f.name === name)
+		.at(-1);
 	if (!record) return null;
 	const text = await readStreamText(openArtifact({ place: walTimelineFolder(set, timeline), keys, digestsPending: true }, record));
 	return { timeline, text };

@@ -6,11 +6,14 @@ import { validateSetName } from '../backupSet/setName';
 import { storeArtifact } from '../backupSet/storeArtifact';
 import {
 	describeBatch,
+	listBatchFiles,
 	newBatchFileName,
 	PARTIAL_MARK,
+	readBatch,
 	walBatchesFolder,
 	walFolder,
 	walTimelineFolder,
+	type WalBatch,
 	type WalFileRecord,
 } from '../backupSet/walArchive';
 import { isHistoryFileName } from '../backupSet/walPosition';
@@ -25,7 +28,15 @@ import { pgProcessError } from './pgErrors';
 import type { PgTransport } from './PgTransport';
 import { openTransport, type PostgresBackupOptions } from './postgresBackup';
 import type { QuerySession } from './QuerySession';
-import { createSlotSql, slotStateSql, WAL_MARK_SQL, WAL_SERVER_FACTS_SQL, type SlotState, type WalServerFacts } from './walQueries';
+import {
+	advanceSlotSql,
+	createSlotSql,
+	slotStateSql,
+	WAL_MARK_SQL,
+	WAL_SERVER_FACTS_SQL,
+	type SlotState,
+	type WalServerFacts,
+} from './walQueries';
 import { walSlotName } from './walSlot';
 import type { WalSpool } from './walSpool';
 import { readWorkflowChecksums } from './workflowChecksums';
@@ -93,9 +104,14 @@ export async function collectWal(options: WalCollectOptions): Promise<WalCollect
 		// A partial segment is streamed again from its start anyway (the slot still holds it), and one cut
 		// short by a killed run (pg_receivewal pads it to full size as it opens it) would stop pg_receivewal.
 		await spool.remove((await spool.list()).filter((n) => n.endsWith('.partial')));
+		const previous = await newestBatch(set, moment.server.systemIdentifier);
+		await dropRecorded(spool, previous);
 		await receiveUpTo(transport, spool, slot, moment.server.currentLsn, stallMs);
+		await dropRecorded(spool, previous);
 		const batchName = newBatchFileName(moment.collectedAt);
 		const stored = await storeSpooled(spool, set, { batchName, endLsn: moment.server.currentLsn, compression, encryption, stallMs, log });
+		// History files are fetched again by every run on a later timeline: recorded once, then carried, never rewritten.
+		const carried = previous?.files.filter((f) => isHistoryFileName(f.name)) ?? [];
 		await lock.assertHeld();
 		const batchPlace = childPlace(walBatchesFolder(set), batchName);
 		const batch = describeBatch({
@@ -107,13 +123,14 @@ export async function collectWal(options: WalCollectOptions): Promise<WalCollect
 			serverVersion: moment.server.serverVersion,
 			walSegmentSize: moment.server.segmentSize,
 			slot,
-			files: stored,
+			files: [...carried, ...stored],
 			workflows: moment.workflows,
 		});
 		await batchPlace.storage.writeText(batchPlace.key, `${JSON.stringify(batch, null, 2)}\n`);
 		// From here on the batch names them: the spool may let go, and older partial copies are superseded.
 		await spool.remove(stored.filter((f) => !f.partial).map((f) => f.name));
 		await removeSupersededPartials(set, stored);
+		await releaseSlotUpTo(transport, slot, moment.server.currentLsn, log);
 		const after = await slotAfter(transport, slot);
 		guardSlot(after, moment.server.maxSlotWalKeepMb, warnings);
 		for (const warning of warnings) log.warn(warning);
@@ -201,6 +218,37 @@ function assertCollectable(server: WalServerFacts, transport: PgTransport): void
 		throw new StackBackupError('PITR_UNSUPPORTED', `Postgres on ${where} runs with wal_level = minimal`, {
 			hint: 'WAL collection needs wal_level = replica (the default): set it in postgresql.conf and restart Postgres.',
 		});
+	}
+}
+
+/** The set's newest batch, when it was collected from this same cluster. */
+async function newestBatch(set: Place, systemIdentifier: string): Promise<WalBatch | null> {
+	const newest = (await listBatchFiles(set)).at(-1);
+	const batch = newest ? await readBatch(set, newest.name) : null;
+	return batch?.systemIdentifier === systemIdentifier ? batch : null;
+}
+
+/**
+ * Removes from the spool the whole files the newest batch already records: what a run killed
+ * between its batch and clearing the spool left there, WAL streamed again from a slot that had
+ * not yet moved, and history files fetched again. Storing them anew would record a segment twice
+ * and rewrite a file an older record's sha256 names. Older batches cannot name them: every run
+ * settles the spool this way before it stores, and moves the slot past what it recorded.
+ */
+async function dropRecorded(spool: WalSpool, previous: WalBatch | null): Promise<void> {
+	if (!previous) return;
+	const spooled = new Set(await spool.list());
+	await spool.remove(previous.files.filter((f) => !f.partial && spooled.has(f.name)).map((f) => f.name));
+}
+
+/** The slot lets go of what this batch recorded; one still held by a closing walsender moves at the next run. */
+async function releaseSlotUpTo(transport: PgTransport, slot: string, lsn: string, log: typeof silentLogger): Promise<void> {
+	const session = await transport.openSession();
+	try {
+		if (!(await session.queryJson<boolean>(advanceSlotSql(slot, lsn))))
+			log.info(`The replication slot ${slot} already stood at ${lsn} or was busy`);
+	} finally {
+		await session.close();
 	}
 }
 

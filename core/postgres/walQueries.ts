@@ -66,3 +66,16 @@ export function dropSlotSql(slot: string): string {
  * Transactional, so its commit is flushed and sent at once.
  */
 export const WAL_MARK_SQL = oneJsonRow(`SELECT to_json(pg_logical_emit_message(true, 'n8n-stack-backup', 'wal collection')::text)`);
+
+/**
+ * Moves our slot up to a position whose WAL is stored and recorded, so the next run streams from
+ * there. pg_receivewal's last flush report can trail where it stopped by segments; streaming those
+ * again would record them twice. Never backwards (Postgres refuses that), never while in use.
+ */
+export function advanceSlotSql(slot: string, lsn: string): string {
+	if (!/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(lsn)) throw new Error(`Not a WAL position: ${lsn}`);
+	return oneJsonRow(`
+		SELECT to_json(count(*) > 0) FROM (
+			SELECT pg_replication_slot_advance(slot_name, '${lsn}'::pg_lsn) FROM pg_replication_slots
+			WHERE slot_name = '${slot}' AND NOT active AND restart_lsn < '${lsn}'::pg_lsn) AS advanced`);
+}

@@ -1,7 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childPlace, openPlace, planPointInTime, readBatches, restoreToPointInTime, walSlotName } from '../../core';
+import { childPlace, openPlace, planPointInTime, readBatches, restoreToPointInTime, walSlotName, walTimelineFolder } from '../../core';
+import { openArtifact } from '../../core/backupSet/openArtifact';
 import { startPitrCluster, type PitrCluster } from '../support/pitrCluster';
 import { testDocker } from '../support/dockerFixtures';
 import { runCli, spawnCli } from '../support/runCli';
@@ -76,7 +78,7 @@ describe('wal collect on the host (local pg_receivewal over TCP)', () => {
 		expect(reach.gapAt).toBeNull();
 		expect(reach.files.filter((f) => !f.partial).length).toBeGreaterThanOrEqual(5);
 		// Each whole segment is recorded by exactly one batch.
-		const recorded = batches.flatMap((b) => b.files.filter((f) => !f.partial).map((f) => f.name));
+		const recorded = batches.flatMap((b) => b.files.filter((f) => !f.partial && !f.name.endsWith('.history')).map((f) => f.name));
 		expect(recorded.length).toBe(new Set(recorded).size);
 
 		const restored = await restoreToPointInTime({
@@ -89,6 +91,35 @@ describe('wal collect on the host (local pg_receivewal over TCP)', () => {
 		expect(restored.differences).toEqual([]);
 		expect(restored.workflows?.[WF]).toBe(expected);
 	}, 300_000);
+
+	it('a run killed after its batch was written, before it cleared the spool: the next run records none of those segments again', async () => {
+		const root = join(dir, 'root');
+		const common = ['--root', root, '--set', set, '--url', url()];
+		await withClient(pg, db.name, (c) =>
+			c.query("INSERT INTO filler SELECT md5(i::text) || repeat('y', 900) FROM generate_series(1, 40000) i"),
+		);
+		expect((await runCli(['wal', 'collect', ...common], { env: pgEnv })).code).toBe(0);
+		const setPlace = childPlace(openPlace(root, 'root'), set);
+		const before = await readBatches(setPlace);
+		const last = before.at(-1)!;
+		const whole = last.files.filter((f) => !f.partial);
+		expect(whole.length).toBeGreaterThan(0);
+		// The state such a kill leaves: the batch names the segments, and they are still in the spool.
+		const spool = join(homedir(), '.cache', 'n8n-stack-backup-wal', walSlotName(set));
+		for (const f of whole) {
+			await pipeline(openArtifact({ place: walTimelineFolder(setPlace, f.timeline) }, f), createWriteStream(join(spool, f.name)));
+		}
+
+		const again = await runCli(['wal', 'collect', ...common], { env: pgEnv });
+		expect(again.code).toBe(0);
+		const batches = await readBatches(setPlace);
+		expect(batches.length).toBe(before.length + 1);
+		const recorded = batches.flatMap((b) => b.files.filter((f) => !f.partial && !f.name.endsWith('.history')).map((f) => f.name));
+		expect(recorded.length).toBe(new Set(recorded).size);
+		expect(readdirSync(spool).filter((n) => whole.some((f) => f.name === n))).toEqual([]);
+		const { reach } = await planPointInTime(root, set, 'latest');
+		expect(reach.gapAt).toBeNull();
+	}, 120_000);
 });
 
 describe('recover --to on a Postgres container', () => {
@@ -132,7 +163,15 @@ describe('recover --to on a Postgres container', () => {
 
 		// The disaster: an edit, its collection, then the cluster's volume destroyed.
 		expect((await runCli(['wal', 'collect', ...common], { env: dockerEnv })).code).toBe(0);
+		const historyFile = join(root, 'n8n-pg', 'wal', '00000002', '00000002.history.zst');
+		const firstWrite = statSync(historyFile).mtimeMs;
 		const lastEdit = await edit('just before the disaster');
+		// Every run on timeline 2 fetches the history file again: the newest batch records it, the stored file is never rewritten.
+		const [previous, newest] = (await readBatches(childPlace(openPlace(root, 'root'), 'n8n-pg'))).slice(-2);
+		const historyOf = (b: typeof newest) => b.files.find((f) => f.name === '00000002.history');
+		expect(historyOf(newest)).toEqual(historyOf(previous));
+		expect(historyOf(newest)?.file).toBe('00000002.history.zst');
+		expect(statSync(historyFile).mtimeMs).toBe(firstWrite);
 		await cluster.container.stop({ t: 10 });
 		const wipe = await testDocker().run(env.helperImage, ['sh', '-c', 'rm -rf /v/* /v/.[!.]*'], process.stdout, {
 			HostConfig: { Binds: [`${cluster.volume}:/v`], NetworkMode: 'none', AutoRemove: true },
