@@ -25,11 +25,13 @@ export class ExpectedLength extends Transform {
 
 	_flush(callback: TransformCallback): void {
 		if (typeof this.expected !== 'number' || this.seen === this.expected) return callback();
-		callback(
-			new StackBackupError('CHECKSUM_MISMATCH', `${this.file} decompressed to ${this.seen} bytes; its manifest says ${this.expected}`, {
-				hint: 'The artifact did not read back whole. Nothing should be trusted from this read; verify the set and use another one.',
-				details: { file: this.file },
-			}),
-		);
+		callback(lengthMismatch(this.file, this.seen, this.expected));
 	}
+}
+
+export function lengthMismatch(file: string, seen: number, expected: number): StackBackupError {
+	return new StackBackupError('CHECKSUM_MISMATCH', `${file} decompressed to ${seen} bytes; its manifest says ${expected}`, {
+		hint: 'The artifact did not read back whole. Nothing should be trusted from this read; verify the set and use another one.',
+		details: { file },
+	});
 }

@@ -1,4 +1,4 @@
-import { pipeline, type Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { ArtifactRecord } from './manifest';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import { openAgeDecrypted } from '../archive/ageStreams';
@@ -25,6 +25,19 @@ export interface ArtifactLocation {
  * read; restores read fully before they commit anything to a target.
  */
 export function openArtifact(location: ArtifactLocation, artifact: ArtifactRecord): Readable {
+	const decompressor = createDecompressor(artifact.compression);
+	const out = new ExpectedLength(artifact.rawSize, artifact.file);
+	// A reader that stops early (a workflow found mid-dump) destroys `out`; pipeline then lets go of the file.
+	pipeline([openStoredArtifact(location, artifact), ...(decompressor ? [decompressor] : []), out], () => undefined);
+	return out;
+}
+
+/**
+ * An artifact's bytes as compressed, decrypted when it is encrypted, for a reader that
+ * decompresses them itself (into a file, through the zstd program). The same checks as
+ * openArtifact up to there: errors arrive as the stream's error.
+ */
+export function openStoredArtifact(location: ArtifactLocation, artifact: ArtifactRecord): Readable {
 	const file = childPlace(location.place, artifact.file);
 	const open = () => {
 		const stored = file.storage.read(file.key);
@@ -34,16 +47,10 @@ export function openArtifact(location: ArtifactLocation, artifact: ArtifactRecor
 		pipeline(stored, checked, () => undefined);
 		return checked;
 	};
-	const decompressor = createDecompressor(artifact.compression);
-	const out = new ExpectedLength(artifact.rawSize, artifact.file);
-	// A reader that stops early (a workflow found mid-dump) destroys `out`; pipeline then lets go of the file.
-	const readFrom = (source: Readable) => pipeline([source, ...(decompressor ? [decompressor] : []), out], () => undefined);
-	if (!artifact.encryption) {
-		readFrom(open());
-		return out;
-	}
+	if (!artifact.encryption) return open();
+	const out = new PassThrough({ highWaterMark: 1024 * 1024 });
 	openAgeDecrypted(open, location.keys, artifact.file).then(
-		(plain) => (out.destroyed ? plain.destroy() : readFrom(plain)),
+		(plain) => (out.destroyed ? plain.destroy() : pipeline(plain, out, () => undefined)),
 		(error: Error) => out.destroy(error),
 	);
 	return out;

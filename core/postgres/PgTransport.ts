@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { Compression } from '../archive/compression';
+import { decompressIntoFile } from '../archive/decompressIntoFile';
 import { feedInput } from '../archive/feedInput';
 import { readStreamText } from '../archive/readStreamText';
 import { singleFileTar } from '../archive/singleFileTar';
@@ -8,7 +10,7 @@ import { mapDockerError } from '../docker/dockerErrors';
 import { createDockerClient, describeDocker, type DockerConnection } from '../docker/dockerConnection';
 import { execInContainer } from '../docker/execInContainer';
 import { getRunningContainer } from '../docker/runningContainer';
-import { stageInTempFile, type StagedFile } from '../storage/tempStaging';
+import { stageWrittenFile, type StagedFile } from '../storage/tempStaging';
 import { openContainerPsqlSession } from './containerPsqlSession';
 import type { DumpProcess } from './DumpProcess';
 import { libpqEnv } from './libpqEnv';
@@ -38,10 +40,19 @@ export interface PgTransport {
 	startTool(program: PhysicalTool, args: string[]): Promise<DumpProcess>;
 	/** The folder pg_receivewal writes into for `slot`, where the programs run. */
 	walSpool(slot: string): WalSpool;
-	/** Puts a stream of `size` bytes where the programs can read it as a file (pg_restore --jobs needs one). */
-	stageFile(source: Readable, size: number): Promise<StagedFile>;
+	/** Puts an artifact's plain bytes where the programs can read them as a file (pg_restore --jobs needs one). */
+	stageFile(source: StageSource): Promise<StagedFile>;
 	/** Non-secret facts for the manifest. */
 	describe(): Record<string, unknown>;
+}
+
+/** An artifact to stage, both ways: as stored (a transport that decompresses it itself) and as plain bytes. */
+export interface StageSource {
+	stored(): Readable;
+	compression: Compression;
+	plain(): Readable;
+	/** Its plain size and its name, to check the staged file against. */
+	expected: { size: number; file: string };
 }
 
 // The other client programs live next to a configured pg_dump.
@@ -79,8 +90,12 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump',
 		walSpool: (slot) => localWalSpool(slot),
 		runProgram: async (program, args, { database, stdin }) =>
 			spawnPgProgram(siblingProgram(pgDumpPath, program), args, { ...connection, database }, errorContext(program), stdin),
-		stageFile: (source, size) =>
-			stageInTempFile(source, size, { fileName: 'restore.pgdump', why: 'pg_restore --jobs reads the dump from a file' }),
+		// Decompressed straight into the file here, by the zstd program when it is installed.
+		stageFile: (source) =>
+			stageWrittenFile((path) => decompressIntoFile(source.stored(), source.compression, path, source.expected), source.expected.size, {
+				fileName: 'restore.pgdump',
+				why: 'pg_restore --jobs reads the dump from a file',
+			}),
 		describe: () => ({ method: 'local', host: connection.host, port: connection.port, pgDump: pgDumpPath }),
 	};
 }
@@ -130,11 +145,12 @@ export async function containerTransport(docker: DockerConnection, containerName
 				),
 			};
 		},
-		stageFile: async (source, size) => {
+		stageFile: async (source) => {
+			const size = source.expected.size;
 			// The container's /tmp: pg_restore --jobs needs a seekable file where it runs.
 			const path = `/tmp/n8n-stack-restore-${randomBytes(6).toString('hex')}.pgdump`;
 			try {
-				await container.putArchive(singleFileTar(basename(path), size, source), { path: '/tmp' });
+				await container.putArchive(singleFileTar(basename(path), size, source.plain()), { path: '/tmp' });
 			} catch (error) {
 				throw mapDockerError(error, docker, container.id);
 			}

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import type { TrustOptions } from '../backupSet/setSigning';
-import { openArtifact } from '../backupSet/openArtifact';
+import { openArtifact, openStoredArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, checkSetForRestore, explainReadFailure, type VerifiedSet } from '../backupSet/verifySet';
 import { assertDumpTrusted } from './bucketDumpTrust';
 import { defaultCompression } from '../archive/compression';
@@ -141,9 +141,18 @@ export async function loadDump(
 	}
 	const jobs = options.jobs;
 	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs} (its sha256 checked as it is written)`);
-	const staged = await transport.stageFile(openArtifact(set, artifact), artifact.rawSize).catch(async (error: unknown) => {
+	const stagingBegan = Date.now();
+	const source = {
+		stored: () => openStoredArtifact(set, artifact),
+		compression: artifact.compression,
+		plain: () => openArtifact(set, artifact),
+		expected: { size: artifact.rawSize, file: artifact.file },
+	};
+	const staged = await transport.stageFile(source).catch(async (error: unknown) => {
 		throw await explainReadFailure(set, artifact, error);
 	});
+	options.log.info(`Staged ${Math.round(artifact.rawSize / 1048576)} MiB in ${seconds(stagingBegan)} s; pg_restore is loading it`);
+	const loadBegan = Date.now();
 	try {
 		const args = ['--no-password', '--exit-on-error', `--jobs=${jobs}`, dbnameArg(database)];
 		if (options.noOwner) args.push('--no-owner', '--no-privileges');
@@ -151,9 +160,14 @@ export async function loadDump(
 		proc.stdout.resume();
 		const { exitCode, stderr } = await proc.done;
 		if (exitCode !== 0) throw fail(exitCode, stderr);
+		options.log.info(`pg_restore loaded the dump in ${seconds(loadBegan)} s`);
 	} finally {
 		await staged.remove().catch(() => undefined);
 	}
+}
+
+function seconds(since: number): string {
+	return ((Date.now() - since) / 1000).toFixed(1);
 }
 
 /** Reads the restored database back and compares it with the manifest. */

@@ -26,9 +26,24 @@ export async function stageInTempFile(
 	size: number,
 	options: { fileName: string; why: string; checks?: Writable[] },
 ): Promise<StagedFile> {
+	return stageWrittenFile((path) => pipeline([source, ...(options.checks ?? []), createWriteStream(path, { mode: 0o600 })]), size, {
+		...options,
+		onNoRoom: () => source.destroy(),
+	});
+}
+
+/**
+ * The same staging for a file that `write` makes itself at the path it is given (a program
+ * that writes its output there): room checked first, the folder removed when it fails.
+ */
+export async function stageWrittenFile(
+	write: (path: string) => Promise<void>,
+	size: number,
+	options: { fileName: string; why: string; onNoRoom?: () => void },
+): Promise<StagedFile> {
 	const free = await freeBytes(tmpdir());
 	if (free < size + STAGING_MARGIN) {
-		source.destroy();
+		options.onNoRoom?.();
 		throw new StackBackupError(
 			'INSUFFICIENT_SPACE',
 			`The temp folder ${tmpdir()} has ${formatBytes(free)} free; ${options.why}, so its ${formatBytes(size)} are staged there first`,
@@ -42,7 +57,7 @@ export async function stageInTempFile(
 	const path = join(dir, options.fileName);
 	const remove = () => fs.rm(dir, { recursive: true, force: true });
 	try {
-		await pipeline([source, ...(options.checks ?? []), createWriteStream(path, { mode: 0o600 })]);
+		await write(path);
 	} catch (error) {
 		await remove();
 		throw error;
