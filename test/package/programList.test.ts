@@ -34,6 +34,8 @@ const INDIRECT: Record<string, string[]> = {
 	// The verify command the demo prints, run as a user would paste it.
 	'test/bin/demoVerifyCommand.cli.test.ts: printed!': ['node'],
 	'test/support/restoreForTest.ts: tool': ['gzip', 'zstd'],
+	// The zstd program found on PATH, when it is there.
+	'core/archive/decompressIntoFile.ts: program': ['zstd'],
 	'bench/run.mjs: NODE': ['node'],
 	'bench/recoverStack.mjs: node': ['node'],
 	'bench/pitrCluster.mjs: node': ['node'],
