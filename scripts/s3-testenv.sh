@@ -88,9 +88,9 @@ rgw thread pool size = 64
 # freed objects are RAM: collect them within a minute, not two hours
 rgw gc obj min wait = 30
 rgw gc processor period = 30
-# quotas are checked against stats that are otherwise refreshed only every few minutes
+# bucket quotas are checked against stats that are otherwise refreshed only every few minutes
+# (a user quota sync interval of 0 made its thread spin at a third of a core: left at its default)
 rgw bucket quota ttl = 0
-rgw user quota bucket sync interval = 0
 # radosgw asks the monitor for the secure mode, which needs cephx; crc works with auth off
 ms mon client mode = crc
 EOF
@@ -129,6 +129,15 @@ make_cluster() {
   touch "$D/osd.0/clean-stop" "$D/.made"
 }
 
+refresh_conf() {  # a cluster made by an older version of this script takes its settings; the gateway restarts to read them
+  local before; before=$(cat "$CONF")
+  write_conf "$(sed -n 's/^fsid = //p' "$CONF")"
+  if [ "$before" != "$(cat "$CONF")" ]; then
+    log "the gateway's settings changed: restarting radosgw"
+    stop_one "$GW" radosgw 60 || true
+  fi
+}
+
 cmd_start() {
   local began=$SECONDS
   mkdir -p "$S3_DIR"; chmod 700 "$S3_DIR"
@@ -139,6 +148,7 @@ cmd_start() {
     log "the OSD was not stopped cleanly and its objects are gone: starting a new cluster"
     make_cluster
   fi
+  refresh_conf
   start_daemon mon.a ceph-mon ceph-mon -c "$CONF" -i a
   wait_for 60 "ceph-mon" ceph_ mon stat
   if ! running osd.0 ceph-osd >/dev/null; then
