@@ -31,7 +31,7 @@ function findZstdProgram(): string | null {
 
 /**
  * Writes the plain bytes of a compressed stream into a new 0600 file at `path`, and checks there
- * are exactly `expectedSize` of them. A zstd stream goes through the zstd program when it is
+ * are exactly `expected.size` of them. A zstd stream goes through the zstd program when it is
  * installed: it decompresses twice as fast as node:zlib's zstd, and the plain bytes (often many
  * times the stored ones) never pass through Node. Otherwise node:zlib does it.
  */
