@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, createWriteStream, promises as fs } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDecompressor, type Compression } from './compression';
 import { ExpectedLength, lengthMismatch } from './ExpectedLength';
+import { zstdFailure } from './zstdProgram';
 
 // Looked up once per PATH (a test may take zstd off it).
 let lookedUp: { path: string | undefined; program: string | null } | null = null;
@@ -77,5 +78,5 @@ async function zstdIntoFile(program: string, stored: Readable, path: string): Pr
 	);
 	const code = await exited;
 	if (fed && (code === 0 || !PIPE_BROKE.has((fed as NodeJS.ErrnoException).code ?? ''))) throw fed;
-	if (code !== 0) throw new Error(`zstd -d ended with ${code}: ${stderr.trim() || 'no message'} (the artifact is damaged)`);
+	if (code !== 0) throw zstdFailure(code, stderr, dirname(path));
 }

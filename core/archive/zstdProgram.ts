@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
-import { invalidInput } from '../errors/StackBackupError';
+import { invalidInput, StackBackupError } from '../errors/StackBackupError';
 
 /**
  * zstd decompression through the `zstd` program, for a Node.js without zstd in node:zlib
@@ -23,10 +23,23 @@ export function zstdProgramDecompressor(): Duplex {
 		),
 	);
 	child.on('close', (code, signal) => {
-		if (code !== 0 && !duplex.destroyed)
-			duplex.destroy(new Error(`zstd -d ended with ${code ?? signal}: ${stderr.trim() || 'no message'} (the artifact is damaged)`));
+		if (code !== 0 && !duplex.destroyed) duplex.destroy(zstdFailure(code ?? signal ?? 'unknown', stderr));
 	});
 	// A reader that stops early (a workflow found mid-dump) must not leave the program behind.
 	duplex.on('close', () => child.exitCode === null && child.kill());
 	return duplex;
+}
+
+/**
+ * What a zstd that ended badly means: into a file (`writingTo`), a full disk is said as such,
+ * with where to make room; otherwise the stored bytes did not decompress.
+ */
+export function zstdFailure(ended: number | string, stderr: string, writingTo?: string): Error {
+	const message = stderr.trim() || 'no message';
+	if (writingTo && /no space left/i.test(message)) {
+		return new StackBackupError('INSUFFICIENT_SPACE', `The disk filled up while the dump was decompressed into ${writingTo}`, {
+			hint: 'Free space there or point TMPDIR at a larger disk. Nothing was restored.',
+		});
+	}
+	return new Error(`zstd -d ended with ${ended}: ${message} (the artifact is damaged)`);
 }

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createCompressor } from '../../../core/archive/compression';
 import { decompressIntoFile } from '../../../core/archive/decompressIntoFile';
+import { zstdFailure } from '../../../core/archive/zstdProgram';
 import { useTempDir } from '../../support/tempDir';
 
 // Restores stage a custom-format dump by decompressing it straight into a file: through the zstd
@@ -81,6 +82,19 @@ describe('decompressIntoFile', () => {
 		await expect(
 			decompressIntoFile(Readable.from([compressed]), 'zstd', join(tmp.path(), 'short.pgdump'), { ...expected, size: plain.length + 1 }),
 		).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+	});
+
+	it("zstd's own failure into a file: a full disk is said as one, with where to make room; anything else as a damaged artifact", () => {
+		expect(
+			zstdFailure(70, 'zstd: error 70 : Write error : cannot write block : No space left on device', '/tmp/n8n-stack-restore-x'),
+		).toMatchObject({
+			code: 'INSUFFICIENT_SPACE',
+			message: expect.stringContaining('/tmp/n8n-stack-restore-x'),
+			hint: expect.stringMatching(/TMPDIR/),
+		});
+		expect(zstdFailure(1, 'zstd: /*stdin*\\: unsupported format').message).toMatch(
+			/ended with 1: .*unsupported format \(the artifact is damaged\)/,
+		);
 	});
 
 	it('never writes over a file that is there (the staged path is always new)', async () => {
