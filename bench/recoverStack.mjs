@@ -108,11 +108,15 @@ export function recoverStack(testenv, work, sizes) {
 				'/v/',
 			);
 		},
-		/** Everything destroyed: the database dropped, Redis flushed, the volume removed. */
+		/**
+		 * Everything destroyed: the database dropped, Redis flushed, the volume removed; then a
+		 * checkpoint, so that the one the last run's WAL set off does not land in the next run.
+		 */
 		destroy() {
 			psql(`DROP DATABASE IF EXISTS ${RECOVER_DB} WITH (FORCE)`);
 			redisCli('FLUSHALL');
 			docker('volume', 'rm', '-f', RECOVER_VOLUME);
+			psql('CHECKPOINT');
 		},
 		/**
 		 * The best sequence a person could type, with nothing checked: the dump straight into

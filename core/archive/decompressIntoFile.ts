@@ -1,34 +1,14 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, createWriteStream, promises as fs } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDecompressor, type Compression } from './compression';
 import { ExpectedLength, lengthMismatch } from './ExpectedLength';
-import { zstdFailure } from './zstdProgram';
-
-// Looked up once per PATH (a test may take zstd off it).
-let lookedUp: { path: string | undefined; program: string | null } | null = null;
+import { findZstdProgram, zstdFailure } from './zstdProgram';
 
 // How writing into a program that has ended shows up.
 const PIPE_BROKE = new Set(['EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
-
-/** The zstd program's path, when it is installed. */
-function findZstdProgram(): string | null {
-	if (lookedUp && lookedUp.path === process.env.PATH) return lookedUp.program;
-	let program: string | null = null;
-	for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-		try {
-			accessSync(join(dir, 'zstd'), constants.X_OK);
-			program = join(dir, 'zstd');
-			break;
-		} catch {
-			// not in this folder
-		}
-	}
-	lookedUp = { path: process.env.PATH, program };
-	return program;
-}
 
 /**
  * Writes the plain bytes of a compressed stream into a new 0600 file at `path`, and checks there

@@ -1,14 +1,39 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { invalidInput, StackBackupError } from '../errors/StackBackupError';
 
+// Looked up once per PATH (a test may take zstd off it).
+let lookedUp: { path: string | undefined; program: string | null } | null = null;
+
+/** The zstd program's path, when it is installed. */
+export function findZstdProgram(): string | null {
+	if (lookedUp && lookedUp.path === process.env.PATH) return lookedUp.program;
+	let program: string | null = null;
+	for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+		try {
+			accessSync(join(dir, 'zstd'), constants.X_OK);
+			program = join(dir, 'zstd');
+			break;
+		} catch {
+			// not in this folder
+		}
+	}
+	lookedUp = { path: process.env.PATH, program };
+	return program;
+}
+
 /**
- * zstd decompression through the `zstd` program, for a Node.js without zstd in node:zlib
- * (Debian 12's Node 20: the Node a rebuilt host has, when n8n itself ran in a container).
- * It streams like the zlib one; the program ends with the stream, whichever side stops first.
+ * zstd decompression through the `zstd` program (`program`, its path when found, else by
+ * name so that a missing one says to install it). It decompresses at twice the speed of
+ * node:zlib's zstd, in a process of its own (on another core), and it is the only way for a
+ * Node.js without zstd in node:zlib (Debian 12's Node 20: the Node a rebuilt host has, when
+ * n8n itself ran in a container). It streams like the zlib one; the program ends with the
+ * stream, whichever side stops first.
  */
-export function zstdProgramDecompressor(): Duplex {
-	const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function zstdProgramDecompressor(program = 'zstd'): Duplex {
+	const child = spawn(program, ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
 	const duplex = Duplex.from({ writable: child.stdin, readable: child.stdout });
 	let stderr = '';
 	child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));

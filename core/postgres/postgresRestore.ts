@@ -129,6 +129,7 @@ export async function loadDump(
 		});
 	};
 	if (artifact.format === 'plain') {
+		const loadBegan = Date.now();
 		const input = readError(openArtifact(set, artifact));
 		const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--no-password', '-o', '/dev/null'];
 		const proc = await transport.runProgram('psql', args, { database, stdin: inOneTransaction(input.stream) });
@@ -137,6 +138,7 @@ export async function loadDump(
 		// A damaged or unopenable dump says so itself; psql only saw its input end.
 		if (input.error()) throw await explainReadFailure(set, artifact, input.error());
 		if (exitCode !== 0) throw fail(exitCode, stderr);
+		options.log.info(`psql loaded the dump in ${seconds(loadBegan)} s, in one transaction`);
 		return;
 	}
 	const jobs = options.jobs;

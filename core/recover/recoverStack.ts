@@ -2,7 +2,6 @@ import type { DecryptionKeys } from '../archive/ageKeys';
 import { readRecoveryPlan, type PlannedSet, type RecoveryPlan } from '../backupSet/recoveryPlan';
 import { runFolderName } from '../backupSet/runFolderName';
 import type { TrustOptions } from '../backupSet/setSigning';
-import { verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
 import { StackBackupError } from '../errors/StackBackupError';
 import { silentLogger, type Logger } from '../logging/Logger';
@@ -14,7 +13,7 @@ import type { EnvDiff } from './envDiff';
 import { startN8nContainers, stopN8nContainers, type ContainerStates } from './n8nContainers';
 import { assertN8nKnowsMigration, readN8nImage } from './n8nVersionCheck';
 import { answersReady, waitForReadiness } from './readiness';
-import { isBaseBackup, restorePlannedSet, type PlannedRestore } from './restorePlannedSet';
+import { isBaseBackup, provePlannedSet, restorePlannedSet, type PlannedRestore, type ProvenSet } from './restorePlannedSet';
 import type { RecoveryTarget } from '../postgres/pitrPlan';
 
 export interface RecoverOptions {
@@ -117,15 +116,24 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 		return found;
 	});
 	const verified = await step('verify', async (lines) => {
-		const sets: VerifiedSet[] = [];
-		for (const planned of plan.sets) {
-			sets.push(
-				await verifySetForRestore(childPlace(root, planned.set, planned.run), log, options.keys, options.trust).catch((error: unknown) => {
-					throw planRunGone(error, planned);
-				}),
-			);
+		// Side by side: hashing is bound to one core, and the sets are independent. The first
+		// failure in the plan's order is the one reported, whichever finished first.
+		const settled = await Promise.allSettled(
+			plan.sets.map((planned) =>
+				provePlannedSet(planned, childPlace(root, planned.set, planned.run), { log, keys: options.keys, trust: options.trust }).catch(
+					(error: unknown) => {
+						throw planRunGone(error, planned);
+					},
+				),
+			),
+		);
+		const sets: ProvenSet[] = [];
+		settled.forEach((outcome, i) => {
+			if (outcome.status === 'rejected') throw outcome.reason;
+			sets.push(outcome.value);
+			const planned = plan.sets[i];
 			lines.push(`${planned.set}/${planned.run}: checksums${options.trust?.publicKeys?.length ? ' and signature' : ''} match`);
-		}
+		});
 		return sets;
 	});
 	await step('check n8n version', async (lines) => {
@@ -147,7 +155,7 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 			}
 		}
 	});
-	if (options.to && !verified.some(isBaseBackup)) {
+	if (options.to && !verified.some((proven) => isBaseBackup(proven.set))) {
 		throw new StackBackupError(
 			'PITR_UNSUPPORTED',
 			"A moment to recover to was given, but the plan's Postgres set is a dump, not a base backup",

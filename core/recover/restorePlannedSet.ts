@@ -1,13 +1,16 @@
 import { basename, dirname, join } from 'node:path';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import type { PlannedSet } from '../backupSet/recoveryPlan';
-import type { VerifiedSet } from '../backupSet/verifySet';
+import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
+import type { TrustOptions } from '../backupSet/setSigning';
+import type { ArchiveCounts } from '../volume/archiveEntryGuard';
+import { VOLUME_ARTIFACT_KIND } from '../volume/volumeBackup';
 import type { DockerConnection } from '../docker/dockerConnection';
 import type { Logger } from '../logging/Logger';
 import { restorePostgres } from '../postgres/postgresRestore';
 import { restoreRedis } from '../redis/redisRestore';
 import { restoreFiles } from '../volume/filesRestore';
-import { restoreVolume } from '../volume/volumeRestore';
+import { checkVolumeArchive, restoreVolume } from '../volume/volumeRestore';
 import { diffEnvFiles, type EnvDiff } from './envDiff';
 import type { Place } from '../storage/Storage';
 import type { RecoveryTarget } from '../postgres/pitrPlan';
@@ -45,8 +48,35 @@ export function recoveredConfigDir(liveDir: string, stamp: string): string {
 	return join(dirname(liveDir), `${basename(liveDir)}.recovered-${stamp}`);
 }
 
+/** A planned set as the verify step left it: proven, and for a volume, what its archive holds. */
+export interface ProvenSet {
+	set: VerifiedSet;
+	archive?: ArchiveCounts;
+}
+
+const ARCHIVE_TARGETS = new Set(['volume', 'dir']);
+
+/**
+ * Verifies one planned set before anything is stopped. A volume archive is read once: its
+ * sha256 and the safety of every entry are checked in the same pass, and its restore does not
+ * read it a second time. Every other artifact has its sha256 checked.
+ */
+export async function provePlannedSet(
+	planned: PlannedSet,
+	location: Place,
+	context: { log: Logger; keys?: DecryptionKeys; trust?: TrustOptions },
+): Promise<ProvenSet> {
+	const { log, keys, trust } = context;
+	if (!ARCHIVE_TARGETS.has(planned.target.kind)) return { set: await verifySetForRestore(location, log, keys, trust) };
+	const set = await verifySetForRestore(location, log, keys, trust, VOLUME_ARTIFACT_KIND);
+	const archive = await checkVolumeArchive(set);
+	log.info(`Checked ${artifactOfKind(set, VOLUME_ARTIFACT_KIND).file}: sha256 matches the manifest; every entry stays inside its target`);
+	return { set: { ...set, digestsPending: false }, archive };
+}
+
 /** Restores one verified set of the plan into its target, the way `restore` would, replacing what is there. */
-export async function restorePlannedSet(planned: PlannedSet, set: VerifiedSet, context: RestoreContext): Promise<PlannedRestore> {
+export async function restorePlannedSet(planned: PlannedSet, proven: ProvenSet, context: RestoreContext): Promise<PlannedRestore> {
+	const set = proven.set;
 	const common = { setPath: set.dir, verified: set, keys: context.keys, log: context.log };
 	const target = planned.target;
 	switch (target.kind) {
@@ -89,6 +119,7 @@ export async function restorePlannedSet(planned: PlannedSet, set: VerifiedSet, c
 			const result = await restoreVolume({
 				...common,
 				target: target.kind === 'volume' ? { type: 'volume', volume: target.volume } : { type: 'dir', path: target.path },
+				archiveChecked: proven.archive,
 				overwrite: true,
 				docker: context.docker,
 			});

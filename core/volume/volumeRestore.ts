@@ -43,6 +43,8 @@ export interface VolumeRestoreOptions {
 	docker?: DockerConnection;
 	log?: Logger;
 	verified?: VerifiedSet;
+	/** What checkVolumeArchive found in `verified`'s archive: its read is not repeated. */
+	archiveChecked?: ArchiveCounts;
 }
 
 export interface VolumeRestoreResult {
@@ -168,6 +170,18 @@ async function presentImage(docker: Docker, image: string | undefined): Promise<
 }
 
 /**
+ * The safety pass over a set's volume archive: every entry must land inside the target. It
+ * also proves the sha256 (digests pending) and the key, so the extraction after it reads a
+ * proven file. A recovery runs it while it verifies, before anything is stopped.
+ */
+export async function checkVolumeArchive(set: VerifiedSet): Promise<ArchiveCounts> {
+	const artifact = artifactOfKind(set, VOLUME_ARTIFACT_KIND);
+	return checkArchiveSafety(openArtifact(set, artifact), artifact.file).catch(async (error: unknown) => {
+		throw await explainReadFailure(set, artifact, error);
+	});
+}
+
+/**
  * Restores a volume archive into a host folder (node-tar) or a Docker volume
  * (a never-started helper and the archive API). The archive is read once in
  * full first, its sha256 checked, and refused if any entry could land outside
@@ -178,10 +192,7 @@ export async function restoreVolume(options: VolumeRestoreOptions): Promise<Volu
 	const log = options.log ?? silentLogger;
 	const set = options.verified ?? (await checkSetForRestore(options.setPath, log, options.keys, options.trust));
 	const artifact = artifactOfKind(set, VOLUME_ARTIFACT_KIND);
-	// The safety pass also proves the sha256 (digests pending): the extraction after it reads a proven file.
-	const counts = await checkArchiveSafety(openArtifact(set, artifact), artifact.file).catch(async (error: unknown) => {
-		throw await explainReadFailure(set, artifact, error);
-	});
+	const counts = (options.verified && options.archiveChecked) || (await checkVolumeArchive(set));
 	const proven = { ...set, digestsPending: false };
 	const differences = compareArchiveCounts(counts, set.manifest.inventory[VOLUME_ARTIFACT_KIND] as VolumeInventory | undefined);
 	const target = options.target;

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { recoverStack, writeRecoveryPlan, type RecoverStep } from '../../../core';
 import { fingerprint } from '../../support/dbFingerprint';
+import { rawTar } from '../../support/hostileTar';
 import { testDocker } from '../../support/dockerFixtures';
 import { destroyVolume, N8N, n8nLikeImage, n8nState, SETS, useRecoverableStack, VOLUME, volumeFile } from '../../support/recoverableStack';
 import { withRedis } from '../../support/redisFixtures';
@@ -128,6 +130,42 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			expect((await n8nState()).StartedAt).toBe(startedAt);
 		} finally {
 			writeFileSync(file, good);
+		}
+	});
+
+	it('a volume archive with an entry that would land outside its volume stops the recovery at verify (one read: sha256 and entries), before n8n is stopped or anything restored', async () => {
+		const { root, db } = stackOf();
+		const run = join(root, 'n8n-data', readdirSync(join(root, 'n8n-data')).find((n) => /^\d{4}-/.test(n))!);
+		const manifestPath = join(run, 'manifest.json');
+		const goodManifest = readFileSync(manifestPath, 'utf8');
+		const manifest = JSON.parse(goodManifest);
+		const artifact = manifest.artifacts.find((a: { kind: string }) => a.kind === 'volume');
+		const file = join(run, artifact.file);
+		const good = readFileSync(file);
+		const tar = rawTar([
+			{ path: 'ok.txt', type: 'File', body: 'fine' },
+			{ path: '../escape.txt', type: 'File', body: 'out' },
+		]);
+		const hostile = execFileSync('zstd', ['-q', '-c'], { input: tar });
+		artifact.rawSize = tar.length;
+		artifact.size = hostile.length;
+		artifact.sha256 = createHash('sha256').update(hostile).digest('hex');
+		writeFileSync(file, hostile);
+		writeFileSync(manifestPath, JSON.stringify(manifest));
+		const startedAt = (await n8nState()).StartedAt;
+		const before = await fingerprint(pg, db.name);
+		try {
+			const failure = await recoverStack({ root, docker: connection, onStep }).then(
+				() => undefined,
+				(e: unknown) => e as { code: string; message: string },
+			);
+			expect(failure).toMatchObject({ code: 'UNSAFE_ARCHIVE_ENTRY', message: expect.stringContaining('../escape.txt') });
+			expect(progress.at(-1)).toBe('end verify failed');
+			expect((await n8nState()).StartedAt).toBe(startedAt);
+			expect(await fingerprint(pg, db.name)).toEqual(before);
+		} finally {
+			writeFileSync(file, good);
+			writeFileSync(manifestPath, goodManifest);
 		}
 	});
 
