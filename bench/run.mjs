@@ -80,6 +80,7 @@ async function compare(group, cases, env = pgEnv, times = reps) {
 			execFileSync('sync');
 			const result = await measure(c.argv(out), { env });
 			runs[c.name].push({ seconds: result.seconds, peakRssMiB: result.peakRssMiB, outputBytes: c.output ? sizeOf(c.output(out)) : null });
+			c.report?.(result);
 			await c.after?.();
 			log(`${group}: ${c.name} #${rep + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
 		}
@@ -452,7 +453,16 @@ if (only.has('recover')) {
 						before: () => stack.destroy(),
 						argv: () => sh(stack.byHand()),
 					},
-					{ name: 'ours: recover --root', before: () => stack.destroy(), argv: () => [NODE, CLI, 'recover', '--root', stack.root] },
+					{
+						name: 'ours: recover --root',
+						before: () => stack.destroy(),
+						argv: () => [NODE, CLI, 'recover', '--root', stack.root],
+						// Where the time went, step by step, as the summary prints it.
+						report: ({ stdout, stderr }) =>
+							log(
+								`  steps: ${[...`${stdout}\n${stderr}`.matchAll(/^ {2}(\S.*?)\s+done\s+([\d.]+ s)$/gm)].map((m) => `${m[1]} ${m[2]}`).join(', ')}`,
+							),
+					},
 				],
 				{ ...env, ...stack.pgEnv },
 				Math.max(reps, 5),
