@@ -96,9 +96,10 @@ export function createCompressor(compression: Compression): Duplex | null {
 }
 
 /**
- * The zstd program when it is installed: restores measured 1.1x the bare `zstd -d | psql`
- * with node:zlib decompressing on Node's thread pool, beside psql and the server on 2 cores.
- * Without zstd in node:zlib (Node 20) the program is the only way, or it says to install it.
+ * The zstd program when it is installed: it decompresses twice as fast as node:zlib's zstd
+ * (587 MiB: 0.5 s against 1.0 s) and in a process of its own, while a restore shares 2 cores
+ * with psql and the server. Without zstd in node:zlib (Node 20) the program is the only way,
+ * or it says to install it.
  */
 function zstdDecompressor(): Duplex | Transform {
 	const program = findZstdProgram();
