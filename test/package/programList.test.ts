@@ -36,6 +36,9 @@ const INDIRECT: Record<string, string[]> = {
 	'test/support/restoreForTest.ts: tool': ['gzip', 'zstd'],
 	// The zstd program found on PATH, when it is there.
 	'core/archive/decompressIntoFile.ts: program': ['zstd'],
+	// The zstd program's path as found on PATH, or its name (a missing one says to install it).
+	'core/archive/zstdProgram.ts: program': ['zstd'],
+	'bench/run.mjs: ${createdb}': ['psql'],
 	'bench/run.mjs: NODE': ['node'],
 	'bench/recoverStack.mjs: node': ['node'],
 	'bench/pitrCluster.mjs: node': ['node'],
