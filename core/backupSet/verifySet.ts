@@ -102,29 +102,19 @@ export async function verifySet(
 	log?: Logger,
 	keys?: DecryptionKeys,
 	trustOptions?: TrustOptions,
+	/** Artifacts of this kind are only checked for size: the caller proves them in a read of its own (digestsPending). */
+	deferKind?: string,
 ): Promise<VerifiedSet> {
 	const set = await readTrustedManifest(location, log, keys, trustOptions);
 	for (const artifact of set.manifest.artifacts) {
+		if (artifact.kind === deferKind) {
+			await checkArtifactSize(set.place, artifact);
+			continue;
+		}
 		await verifyArtifact(set.place, artifact);
 		log?.info(`Checked ${artifact.file}: sha256 matches the manifest`);
 	}
-	return set;
-}
-
-// verifySet, with `kind`'s artifacts left to be proven as they are read (digestsPending).
-async function verifySetExcept(
-	location: Location,
-	kind: string,
-	log: Logger | undefined,
-	keys: DecryptionKeys | undefined,
-	trustOptions: TrustOptions | undefined,
-): Promise<VerifiedSet> {
-	const set = await checkSetForRestore(location, log, keys, trustOptions);
-	for (const artifact of set.manifest.artifacts.filter((a) => a.kind !== kind)) {
-		await verifyArtifact(set.place, artifact);
-		log?.info(`Checked ${artifact.file}: sha256 matches the manifest`);
-	}
-	return set;
+	return deferKind ? { ...set, digestsPending: true } : set;
 }
 
 async function readTrustedManifest(
@@ -188,10 +178,10 @@ export async function verifySetForRestore(
 	log?: Logger,
 	keys?: DecryptionKeys,
 	trust?: TrustOptions,
-	/** Artifacts of this kind are only checked for size: the caller proves them in a read of its own (sha256 included). */
+	/** As verifySet's. */
 	deferKind?: string,
 ): Promise<VerifiedSet> {
-	const set = deferKind ? await verifySetExcept(location, deferKind, log, keys, trust) : await verifySet(location, log, keys, trust);
+	const set = await verifySet(location, log, keys, trust, deferKind);
 	for (const artifact of set.manifest.artifacts.filter((a) => a.encryption)) {
 		const file = childPlace(set.place, artifact.file);
 		(await openAgeDecrypted(() => file.storage.read(file.key), keys, artifact.file)).destroy();
