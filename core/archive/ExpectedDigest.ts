@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { StackBackupError } from '../errors/StackBackupError';
+import { noteStreamedBytes } from './youngGarbage';
 
 /**
  * Passes stored bytes through and, at their end, checks their size and sha256
@@ -22,6 +23,7 @@ export class ExpectedDigest extends Transform {
 
 	_transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
 		this.seen += chunk.length;
+		noteStreamedBytes(chunk.length);
 		this.hash.update(chunk);
 		callback(null, chunk);
 	}

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { STAGE_BUFFER_BYTES } from './stageBuffer';
+import { noteStreamedBytes } from './youngGarbage';
 
 export interface Measurement {
 	bytes: number;
@@ -30,6 +31,7 @@ export class MeasuringStream extends Transform {
 
 	_transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
 		this.count += chunk.length;
+		noteStreamedBytes(chunk.length);
 		this.hash?.update(chunk);
 		if (this.onProgress && this.count >= this.nextProgressAt) {
 			this.nextProgressAt = this.count + this.progressEvery;
