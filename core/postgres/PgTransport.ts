@@ -18,6 +18,9 @@ import { parsePgToolVersion, spawnPgProgram } from './localPgDump';
 import type { PgConnection } from './PgConnection';
 import { pgProcessError, type PgErrorContext } from './pgErrors';
 import { openPgSession } from './pgSession';
+import { loadThroughZstd } from './psqlFedByZstd';
+import { findZstdProgram } from '../archive/zstdProgram';
+import { loadThroughThisProcess, type ScriptLoad } from './oneTransactionLoad';
 import type { QuerySession } from './QuerySession';
 import { containerWalSpool, localWalSpool, type WalSpool } from './walSpool';
 
@@ -36,6 +39,11 @@ export interface PgTransport {
 	startDump(args: string[]): Promise<DumpProcess>;
 	/** Runs psql or pg_restore against `database`, optionally fed `stdin`. */
 	runProgram(program: 'psql' | 'pg_restore', args: string[], options: { database: string; stdin?: Readable }): Promise<DumpProcess>;
+	/**
+	 * Loads a plain dump with psql (`args` first) in one transaction, committed only once every
+	 * byte was read and checked.
+	 */
+	loadScript(args: string[], options: { database: string; source: StageSource }): Promise<ScriptLoad>;
 	/** Starts one of the physical backup programs where pg_dump would run. */
 	startTool(program: PhysicalTool, args: string[]): Promise<DumpProcess>;
 	/** The folder pg_receivewal writes into for `slot`, where the programs run. */
@@ -90,6 +98,13 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump',
 		walSpool: (slot) => localWalSpool(slot),
 		runProgram: async (program, args, { database, stdin }) =>
 			spawnPgProgram(siblingProgram(pgDumpPath, program), args, { ...connection, database }, errorContext(program), stdin),
+		loadScript: async (args, { database, source }) => {
+			const psql = siblingProgram(pgDumpPath, 'psql');
+			const target = { ...connection, database };
+			const zstd = source.compression === 'zstd' ? findZstdProgram() : null;
+			if (zstd) return loadThroughZstd(psql, args, target, errorContext('psql'), source.stored(), zstd);
+			return loadThroughThisProcess(async (stdin) => spawnPgProgram(psql, args, target, errorContext('psql'), stdin), source.plain());
+		},
 		// Decompressed straight into the file here, by the zstd program when it is installed.
 		stageFile: (source) =>
 			stageWrittenFile((path) => decompressIntoFile(source.stored(), source.compression, path, source.expected), source.expected.size, {
@@ -115,7 +130,7 @@ export async function containerTransport(docker: DockerConnection, containerName
 	});
 	// A pg_dump missing from the container ends with exit code 126/127, which pgProcessError reports as PG_DUMP_MISSING.
 	const run = (cmd: string[]): Promise<DumpProcess> => execInContainer(container, docker, { cmd, env: libpqEnv(inside) });
-	return {
+	const transport: PgTransport = {
 		errorContext,
 		openSession: (database) =>
 			openContainerPsqlSession(
@@ -145,6 +160,8 @@ export async function containerTransport(docker: DockerConnection, containerName
 				),
 			};
 		},
+		loadScript: (args, { database, source }) =>
+			loadThroughThisProcess((stdin) => transport.runProgram('psql', args, { database, stdin }), source.plain()),
 		stageFile: async (source) => {
 			const size = source.expected.size;
 			// The container's /tmp: pg_restore --jobs needs a seekable file where it runs.
@@ -165,4 +182,5 @@ export async function containerTransport(docker: DockerConnection, containerName
 		},
 		describe: () => ({ method: 'docker', container: containerName, docker: describeDocker(docker) }),
 	};
+	return transport;
 }

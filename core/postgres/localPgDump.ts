@@ -8,7 +8,8 @@ import { pgToolMissing, type PgErrorContext } from './pgErrors';
 
 const STDERR_LIMIT = 64 * 1024;
 
-function childEnv(connection: PgConnection): NodeJS.ProcessEnv {
+/** This process's environment with the connection's libpq variables (the password among them, never in argv). */
+export function pgChildEnv(connection: PgConnection): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	for (const [key, value] of Object.entries(libpqEnv(connection))) {
 		if (value === undefined) delete env[key];
@@ -29,7 +30,7 @@ export function spawnPgProgram(
 	ctx: PgErrorContext,
 	stdin?: Readable,
 ): DumpProcess {
-	const child = spawn(binary, args, { env: childEnv(connection), stdio: ['pipe', 'pipe', 'pipe'] });
+	const child = spawn(binary, args, { env: pgChildEnv(connection), stdio: ['pipe', 'pipe', 'pipe'] });
 	if (!stdin) child.stdin.end();
 	let stderr = '';
 	child.stderr.setEncoding('utf8');

@@ -1,6 +1,5 @@
 import { PHYSICAL_FORMAT } from './baseBackup';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { DecryptionKeys } from '../archive/ageKeys';
 import type { TrustOptions } from '../backupSet/setSigning';
 import { openArtifact, openStoredArtifact } from '../backupSet/openArtifact';
@@ -14,6 +13,7 @@ import { comparePostgresInventory, type PostgresComparison } from './comparePost
 import { createDatabase, databaseExists, dropDatabase, maintenanceDatabaseFor, renameDatabase } from './databaseAdmin';
 import type { PostgresInventory } from './inventory';
 import type { PgConnection } from './PgConnection';
+import { PSQL_LOAD_ARGS } from './oneTransactionLoad';
 import { pgProcessError } from './pgErrors';
 import { backupPostgres } from './postgresBackup';
 import { containerTransport, localTransport, type PgTransport } from './PgTransport';
@@ -87,30 +87,6 @@ export function restoreJobs(typed: number | string | undefined): number {
 	return optionNumberOr(typed, { field: 'jobs', what: 'The number of parallel restore jobs', min: 1, integer: true }, DEFAULT_RESTORE_JOBS);
 }
 
-/**
- * The dump between BEGIN and COMMIT, the COMMIT sent only once the whole
- * dump was read and (for a set whose digests are pending) its sha256
- * matched. Input that fails ends without it, so psql's session ends with
- * the transaction open and the server rolls it back, however psql is
- * stopped. (psql --single-transaction would commit at any end of input.)
- */
-function inOneTransaction(dump: Readable): Readable {
-	return Readable.from(
-		(async function* () {
-			yield Buffer.from('BEGIN;\n');
-			for await (const chunk of dump) yield chunk as Buffer;
-			yield Buffer.from('\nCOMMIT;\n');
-		})(),
-		{ objectMode: false },
-	);
-}
-
-function readError(stream: Readable): { stream: Readable; error: () => Error | undefined } {
-	let error: Error | undefined;
-	stream.on('error', (e) => (error ??= e));
-	return { stream, error: () => error };
-}
-
 /** Feeds the dump to psql (plain, one transaction, stop at the first error) or pg_restore (custom, parallel). */
 export async function loadDump(
 	transport: PgTransport,
@@ -128,15 +104,18 @@ export async function loadDump(
 			details: { ...error.details, ...aboutFields('skipOwnership') },
 		});
 	};
+	const source = {
+		stored: () => openStoredArtifact(set, artifact),
+		compression: artifact.compression,
+		plain: () => openArtifact(set, artifact),
+		expected: { size: artifact.rawSize, file: artifact.file },
+	};
 	if (artifact.format === 'plain') {
 		const loadBegan = Date.now();
-		const input = readError(openArtifact(set, artifact));
-		const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--no-password', '-o', '/dev/null'];
-		const proc = await transport.runProgram('psql', args, { database, stdin: inOneTransaction(input.stream) });
-		proc.stdout.resume();
-		const { exitCode, stderr } = await proc.done;
+		const load = await transport.loadScript(PSQL_LOAD_ARGS, { database, source });
+		const { exitCode, stderr } = await load.done;
 		// A damaged or unopenable dump says so itself; psql only saw its input end.
-		if (input.error()) throw await explainReadFailure(set, artifact, input.error());
+		if (load.inputError()) throw await explainReadFailure(set, artifact, load.inputError());
 		if (exitCode !== 0) throw fail(exitCode, stderr);
 		options.log.info(`psql loaded the dump in ${seconds(loadBegan)} s, in one transaction`);
 		return;
@@ -144,12 +123,6 @@ export async function loadDump(
 	const jobs = options.jobs;
 	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs} (its sha256 checked as it is written)`);
 	const stagingBegan = Date.now();
-	const source = {
-		stored: () => openStoredArtifact(set, artifact),
-		compression: artifact.compression,
-		plain: () => openArtifact(set, artifact),
-		expected: { size: artifact.rawSize, file: artifact.file },
-	};
 	const staged = await transport.stageFile(source).catch(async (error: unknown) => {
 		throw await explainReadFailure(set, artifact, error);
 	});

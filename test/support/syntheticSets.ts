@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ export function writeSyntheticSet(
 		content?: string;
 		artifact?: SyntheticArtifact;
 		inventory?: Record<string, unknown>;
+		/** Store the content zstd-compressed, cut to this share of the compressed bytes (1: whole), with the manifest made from what is stored. */
+		zstd?: number;
 	} = {},
 ): string {
 	const dir = join(root, setName, runFolderName(time));
@@ -35,8 +38,11 @@ export function writeSyntheticSet(
 		format: 'plain',
 		content: options.content ?? `dump of ${time.toISOString()}\n`,
 	};
-	const content = artifact.content;
-	writeFileSync(join(dir, artifact.file), content, { mode: 0o600 });
+	const plain = artifact.content;
+	const compressed = options.zstd === undefined ? null : execFileSync('zstd', ['-q', '-c'], { input: plain });
+	const content = compressed ? compressed.subarray(0, Math.floor(compressed.length * options.zstd!)) : plain;
+	const file = compressed ? `${artifact.file}.zst` : artifact.file;
+	writeFileSync(join(dir, file), content, { mode: 0o600 });
 	if (options.complete === false) return dir;
 	const manifest = {
 		format: MANIFEST_FORMAT,
@@ -49,12 +55,12 @@ export function writeSyntheticSet(
 		finishedAt: time.toISOString(),
 		artifacts: [
 			{
-				file: artifact.file,
+				file,
 				kind: artifact.kind,
 				format: artifact.format,
-				compression: 'none',
+				compression: compressed ? 'zstd' : 'none',
 				size: Buffer.byteLength(content),
-				rawSize: Buffer.byteLength(content),
+				rawSize: Buffer.byteLength(plain),
 				sha256: createHash('sha256').update(content).digest('hex'),
 			},
 		],

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { backupPostgres, readManifest, restorePostgres, type PostgresRestoreOptions } from '../../../core';
+import { backupPostgres, loadingDatabaseName, readManifest, restorePostgres, type PostgresRestoreOptions } from '../../../core';
 import { dumpOptions } from '../../support/backupOptions';
 import { fingerprint } from '../../support/dbFingerprint';
 import { createScratchDatabase, uniqueName, withClient, type PgServer, type ScratchDatabase } from '../../support/scratchDatabase';
@@ -129,6 +129,45 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 			}),
 		).rejects.toMatchObject({ code: 'PG_RESTORE_FAILED', message: expect.stringMatching(/syntax error/) });
 		expect(await exists(s, target)).toBe(false);
+	});
+
+	// zstd's output goes straight into psql (psqlFedByZstd.ts): these prove that psql still
+	// commits only a whole, checked dump, and that its own error is the one told.
+	it("a zstd dump with a failing statement, loaded from the zstd program straight into psql, says psql's error and leaves no database", async () => {
+		const dir = writeSyntheticSet(tmp.path(), 'broken-zst', new Date('2026-01-01T02:00:00Z'), {
+			content: 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n',
+			zstd: 1,
+		});
+		const target = uniqueName('failedzst');
+		const s = env.hostPostgres;
+		await expect(
+			restorePostgres({
+				setPath: dir,
+				method: 'local',
+				connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
+			}),
+		).rejects.toMatchObject({ code: 'PG_RESTORE_FAILED', message: expect.stringMatching(/syntax error/) });
+		expect(await exists(s, target)).toBe(false);
+	});
+
+	it('a zstd dump that zstd cannot finish is never committed, even with its sha256 matching: psql gets no COMMIT', async () => {
+		// Whole statements come out of zstd before it finds the frame cut short: psql has loaded them.
+		const rows = Array.from({ length: 20_000 }, (_, i) => `INSERT INTO half VALUES (${i});`).join('\n');
+		const dir = writeSyntheticSet(tmp.path(), 'cut-zst', new Date('2026-01-01T02:00:00Z'), {
+			content: `CREATE TABLE half (id int);\n${rows}\n`,
+			zstd: 0.8,
+		});
+		const target = uniqueName('cutzst');
+		const s = env.hostPostgres;
+		await expect(
+			restorePostgres({
+				setPath: dir,
+				method: 'local',
+				connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
+			}),
+		).rejects.toThrow(/zstd -d ended with 1: .*\(the artifact is damaged\)/);
+		expect(await exists(s, target)).toBe(false);
+		expect(await exists(s, loadingDatabaseName(target))).toBe(false);
 	});
 
 	it('takes a set folder to mean its newest complete set', async () => {

@@ -76,6 +76,8 @@ describe('Restores check each sha256 in the pass that loads them (#16)', () => {
 
 	it.each([
 		['plain', 'none'],
+		// From the zstd program straight into psql: the COMMIT waits for the sha256.
+		['plain', 'zstd'],
 		['custom', 'none'],
 		// Decompressed by the zstd program straight into the staged file: the sha256 is still checked on the way in.
 		['custom', 'zstd'],
