@@ -114,40 +114,30 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 		}
 	});
 
-	it('a failed restore into a new database leaves no database behind, and nothing half-loaded', async () => {
-		const root = tmp.path();
-		const dir = writeSyntheticSet(root, 'broken', new Date('2026-01-01T02:00:00Z'), {
-			content: 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n',
-		});
-		const target = uniqueName('failed');
-		const s = env.hostPostgres;
-		await expect(
-			restorePostgres({
-				setPath: dir,
-				method: 'local',
-				connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
-			}),
-		).rejects.toMatchObject({ code: 'PG_RESTORE_FAILED', message: expect.stringMatching(/syntax error/) });
-		expect(await exists(s, target)).toBe(false);
-	});
+	const FAILING_SQL = 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n';
 
-	// zstd's output goes straight into psql (psqlFedByZstd.ts): these prove that psql still
-	// commits only a whole, checked dump, and that its own error is the one told.
-	it("a zstd dump with a failing statement, loaded from the zstd program straight into psql, says psql's error and leaves no database", async () => {
-		const dir = writeSyntheticSet(tmp.path(), 'broken-zst', new Date('2026-01-01T02:00:00Z'), {
-			content: 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n',
-			zstd: 1,
-		});
-		const target = uniqueName('failedzst');
+	/** Restores a synthetic set into a new database on the host server (local psql). */
+	function restoreSyntheticInto(dir: string, target: string) {
 		const s = env.hostPostgres;
-		await expect(
-			restorePostgres({
-				setPath: dir,
-				method: 'local',
-				connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
-			}),
-		).rejects.toMatchObject({ code: 'PG_RESTORE_FAILED', message: expect.stringMatching(/syntax error/) });
-		expect(await exists(s, target)).toBe(false);
+		return restorePostgres({
+			setPath: dir,
+			method: 'local',
+			connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
+		});
+	}
+
+	it.each([
+		['', undefined],
+		// zstd's output goes straight into psql (psqlFedByZstd.ts): psql's own error is still the one told.
+		[', loaded from the zstd program straight into psql,', 1],
+	])('a failed restore into a new database%s leaves no database behind, and nothing half-loaded', async (_how, zstd) => {
+		const dir = writeSyntheticSet(tmp.path(), 'broken', new Date('2026-01-01T02:00:00Z'), { content: FAILING_SQL, zstd });
+		const target = uniqueName('failed');
+		await expect(restoreSyntheticInto(dir, target)).rejects.toMatchObject({
+			code: 'PG_RESTORE_FAILED',
+			message: expect.stringMatching(/syntax error/),
+		});
+		expect(await exists(env.hostPostgres, target)).toBe(false);
 	});
 
 	it('a zstd dump that zstd cannot finish is never committed, even with its sha256 matching: psql gets no COMMIT', async () => {
@@ -158,16 +148,9 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 			zstd: 0.8,
 		});
 		const target = uniqueName('cutzst');
-		const s = env.hostPostgres;
-		await expect(
-			restorePostgres({
-				setPath: dir,
-				method: 'local',
-				connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
-			}),
-		).rejects.toThrow(/zstd -d ended with 1: .*\(the artifact is damaged\)/);
-		expect(await exists(s, target)).toBe(false);
-		expect(await exists(s, loadingDatabaseName(target))).toBe(false);
+		await expect(restoreSyntheticInto(dir, target)).rejects.toThrow(/zstd -d ended with 1: .*\(the artifact is damaged\)/);
+		expect(await exists(env.hostPostgres, target)).toBe(false);
+		expect(await exists(env.hostPostgres, loadingDatabaseName(target))).toBe(false);
 	});
 
 	it('takes a set folder to mean its newest complete set', async () => {
