@@ -59,12 +59,15 @@ export function zstdProgramDecompressor(program = 'zstd'): Duplex {
  * What a zstd that ended badly means: into a file (`writingTo`), a full disk is said as such,
  * with where to make room; otherwise the stored bytes did not decompress.
  */
-export function zstdFailure(ended: number | string, stderr: string, writingTo?: string): Error {
+export function zstdFailure(ended: number | string, stderr: string, writingTo?: string): StackBackupError {
 	const message = stderr.trim() || 'no message';
 	if (writingTo && /no space left/i.test(message)) {
 		return new StackBackupError('INSUFFICIENT_SPACE', `The disk filled up while the dump was decompressed into ${writingTo}`, {
 			hint: 'Free space there or point TMPDIR at a larger disk. Nothing was restored.',
 		});
 	}
-	return new Error(`zstd -d ended with ${ended}: ${message} (the artifact is damaged)`);
+	return invalidInput(
+		`zstd -d ended with ${ended}: ${message} (the artifact is damaged)`,
+		'Nothing was restored from it. Run verify on the set to see whether it changed after the backup, and restore another set.',
+	);
 }

@@ -148,7 +148,11 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 			zstd: 0.8,
 		});
 		const target = uniqueName('cutzst');
-		await expect(restoreSyntheticInto(dir, target)).rejects.toThrow(/zstd -d ended with 1: .*\(the artifact is damaged\)/);
+		await expect(restoreSyntheticInto(dir, target)).rejects.toMatchObject({
+			code: 'INVALID_INPUT',
+			message: expect.stringMatching(/zstd -d ended with 1: .*\(the artifact is damaged\)/),
+			hint: expect.stringMatching(/Nothing was restored/),
+		});
 		expect(await exists(env.hostPostgres, target)).toBe(false);
 		expect(await exists(env.hostPostgres, loadingDatabaseName(target))).toBe(false);
 	});
