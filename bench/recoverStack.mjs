@@ -126,17 +126,26 @@ export function recoverStack(testenv, work, sizes) {
 		byHand() {
 			const redisDump = '/tmp/bench-recover-dump.rdb';
 			const dataDir = redisCli('CONFIG', 'GET', 'dir').split('\n')[1];
+			// Each step's seconds on stderr, in the lines the benchmark prints for ours too ("  name  done  N s").
+			const timed = (name, commands) =>
+				`t=$(date +%s%N) && ${commands.join(' && ')} && ms=$(( ($(date +%s%N) - t) / 1000000 )) && echo "  ${name}  done  $((ms / 1000)).$((ms % 1000 / 100)) s" >&2`;
 			return [
-				`psql -X -q -c 'CREATE DATABASE ${RECOVER_DB}'`,
-				`zstd -dc ${artifactOf('n8n-postgres')} | docker exec -i ${pgContainer} psql -X -q -U ${pgServer.user} -v ON_ERROR_STOP=1 --single-transaction -d ${RECOVER_DB} -o /dev/null`,
-				`docker stop ${redisContainer} >/dev/null`,
-				`zstd -dqf ${artifactOf('n8n-redis')} -o ${redisDump}`,
-				`docker cp ${redisDump} ${redisContainer}:${dataDir}/dump.rdb`,
-				`rm -f ${redisDump}`,
-				`docker start ${redisContainer} >/dev/null`,
-				`until docker exec ${redisContainer} redis-cli -p ${testenv.containerRedis.port} PING 2>/dev/null | grep -q PONG; do sleep 0.1; done`,
-				`docker volume create ${RECOVER_VOLUME} >/dev/null`,
-				`zstd -dc ${artifactOf('n8n-data')} | docker run --rm -i --network none -v ${RECOVER_VOLUME}:/v ${testenv.helperImage} tar -x -C /v`,
+				timed('postgres', [
+					`psql -X -q -c 'CREATE DATABASE ${RECOVER_DB}'`,
+					`zstd -dc ${artifactOf('n8n-postgres')} | docker exec -i ${pgContainer} psql -X -q -U ${pgServer.user} -v ON_ERROR_STOP=1 --single-transaction -d ${RECOVER_DB} -o /dev/null`,
+				]),
+				timed('redis', [
+					`docker stop ${redisContainer} >/dev/null`,
+					`zstd -dqf ${artifactOf('n8n-redis')} -o ${redisDump}`,
+					`docker cp ${redisDump} ${redisContainer}:${dataDir}/dump.rdb`,
+					`rm -f ${redisDump}`,
+					`docker start ${redisContainer} >/dev/null`,
+					`until docker exec ${redisContainer} redis-cli -p ${testenv.containerRedis.port} PING 2>/dev/null | grep -q PONG; do sleep 0.1; done`,
+				]),
+				timed('volume', [
+					`docker volume create ${RECOVER_VOLUME} >/dev/null`,
+					`zstd -dc ${artifactOf('n8n-data')} | docker run --rm -i --network none -v ${RECOVER_VOLUME}:/v ${testenv.helperImage} tar -x -C /v`,
+				]),
 			].join(' && ');
 		},
 		pgEnv: { PGHOST: pgServer.host, PGPORT: String(pgServer.port), PGUSER: pgServer.user, PGPASSWORD: pgServer.password },

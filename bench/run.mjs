@@ -67,14 +67,16 @@ const fresh = (name) => {
 const sh = (script) => ['bash', '-o', 'pipefail', '-c', script];
 
 /**
- * Runs every case `reps` times (or `times`), alternating, and keeps the medians. Each run
- * starts with no dirty pages of the run before it (sync): a 1 GiB restore leaves that much
- * for the kernel to write back during whatever runs next.
+ * Runs every case `reps` times (or `times`), alternating, and keeps the medians and every
+ * run's seconds (for paired ratios). Every other round runs the cases in reverse order, so
+ * that a machine getting slower or faster during the benchmark favours neither side. Each
+ * run starts with no dirty pages of the run before it (sync): a 1 GiB restore leaves that
+ * much for the kernel to write back during whatever runs next.
  */
 async function compare(group, cases, env = pgEnv, times = reps) {
 	const runs = Object.fromEntries(cases.map((c) => [c.name, []]));
 	for (let rep = 0; rep < times; rep++) {
-		for (const c of cases) {
+		for (const c of rep % 2 ? [...cases].reverse() : cases) {
 			const out = fresh(`${group}-${c.name}`.replace(/\W+/g, '_'));
 			await c.before?.();
 			execFileSync('sync');
@@ -90,6 +92,7 @@ async function compare(group, cases, env = pgEnv, times = reps) {
 		name: c.name,
 		reference: Boolean(c.reference),
 		seconds: median(runs[c.name].map((r) => r.seconds)),
+		runSeconds: runs[c.name].map((r) => r.seconds),
 		peakRssMiB: Math.max(...runs[c.name].map((r) => r.peakRssMiB)),
 		outputMiB: runs[c.name][0].outputBytes === null ? null : runs[c.name][0].outputBytes / 1048576,
 	}));
@@ -431,6 +434,10 @@ if (only.has('s3')) {
 	}
 }
 
+// Where a recovery's time went, step by step: ours prints it in its summary, the hand-run sequence as it goes.
+const reportSteps = ({ stdout, stderr }) =>
+	log(`  steps: ${[...`${stdout}\n${stderr}`.matchAll(/^ {2}(\S.*?)\s+done\s+([\d.]+ s)$/gm)].map((m) => `${m[1]} ${m[2]}`).join(', ')}`);
+
 if (only.has('recover')) {
 	// From "everything destroyed" to "everything restored": our one command against the best
 	// sequence typed by hand (which checks nothing), on the same sets, alternating.
@@ -452,16 +459,13 @@ if (only.has('recover')) {
 						reference: true,
 						before: () => stack.destroy(),
 						argv: () => sh(stack.byHand()),
+						report: reportSteps,
 					},
 					{
 						name: 'ours: recover --root',
 						before: () => stack.destroy(),
 						argv: () => [NODE, CLI, 'recover', '--root', stack.root],
-						// Where the time went, step by step, as the summary prints it.
-						report: ({ stdout, stderr }) =>
-							log(
-								`  steps: ${[...`${stdout}\n${stderr}`.matchAll(/^ {2}(\S.*?)\s+done\s+([\d.]+ s)$/gm)].map((m) => `${m[1]} ${m[2]}`).join(', ')}`,
-							),
+						report: reportSteps,
 					},
 				],
 				{ ...env, ...stack.pgEnv },
@@ -522,7 +526,18 @@ if (only.has('pitr')) {
 
 // Ratios against the reference each target names.
 const find = (group, name) => results.find((r) => r.group === group && r.name === name);
-const ratio = (a, b) => (a && b ? a.seconds / b.seconds : null);
+/**
+ * How much slower `a` is than `b`. Two cases of one comparison ran side by side, round after
+ * round: their ratio is the median of each round's ratio, so a machine whose speed drifts
+ * during the benchmark (20-30% on this shared 2-core machine) moves both sides of every
+ * ratio alike. Otherwise, the ratio of the medians.
+ */
+const ratio = (a, b) => {
+	if (!a || !b) return null;
+	const paired = a.group === b.group && a.runSeconds && a.runSeconds.length === b.runSeconds?.length;
+	if (!paired) return a.seconds / b.seconds;
+	return median(a.runSeconds.map((seconds, round) => seconds / b.runSeconds[round]));
+};
 const ours = find('Postgres dump', 'ours (core, plain)');
 const verdicts = [];
 if (ours) {
@@ -615,7 +630,7 @@ const machine = {
 };
 const fmt = (n, d = 2) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 const lines = [
-	`Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; dump ${values['dump-mib']} MiB, tree ${values['tree-mib']} MiB, Redis ${values['redis-mib']} MiB; medians of ${reps}`,
+	`Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}; dump ${values['dump-mib']} MiB, tree ${values['tree-mib']} MiB, Redis ${values['redis-mib']} MiB; medians of ${reps}; ratios are medians of the rounds' ratios`,
 	'',
 	`${'case'.padEnd(48)} ${'seconds'.padStart(8)} ${'output MiB'.padStart(11)} ${'peak RSS MiB'.padStart(13)}`,
 	...results.map(

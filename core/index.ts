@@ -95,6 +95,10 @@ export {
 } from './backupSet/setSigning';
 export {
 	restorePostgres,
+	loadPostgresAside,
+	swapInLoaded,
+	discardLoaded,
+	type LoadedAside,
 	loadingDatabaseName,
 	DEFAULT_RESTORE_JOBS,
 	type PostgresRestoreOptions,

@@ -1,3 +1,4 @@
+import { addAbortSignal, type Readable } from 'node:stream';
 import { PHYSICAL_FORMAT } from './baseBackup';
 import { createHash } from 'node:crypto';
 import type { DecryptionKeys } from '../archive/ageKeys';
@@ -92,8 +93,9 @@ export async function loadDump(
 	transport: PgTransport,
 	set: VerifiedSet,
 	database: string,
-	options: { jobs: number; noOwner?: boolean; log: Logger },
+	options: { jobs: number; noOwner?: boolean; log: Logger; signal?: AbortSignal },
 ): Promise<void> {
+	const { signal } = options;
 	const artifact = artifactOfKind(set, 'postgres');
 	const ctx = { ...transport.errorContext(artifact.format === 'custom' ? 'pg_restore' : 'psql'), database };
 	const fail = (exitCode: number, stderr: string) => {
@@ -104,10 +106,13 @@ export async function loadDump(
 			details: { ...error.details, ...aboutFields('skipOwnership') },
 		});
 	};
+	// A stopped load reads no further: its input fails, so the transaction never commits.
+	const stoppable = <T extends Readable>(stream: T): T => (signal ? addAbortSignal(signal, stream) : stream);
+	const readFailure = async (error: unknown) => (signal?.aborted ? signal.reason : await explainReadFailure(set, artifact, error));
 	const source = {
-		stored: () => openStoredArtifact(set, artifact),
+		stored: () => stoppable(openStoredArtifact(set, artifact)),
 		compression: artifact.compression,
-		plain: () => openArtifact(set, artifact),
+		plain: () => stoppable(openArtifact(set, artifact)),
 		expected: { size: artifact.rawSize, file: artifact.file },
 	};
 	if (artifact.format === 'plain') {
@@ -115,7 +120,7 @@ export async function loadDump(
 		const load = await transport.loadScript(PSQL_LOAD_ARGS, { database, source });
 		const { exitCode, stderr } = await load.done;
 		// A damaged or unopenable dump says so itself; psql only saw its input end.
-		if (load.inputError()) throw await explainReadFailure(set, artifact, load.inputError());
+		if (load.inputError()) throw await readFailure(load.inputError());
 		if (exitCode !== 0) throw fail(exitCode, stderr);
 		options.log.info(`psql loaded the dump in ${seconds(loadBegan)} s, in one transaction`);
 		return;
@@ -124,11 +129,12 @@ export async function loadDump(
 	options.log.info(`Staging the custom-format dump for pg_restore --jobs=${jobs} (its sha256 checked as it is written)`);
 	const stagingBegan = Date.now();
 	const staged = await transport.stageFile(source).catch(async (error: unknown) => {
-		throw await explainReadFailure(set, artifact, error);
+		throw await readFailure(error);
 	});
 	options.log.info(`Staged ${Math.round(artifact.rawSize / 1048576)} MiB in ${seconds(stagingBegan)} s; pg_restore is loading it`);
 	const loadBegan = Date.now();
 	try {
+		signal?.throwIfAborted();
 		const args = ['--no-password', '--exit-on-error', `--jobs=${jobs}`, dbnameArg(database)];
 		if (options.noOwner) args.push('--no-owner', '--no-privileges');
 		const proc = await transport.runProgram('pg_restore', [...args, staged.path], { database });
@@ -177,6 +183,25 @@ export function loadingDatabaseName(database: string): string {
  * compared with the manifest.
  */
 export async function restorePostgres(options: PostgresRestoreOptions): Promise<PostgresRestoreResult> {
+	return swapInLoaded(await loadPostgresAside(options));
+}
+
+/** A dump loaded whole into the loading database beside its target, not yet swapped in. */
+export interface LoadedAside {
+	options: PostgresRestoreOptions;
+	transport: PgTransport;
+	set: VerifiedSet;
+	/** The loading database that holds it. */
+	loading: string;
+	began: number;
+}
+
+/**
+ * The first half of a restore: the set loaded into a database of its own beside the target.
+ * Nothing the target's users see changes, so it may run while n8n still runs. `signal` stops
+ * the load (the transaction rolls back); a load that fails or stops drops what it made.
+ */
+export async function loadPostgresAside(options: PostgresRestoreOptions, signal?: AbortSignal): Promise<LoadedAside> {
 	const began = Date.now();
 	const log = options.log ?? silentLogger;
 	const database = options.connection?.database;
@@ -194,23 +219,42 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 	const loading = loadingDatabaseName(database);
 
 	const admin = await transport.openSession(maintenanceDatabaseFor(database));
-	let safetyBackup: string | null = null;
-	let replaced = false;
 	try {
-		const exists = await databaseExists(admin, database);
-		if (exists && options.confirmReplace !== database) {
-			throw new StackBackupError('CONFIRMATION_REQUIRED', `Database "${database}" already exists on ${where}`, {
-				hint: `To replace it, confirm with its name "${database}"; a safety backup is taken first. Or restore into a new database name.`,
-				details: aboutFields('confirmReplace', 'targetDatabase'),
-			});
-		}
+		if (await databaseExists(admin, database)) assertReplaceConfirmed(options, where);
 		// A run killed before its rename leaves its loading database: it holds nothing to keep.
 		await dropDatabase(admin, loading);
 		await createDatabase(admin, loading, where);
 		try {
 			log.info(`Restoring ${artifact.file} (${artifact.format}) into "${loading}" on ${where}, then renaming it "${database}"`);
-			await loadDump(transport, set, loading, { jobs, noOwner: options.noOwner, log });
-			if (exists) {
+			await loadDump(transport, set, loading, { jobs, noOwner: options.noOwner, log, signal });
+		} catch (error) {
+			await dropDatabase(admin, loading).catch(() => undefined);
+			throw error;
+		}
+	} finally {
+		await admin.close();
+	}
+	return { options, transport, set, loading, began };
+}
+
+/**
+ * The second half: the loaded database becomes the target. An existing target is dropped only
+ * after its safety backup; a failure before the rename drops the loaded one and leaves the
+ * target as it was. The result is compared with the manifest.
+ */
+export async function swapInLoaded(loaded: LoadedAside): Promise<PostgresRestoreResult> {
+	const { options, transport, set, loading } = loaded;
+	const log = options.log ?? silentLogger;
+	const database = options.connection.database;
+	const artifact = artifactOfKind(set, 'postgres');
+	const admin = await transport.openSession(maintenanceDatabaseFor(database));
+	let safetyBackup: string | null = null;
+	let replaced = false;
+	try {
+		try {
+			if (await databaseExists(admin, database)) {
+				// Made while the dump loaded, it may be something else's: the same confirmation.
+				assertReplaceConfirmed(options, transport.errorContext('restore').where);
 				safetyBackup = await takeSafetyBackup(options, set, log);
 				log.info(`Safety backup written to ${safetyBackup}; dropping "${database}"`);
 				await dropDatabase(admin, database);
@@ -239,8 +283,27 @@ export async function restorePostgres(options: PostgresRestoreOptions): Promise<
 		replaced,
 		safetyBackup,
 		comparison,
-		durationMs: Date.now() - began,
+		durationMs: Date.now() - loaded.began,
 	};
+}
+
+function assertReplaceConfirmed(options: PostgresRestoreOptions, where: string): void {
+	const database = options.connection.database;
+	if (options.confirmReplace === database) return;
+	throw new StackBackupError('CONFIRMATION_REQUIRED', `Database "${database}" already exists on ${where}`, {
+		hint: `To replace it, confirm with its name "${database}"; a safety backup is taken first. Or restore into a new database name.`,
+		details: aboutFields('confirmReplace', 'targetDatabase'),
+	});
+}
+
+/** Drops a load that will not be swapped in: the target was never touched. */
+export async function discardLoaded(loaded: LoadedAside): Promise<void> {
+	const admin = await loaded.transport.openSession(maintenanceDatabaseFor(loaded.options.connection.database));
+	try {
+		await dropDatabase(admin, loaded.loading);
+	} finally {
+		await admin.close();
+	}
 }
 
 // The state just before a replace, on the safety root (default: the set's backup root).

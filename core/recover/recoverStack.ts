@@ -13,7 +13,8 @@ import type { EnvDiff } from './envDiff';
 import { startN8nContainers, stopN8nContainers, type ContainerStates } from './n8nContainers';
 import { assertN8nKnowsMigration, readN8nImage } from './n8nVersionCheck';
 import { answersReady, waitForReadiness } from './readiness';
-import { isBaseBackup, provePlannedSet, restorePlannedSet, type PlannedRestore, type ProvenSet } from './restorePlannedSet';
+import { isBaseBackup, provePlannedSet, restorePlannedSet, startEarlyLoad, type PlannedRestore, type ProvenSet } from './restorePlannedSet';
+import type { EarlyPostgresLoad } from './earlyPostgresLoad';
 import type { RecoveryTarget } from '../postgres/pitrPlan';
 
 export interface RecoverOptions {
@@ -76,6 +77,20 @@ type TargetState = 'untouched' | 'restored' | 'failed mid-restore';
  * must not start on half-restored data), and says what state each part is in.
  */
 export async function recoverStack(options: RecoverOptions): Promise<RecoverResult> {
+	const early: EarlySlot = { load: null };
+	try {
+		return await recoverSteps(options, early);
+	} finally {
+		// A recovery that stopped before its Postgres restore drops the dump it was loading.
+		await early.load?.cancel();
+	}
+}
+
+interface EarlySlot {
+	load: EarlyPostgresLoad | null;
+}
+
+async function recoverSteps(options: RecoverOptions, early: EarlySlot): Promise<RecoverResult> {
 	const log = options.log ?? silentLogger;
 	const began = Date.now();
 	const steps: RecoverStep[] = [];
@@ -118,9 +133,15 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 	const verified = await step('verify', async (lines) => {
 		// Side by side: hashing is bound to one core, and the sets are independent. The first
 		// failure in the plan's order is the one reported, whichever finished first.
+		// A proven Postgres dump starts loading beside its target meanwhile, unless nothing is to be restored.
+		const loadsEarly = !options.dryRun && !options.to;
 		const settled = await Promise.allSettled(
 			plan.sets.map((planned) =>
-				provePlannedSet(planned, childPlace(root, planned.set, planned.run), { log, keys: options.keys, trust: options.trust }).catch(
+				provePlannedSet(planned, childPlace(root, planned.set, planned.run), { log, keys: options.keys, trust: options.trust }).then(
+					(proven) => {
+						if (loadsEarly) early.load ??= startEarlyLoad(planned, proven, { ...options, log });
+						return proven;
+					},
 					(error: unknown) => {
 						throw planRunGone(error, planned);
 					},
@@ -134,6 +155,10 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 			const planned = plan.sets[i];
 			lines.push(`${planned.set}/${planned.run}: checksums${options.trust?.publicKeys?.length ? ' and signature' : ''} match`);
 		});
+		if (early.load)
+			lines.push(
+				`${early.load.set}: loading meanwhile into database "${early.load.loading}", beside its target; nothing n8n uses changes before its restore step`,
+			);
 		return sets;
 	});
 	await step('check n8n version', async (lines) => {
@@ -186,6 +211,8 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 	const commandTimeout = options.commandTimeoutMs ?? 120_000;
 	let commandStopped = false;
 	try {
+		// A dump that failed to load has changed nothing yet: say so before n8n is stopped.
+		early.load?.throwIfFailed();
 		containers = await step('stop n8n', async (lines) => {
 			const found = await stopN8nContainers(docker, options.docker, plan.n8n.containers, log);
 			lines.push(...containerLines(found));
@@ -200,7 +227,8 @@ export async function recoverStack(options: RecoverOptions): Promise<RecoverResu
 		for (const [i, planned] of plan.sets.entries()) {
 			const restored: PlannedRestore = await step(`restore ${planned.set}`, async (lines) => {
 				states.set(planned.set, 'failed mid-restore');
-				const done = await restorePlannedSet(planned, verified[i], { ...options, log, stamp, root });
+				const loadedEarly = early.load?.set === planned.set ? early.load.take() : undefined;
+				const done = await restorePlannedSet(planned, verified[i], { ...options, log, stamp, root }, loadedEarly);
 				states.set(planned.set, 'restored');
 				lines.push(done.summary, ...done.differences.map((d) => `DIFFERS: ${d}`));
 				return done;

@@ -7,7 +7,15 @@ import type { ArchiveCounts } from '../volume/archiveEntryGuard';
 import { VOLUME_ARTIFACT_KIND } from '../volume/volumeBackup';
 import type { DockerConnection } from '../docker/dockerConnection';
 import type { Logger } from '../logging/Logger';
-import { restorePostgres } from '../postgres/postgresRestore';
+import {
+	loadingDatabaseName,
+	loadPostgresAside,
+	restorePostgres,
+	swapInLoaded,
+	type LoadedAside,
+	type PostgresRestoreOptions,
+} from '../postgres/postgresRestore';
+import { EarlyPostgresLoad } from './earlyPostgresLoad';
 import { restoreRedis } from '../redis/redisRestore';
 import { restoreFiles } from '../volume/filesRestore';
 import { checkVolumeArchive, restoreVolume } from '../volume/volumeRestore';
@@ -75,27 +83,20 @@ export async function provePlannedSet(
 }
 
 /** Restores one verified set of the plan into its target, the way `restore` would, replacing what is there. */
-export async function restorePlannedSet(planned: PlannedSet, proven: ProvenSet, context: RestoreContext): Promise<PlannedRestore> {
+export async function restorePlannedSet(
+	planned: PlannedSet,
+	proven: ProvenSet,
+	context: RestoreContext,
+	/** A Postgres dump already loading beside its target (see startEarlyLoad): only its swap is left. */
+	loadedEarly?: Promise<LoadedAside>,
+): Promise<PlannedRestore> {
 	const set = proven.set;
 	const common = { setPath: set.dir, verified: set, keys: context.keys, log: context.log };
 	const target = planned.target;
 	switch (target.kind) {
 		case 'postgres': {
 			if (isBaseBackup(set)) return restoreBaseBackup(planned, set, context);
-			const result = await restorePostgres({
-				...common,
-				method: target.container ? 'docker' : 'local',
-				docker: target.container ? { connection: context.docker, container: target.container } : undefined,
-				connection: {
-					host: target.host,
-					port: target.port,
-					database: target.database,
-					user: target.user,
-					password: context.postgresPassword,
-				},
-				// A recovery replaces the database it names: running it is the confirmation; the safety backup keeps the old one.
-				confirmReplace: target.database,
-			});
+			const result = loadedEarly ? await swapInLoaded(await loadedEarly) : await restorePostgres(postgresOptions(planned, set, context));
 			return {
 				summary: `database "${target.database}"${target.container ? ` in ${target.container}` : ` on ${target.host}:${target.port}`}${result.replaced ? ` (replaced; safety backup ${result.safetyBackup})` : ''}`,
 				differences: result.comparison.differences,
@@ -140,6 +141,41 @@ export async function restorePlannedSet(planned: PlannedSet, proven: ProvenSet, 
 			};
 		}
 	}
+}
+
+type PostgresContext = Pick<RestoreContext, 'docker' | 'keys' | 'postgresPassword' | 'log'>;
+
+function postgresOptions(planned: PlannedSet, set: VerifiedSet, context: PostgresContext): PostgresRestoreOptions {
+	const target = planned.target;
+	if (target.kind !== 'postgres') throw new Error(`${planned.set} is not a Postgres set`);
+	return {
+		setPath: set.dir,
+		verified: set,
+		keys: context.keys,
+		log: context.log,
+		method: target.container ? 'docker' : 'local',
+		docker: target.container ? { connection: context.docker, container: target.container } : undefined,
+		connection: {
+			host: target.host,
+			port: target.port,
+			database: target.database,
+			user: target.user,
+			password: context.postgresPassword,
+		},
+		// A recovery replaces the database it names: running it is the confirmation; the safety backup keeps the old one.
+		confirmReplace: target.database,
+	};
+}
+
+/**
+ * Starts loading a proven Postgres dump beside its target, for a recovery that goes on to
+ * restore (see EarlyPostgresLoad); null for any other set, and for a base backup (it replaces
+ * the whole cluster, so it waits for its step).
+ */
+export function startEarlyLoad(planned: PlannedSet, proven: ProvenSet, context: PostgresContext): EarlyPostgresLoad | null {
+	if (planned.target.kind !== 'postgres' || isBaseBackup(proven.set)) return null;
+	const options = postgresOptions(planned, proven.set, context);
+	return new EarlyPostgresLoad(planned.set, loadingDatabaseName(planned.target.database), (signal) => loadPostgresAside(options, signal));
 }
 
 export function isBaseBackup(set: Pick<VerifiedSet, 'manifest'>): boolean {

@@ -1,7 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { backupPostgres, loadingDatabaseName, readManifest, restorePostgres, type PostgresRestoreOptions } from '../../../core';
+import {
+	backupPostgres,
+	discardLoaded,
+	loadingDatabaseName,
+	loadPostgresAside,
+	readManifest,
+	restorePostgres,
+	swapInLoaded,
+	type PostgresRestoreOptions,
+} from '../../../core';
 import { dumpOptions } from '../../support/backupOptions';
 import { fingerprint } from '../../support/dbFingerprint';
 import { createScratchDatabase, uniqueName, withClient, type PgServer, type ScratchDatabase } from '../../support/scratchDatabase';
@@ -90,6 +99,38 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 				await open.end().catch(() => undefined);
 			}
 			expect(await fingerprint(server, target)).toEqual(await fingerprint(server, source.name));
+		});
+
+		it('a load stopped by its signal as it begins (a recovery stopping before its Postgres step) commits nothing: no loading database, the target untouched', async () => {
+			const set = await backupPostgres(dumpOptions(tmp.path(), source, method, { format, compression }));
+			const target = (await createScratchDatabase(server)).name;
+			targets.push(target);
+			await withClient(server, target, (c) => c.query('CREATE TABLE precious (v text); INSERT INTO precious VALUES ($$keep me$$)'));
+			const stop = new AbortController();
+			const log = { info: (m: string) => m.startsWith('Restoring') && stop.abort(new Error('stopped by the test')), warn: () => undefined };
+
+			await expect(loadPostgresAside(restoreOptions(set.path, target, { confirmReplace: target, log }), stop.signal)).rejects.toThrow(
+				'stopped by the test',
+			);
+			expect(stop.signal.aborted).toBe(true);
+			expect(await exists(server, loadingDatabaseName(target))).toBe(false);
+			expect(await withClient(server, target, (c) => c.query('SELECT v FROM precious'))).toMatchObject({ rows: [{ v: 'keep me' }] });
+		});
+
+		it('loaded aside, then swapped in: the same database as a restore in one go; an aside load dropped instead leaves no trace', async () => {
+			const set = await backupPostgres(dumpOptions(tmp.path(), source, method, { format, compression }));
+			const target = uniqueName('aside');
+			targets.push(target);
+			const dropped = await loadPostgresAside(restoreOptions(set.path, target));
+			expect(await exists(server, loadingDatabaseName(target))).toBe(true);
+			await discardLoaded(dropped);
+			expect(await exists(server, loadingDatabaseName(target))).toBe(false);
+			expect(await exists(server, target)).toBe(false);
+
+			const result = await swapInLoaded(await loadPostgresAside(restoreOptions(set.path, target)));
+			expect(result.comparison.differences).toEqual([]);
+			expect(await fingerprint(server, target)).toEqual(await fingerprint(server, source.name));
+			expect(await exists(server, loadingDatabaseName(target))).toBe(false);
 		});
 	});
 

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSyn
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { recoverStack, writeRecoveryPlan, type RecoverStep } from '../../../core';
+import { loadingDatabaseName, recoverStack, writeRecoveryPlan, type RecoverStep } from '../../../core';
+import { withClient } from '../../support/scratchDatabase';
 import { fingerprint } from '../../support/dbFingerprint';
 import { rawTar } from '../../support/hostileTar';
 import { testDocker } from '../../support/dockerFixtures';
@@ -15,6 +16,13 @@ import { until } from '../../support/until';
 const env = testEnv();
 const pg = env.containerPostgres;
 const connection = { socketPath: env.dockerSocket };
+// Databases a restore loads into before they become the target: none may outlive a recovery.
+const loadingLeft = () =>
+	withClient(
+		pg,
+		'postgres',
+		async (c) => (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'stack_backup_loading_%'`)).rows,
+	);
 
 describe("recover: one command brings the whole stack back from a night's plan (real Postgres, Redis and Docker Engine)", () => {
 	// One stack for the whole story: the tests follow on from each other, like a night and its morning.
@@ -85,6 +93,11 @@ describe("recover: one command brings the whole stack back from a night's plan (
 		]);
 		// Progress as it happens: each step announced, then its end.
 		expect(progress.slice(0, 4)).toEqual(['start plan running', 'end plan done', 'start verify running', 'end verify done']);
+		// The dump loads beside its target from the verify step on; only the swap waits for n8n's stop.
+		expect(result.steps.find((s) => s.name === 'verify')!.lines).toContain(
+			`n8n-postgres: loading meanwhile into database "${loadingDatabaseName(db.name)}", beside its target; nothing n8n uses changes before its restore step`,
+		);
+		expect(await loadingLeft()).toEqual([]);
 		expect(result.differences).toEqual([]);
 		expect(result.workflowsChecked).toBe(42);
 		expect(result.rtoMs).toBeGreaterThan(0);
@@ -163,6 +176,8 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			expect(progress.at(-1)).toBe('end verify failed');
 			expect((await n8nState()).StartedAt).toBe(startedAt);
 			expect(await fingerprint(pg, db.name)).toEqual(before);
+			// The dump that began loading beside it as its own set was proven is dropped again.
+			expect(await loadingLeft()).toEqual([]);
 		} finally {
 			writeFileSync(file, good);
 			writeFileSync(manifestPath, goodManifest);
@@ -292,6 +307,7 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			});
 			await expect(refused).rejects.toMatchObject({ message: expect.stringContaining(`${older}, n8n 1.50.0`) });
 			expect(await fingerprint(pg, db.name)).toEqual(before);
+			expect(await loadingLeft()).toEqual([]);
 		} finally {
 			for (const plan of plans) rmSync(plan, { force: true });
 			for (const name of names) await docker.getContainer(name).remove({ force: true });
