@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import { finished, type Readable, type Writable } from 'node:stream';
 
 /**
  * Streams `source` into a process's stdin and ends it. A process that stops
@@ -9,17 +9,16 @@ import type { Readable, Writable } from 'node:stream';
  */
 export function feedInput(source: Readable, stdin: Writable, stopConsumer: () => void): Promise<Error | undefined> {
 	return new Promise((resolve) => {
-		let sourceError: Error | undefined;
 		stdin.on('error', () => source.destroy());
-		source.on('error', (error) => {
-			sourceError = error;
+		// finished() also reports a source that failed before it got here (a load stopped as it began).
+		finished(source, { writable: false }, (error) => {
+			// A source let go of because the process stopped reading is no failure of the source's.
+			if (!error || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return resolve(undefined);
 			// Stop the consumer before its input closes: EOF would look like the end of a good script.
 			stopConsumer();
 			stdin.destroy();
 			resolve(error);
 		});
-		source.on('end', () => resolve(sourceError));
-		source.on('close', () => resolve(sourceError));
 		source.pipe(stdin);
 	});
 }

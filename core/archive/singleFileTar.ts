@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { Header } from 'tar';
 
 export interface SingleFileTarOptions {
@@ -14,28 +14,31 @@ export interface SingleFileTarOptions {
  * stream rather than producing a corrupt archive.
  */
 export function singleFileTar(name: string, size: number, source: Readable, options: SingleFileTarOptions = {}): Readable {
-	async function* blocks() {
-		const header = Buffer.alloc(512);
-		new Header({
-			path: name,
-			mode: options.mode ?? 0o600,
-			uid: options.uid ?? 0,
-			gid: options.gid ?? 0,
-			size,
-			mtime: new Date(),
-			type: 'File',
-		}).encode(header, 0);
-		yield header;
-		let written = 0;
-		for await (const chunk of source as AsyncIterable<Buffer>) {
+	const header = Buffer.alloc(512);
+	new Header({
+		path: name,
+		mode: options.mode ?? 0o600,
+		uid: options.uid ?? 0,
+		gid: options.gid ?? 0,
+		size,
+		mtime: new Date(),
+		type: 'File',
+	}).encode(header, 0);
+	let written = 0;
+	// The file's chunks pass on as they came (an async iterator would copy what is buffered into a new buffer at each step).
+	const tar = new Transform({
+		transform: (chunk: Buffer, _encoding, callback) => {
 			written += chunk.length;
-			if (written > size) break;
-			yield chunk;
-		}
-		if (written !== size) throw new Error(`${name}: expected ${size} bytes, the source gave ${written > size ? 'more' : written}`);
-		const padding = (512 - (size % 512)) % 512;
-		if (padding) yield Buffer.alloc(padding);
-		yield Buffer.alloc(1024);
-	}
-	return Readable.from(blocks(), { objectMode: false });
+			if (written > size) return callback(new Error(`${name}: expected ${size} bytes, the source gave more`));
+			callback(null, chunk);
+		},
+		flush: (callback) => {
+			if (written !== size) return callback(new Error(`${name}: expected ${size} bytes, the source gave ${written}`));
+			// Padding to a whole block, then the two zero blocks that end an archive.
+			callback(null, Buffer.alloc(((512 - (size % 512)) % 512) + 1024));
+		},
+	});
+	tar.push(header);
+	pipeline(source, tar, () => undefined);
+	return tar;
 }

@@ -36,11 +36,24 @@ export function runPlanCommand(command: string, what: 'stop' | 'start', timeoutM
 		});
 		child.on('exit', (code, signal) => {
 			clearTimeout(limit);
-			// What it left running in the background keeps these pipes; let go of them.
-			child.stdout.destroy();
-			child.stderr.destroy();
-			if (code === 0) resolve();
-			else reject(failed(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+			let settled = false;
+			const settle = () => {
+				if (settled) return;
+				settled = true;
+				// What it left running in the background keeps these pipes; let go of them.
+				child.stdout.destroy();
+				child.stderr.destroy();
+				if (code === 0) resolve();
+				else reject(failed(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+			};
+			if (code === 0) return settle();
+			// A failure's last words can still be in its pipes when the shell's exit is seen: read
+			// them to their end, unless something it left in the background holds them (1 s at most).
+			const grace = setTimeout(settle, 1000);
+			child.once('close', () => {
+				clearTimeout(grace);
+				settle();
+			});
 		});
 	});
 }

@@ -16,12 +16,12 @@ import { until } from '../../support/until';
 const env = testEnv();
 const pg = env.containerPostgres;
 const connection = { socketPath: env.dockerSocket };
-// Databases a restore loads into before they become the target: none may outlive a recovery.
-const loadingLeft = () =>
+// The database a restore loads into before it becomes the target: it may not outlive a recovery.
+const loadingLeft = (database: string) =>
 	withClient(
 		pg,
 		'postgres',
-		async (c) => (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'stack_backup_loading_%'`)).rows,
+		async (c) => (await c.query('SELECT datname FROM pg_database WHERE datname = $1', [loadingDatabaseName(database)])).rows,
 	);
 
 describe("recover: one command brings the whole stack back from a night's plan (real Postgres, Redis and Docker Engine)", () => {
@@ -97,7 +97,7 @@ describe("recover: one command brings the whole stack back from a night's plan (
 		expect(result.steps.find((s) => s.name === 'verify')!.lines).toContain(
 			`n8n-postgres: loading meanwhile into database "${loadingDatabaseName(db.name)}", beside its target; nothing n8n uses changes before its restore step`,
 		);
-		expect(await loadingLeft()).toEqual([]);
+		expect(await loadingLeft(db.name)).toEqual([]);
 		expect(result.differences).toEqual([]);
 		expect(result.workflowsChecked).toBe(42);
 		expect(result.rtoMs).toBeGreaterThan(0);
@@ -177,7 +177,7 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			expect((await n8nState()).StartedAt).toBe(startedAt);
 			expect(await fingerprint(pg, db.name)).toEqual(before);
 			// The dump that began loading beside it as its own set was proven is dropped again.
-			expect(await loadingLeft()).toEqual([]);
+			expect(await loadingLeft(db.name)).toEqual([]);
 		} finally {
 			writeFileSync(file, good);
 			writeFileSync(manifestPath, goodManifest);
@@ -307,7 +307,7 @@ describe("recover: one command brings the whole stack back from a night's plan (
 			});
 			await expect(refused).rejects.toMatchObject({ message: expect.stringContaining(`${older}, n8n 1.50.0`) });
 			expect(await fingerprint(pg, db.name)).toEqual(before);
-			expect(await loadingLeft()).toEqual([]);
+			expect(await loadingLeft(db.name)).toEqual([]);
 		} finally {
 			for (const plan of plans) rmSync(plan, { force: true });
 			for (const name of names) await docker.getContainer(name).remove({ force: true });
