@@ -1,4 +1,4 @@
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import type { DumpProcess } from './DumpProcess';
 
 /** psql loading a plain dump in one transaction. */
@@ -27,7 +27,20 @@ function inOneTransaction(dump: Readable): Readable {
 		flush: (callback) => callback(null, Buffer.from('\nCOMMIT;\n')),
 	});
 	wrapped.push(Buffer.from('BEGIN;\n'));
-	pipeline(dump, wrapped, () => undefined);
+	dump.on('error', (error) => wrapped.destroy(error));
+	// Its failure is told by the one who feeds it to psql (stream.finished sees it even when it came
+	// first), and by the dump's own error: never an uncaught 'error' event in between.
+	wrapped.on('error', () => undefined);
+	// A dump that stops without its end is no whole dump: never a COMMIT after it.
+	dump.on('close', () => {
+		if (!dump.readableEnded) wrapped.destroy(new Error('the dump stopped before its end'));
+	});
+	// psql that stopped reading (it failed on a statement) lets go of the dump: no failure of the
+	// dump's, so psql's own error is the one told.
+	wrapped.on('close', () => {
+		if (!dump.readableEnded) dump.destroy();
+	});
+	dump.pipe(wrapped);
 	return wrapped;
 }
 

@@ -139,7 +139,11 @@ export async function loadDump(
 		if (options.noOwner) args.push('--no-owner', '--no-privileges');
 		const proc = await transport.runProgram('pg_restore', [...args, staged.path], { database });
 		proc.stdout.resume();
-		const { exitCode, stderr } = await proc.done;
+		// A stopped load does not wait for pg_restore: its session ends and the loading database is dropped.
+		const stop = () => proc.abort();
+		signal?.addEventListener('abort', stop, { once: true });
+		const { exitCode, stderr } = await proc.done.finally(() => signal?.removeEventListener('abort', stop));
+		signal?.throwIfAborted();
 		if (exitCode !== 0) throw fail(exitCode, stderr);
 		options.log.info(`pg_restore loaded the dump in ${seconds(loadBegan)} s`);
 	} finally {
