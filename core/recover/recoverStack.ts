@@ -133,8 +133,9 @@ async function recoverSteps(options: RecoverOptions, early: EarlySlot): Promise<
 	const verified = await step('verify', async (lines) => {
 		// Side by side: hashing is bound to one core, and the sets are independent. The first
 		// failure in the plan's order is the one reported, whichever finished first.
-		// A proven Postgres dump starts loading beside its target meanwhile, unless nothing is to be restored.
-		const loadsEarly = !options.dryRun && !options.to;
+		// A proven Postgres dump starts loading beside its target meanwhile, unless nothing is to be
+		// restored, or another set has already failed its check.
+		let loadsEarly = !options.dryRun && !options.to;
 		const settled = await Promise.allSettled(
 			plan.sets.map((planned) =>
 				provePlannedSet(planned, childPlace(root, planned.set, planned.run), { log, keys: options.keys, trust: options.trust }).then(
@@ -143,6 +144,7 @@ async function recoverSteps(options: RecoverOptions, early: EarlySlot): Promise<
 						return proven;
 					},
 					(error: unknown) => {
+						loadsEarly = false;
 						throw planRunGone(error, planned);
 					},
 				),

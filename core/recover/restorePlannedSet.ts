@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import type { DecryptionKeys } from '../archive/ageKeys';
-import type { PlannedSet } from '../backupSet/recoveryPlan';
+import type { PlannedSet, PlanTarget } from '../backupSet/recoveryPlan';
 import { artifactOfKind, verifySetForRestore, type VerifiedSet } from '../backupSet/verifySet';
 import type { TrustOptions } from '../backupSet/setSigning';
 import type { ArchiveCounts } from '../volume/archiveEntryGuard';
@@ -96,7 +96,7 @@ export async function restorePlannedSet(
 	switch (target.kind) {
 		case 'postgres': {
 			if (isBaseBackup(set)) return restoreBaseBackup(planned, set, context);
-			const result = loadedEarly ? await swapInLoaded(await loadedEarly) : await restorePostgres(postgresOptions(planned, set, context));
+			const result = loadedEarly ? await swapInLoaded(await loadedEarly) : await restorePostgres(postgresOptions(target, set, context));
 			return {
 				summary: `database "${target.database}"${target.container ? ` in ${target.container}` : ` on ${target.host}:${target.port}`}${result.replaced ? ` (replaced; safety backup ${result.safetyBackup})` : ''}`,
 				differences: result.comparison.differences,
@@ -144,10 +144,9 @@ export async function restorePlannedSet(
 }
 
 type PostgresContext = Pick<RestoreContext, 'docker' | 'keys' | 'postgresPassword' | 'log'>;
+type PostgresTarget = Extract<PlanTarget, { kind: 'postgres' }>;
 
-function postgresOptions(planned: PlannedSet, set: VerifiedSet, context: PostgresContext): PostgresRestoreOptions {
-	const target = planned.target;
-	if (target.kind !== 'postgres') throw new Error(`${planned.set} is not a Postgres set`);
+function postgresOptions(target: PostgresTarget, set: VerifiedSet, context: PostgresContext): PostgresRestoreOptions {
 	return {
 		setPath: set.dir,
 		verified: set,
@@ -173,9 +172,10 @@ function postgresOptions(planned: PlannedSet, set: VerifiedSet, context: Postgre
  * the whole cluster, so it waits for its step).
  */
 export function startEarlyLoad(planned: PlannedSet, proven: ProvenSet, context: PostgresContext): EarlyPostgresLoad | null {
-	if (planned.target.kind !== 'postgres' || isBaseBackup(proven.set)) return null;
-	const options = postgresOptions(planned, proven.set, context);
-	return new EarlyPostgresLoad(planned.set, loadingDatabaseName(planned.target.database), (signal) => loadPostgresAside(options, signal));
+	const target = planned.target;
+	if (target.kind !== 'postgres' || isBaseBackup(proven.set)) return null;
+	const options = postgresOptions(target, proven.set, context);
+	return new EarlyPostgresLoad(planned.set, loadingDatabaseName(target.database), (signal) => loadPostgresAside(options, signal));
 }
 
 export function isBaseBackup(set: Pick<VerifiedSet, 'manifest'>): boolean {
