@@ -2,7 +2,7 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
 // The core's layers, lowest first. A folder imports only from layers below its own: never
 // upward, never sideways to a peer in its own layer. `process/` is this process's identity
-// (host:pid:start) that locks and helper containers record; `options/` reads what a user typed
+// (host:pid:start) that locks and helper containers record, and the programs it finds on PATH; `options/` reads what a user typed
 // (numbers, lists) and names the input an error is about; `retention/` sits beside
 // verify/ and restore/, the operations on finished sets; `recover/` brings a whole stack back
 // from a night's plan with all of them. See ../shared/design/ARCHITECTURE.md.

@@ -10,6 +10,10 @@ import { finished, type Readable, type Writable } from 'node:stream';
 export function feedInput(source: Readable, stdin: Writable, stopConsumer: () => void): Promise<Error | undefined> {
 	return new Promise((resolve) => {
 		stdin.on('error', () => source.destroy());
+		// A socket let go of once its process ended (execInContainer.ts) closes without an error.
+		stdin.on('close', () => {
+			if (!source.readableEnded) source.destroy();
+		});
 		// finished() also reports a source that failed before it got here (a load stopped as it began).
 		finished(source, { writable: false }, (error) => {
 			// A source let go of because the process stopped reading is no failure of the source's.

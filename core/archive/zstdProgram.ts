@@ -1,27 +1,11 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { invalidInput, StackBackupError } from '../errors/StackBackupError';
-
-// Looked up once per PATH (a test may take zstd off it).
-let lookedUp: { path: string | undefined; program: string | null } | null = null;
+import { findProgramOnPath } from '../process/programOnPath';
 
 /** The zstd program's path, when it is installed. */
 export function findZstdProgram(): string | null {
-	if (lookedUp && lookedUp.path === process.env.PATH) return lookedUp.program;
-	let program: string | null = null;
-	for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-		try {
-			accessSync(join(dir, 'zstd'), constants.X_OK);
-			program = join(dir, 'zstd');
-			break;
-		} catch {
-			// not in this folder
-		}
-	}
-	lookedUp = { path: process.env.PATH, program };
-	return program;
+	return findProgramOnPath('zstd');
 }
 
 /**

@@ -59,7 +59,14 @@ export async function execInContainer(
 		raw.once('close', resolve);
 		raw.once('error', reject);
 	});
-	const done = ended.then(async () => ({ exitCode: await exitCodeOf(exec), stderr: demux.stderr }));
+	const done = ended.then(async () => {
+		const exitCode = await exitCodeOf(exec);
+		// The Engine ends its side once the process has ended, yet reads no more of what is fed in,
+		// nor closes the socket for minutes: a feed (psql stopped at an error with megabytes of the
+		// dump to come) would wait that long on a full socket. Let go of it: the feeder sees it close.
+		if (request.stdin) raw.destroy();
+		return { exitCode, stderr: demux.stderr };
+	});
 	// Callers may settle `done` late (after draining stdout); keep an early
 	// rejection from being reported as unhandled meanwhile.
 	done.catch(() => undefined);

@@ -7,6 +7,7 @@ import { feedInput } from '../archive/feedInput';
 import { readStreamText } from '../archive/readStreamText';
 import { singleFileTar } from '../archive/singleFileTar';
 import { mapDockerError } from '../docker/dockerErrors';
+import { dockerCliExec } from '../docker/dockerCliExec';
 import { createDockerClient, describeDocker, type DockerConnection } from '../docker/dockerConnection';
 import { execInContainer } from '../docker/execInContainer';
 import { getRunningContainer } from '../docker/runningContainer';
@@ -14,7 +15,7 @@ import { stageWrittenFile, type StagedFile } from '../storage/tempStaging';
 import { openContainerPsqlSession } from './containerPsqlSession';
 import type { DumpProcess } from './DumpProcess';
 import { libpqEnv } from './libpqEnv';
-import { parsePgToolVersion, spawnPgProgram } from './localPgDump';
+import { parsePgToolVersion, pgChildEnv, spawnPgProgram } from './localPgDump';
 import type { PgConnection } from './PgConnection';
 import { pgProcessError, type PgErrorContext } from './pgErrors';
 import { openPgSession } from './pgSession';
@@ -102,7 +103,7 @@ export function localTransport(connection: PgConnection, pgDumpPath = 'pg_dump',
 			const psql = siblingProgram(pgDumpPath, 'psql');
 			const target = { ...connection, database };
 			const zstd = source.compression === 'zstd' ? findZstdProgram() : null;
-			if (zstd) return loadThroughZstd(psql, args, target, errorContext('psql'), source.stored(), zstd);
+			if (zstd) return loadThroughZstd({ program: psql, args, env: pgChildEnv(target) }, errorContext('psql'), source.stored(), zstd);
 			return loadThroughThisProcess(async (stdin) => spawnPgProgram(psql, args, target, errorContext('psql'), stdin), source.plain());
 		},
 		// Decompressed straight into the file here, by the zstd program when it is installed.
@@ -160,8 +161,13 @@ export async function containerTransport(docker: DockerConnection, containerName
 				),
 			};
 		},
-		loadScript: (args, { database, source }) =>
-			loadThroughThisProcess((stdin) => transport.runProgram('psql', args, { database, stdin }), source.plain()),
+		loadScript: async (args, { database, source }) => {
+			// zstd's output straight into the docker program, as by hand, when both are installed.
+			const zstd = source.compression === 'zstd' ? findZstdProgram() : null;
+			const psql = zstd ? dockerCliExec(docker, container.id, ['psql', ...args], libpqEnv({ ...inside, database })) : null;
+			if (zstd && psql) return loadThroughZstd(psql, errorContext('psql'), source.stored(), zstd);
+			return loadThroughThisProcess((stdin) => transport.runProgram('psql', args, { database, stdin }), source.plain());
+		},
 		stageFile: async (source) => {
 			const size = source.expected.size;
 			// The container's /tmp: pg_restore --jobs needs a seekable file where it runs.

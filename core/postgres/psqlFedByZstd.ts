@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex, Readable } from 'node:stream';
 import { zstdFailure } from '../archive/zstdProgram';
 import type { ScriptLoad } from './oneTransactionLoad';
-import type { PgConnection } from './PgConnection';
-import { pgChildEnv } from './localPgDump';
+import type { HostCommand } from '../docker/dockerCliExec';
 import { pgToolMissing, type PgErrorContext } from './pgErrors';
 
 const STDERR_LIMIT = 64 * 1024;
@@ -51,7 +50,8 @@ function readWhole(stored: Readable, onError: (error: Error) => void): Promise<b
 }
 
 /**
- * Loads a zstd-compressed plain dump with psql, its plain bytes going from the zstd program
+ * Loads a zstd-compressed plain dump with psql (`psql`: the program and its arguments, or
+ * `docker exec` of the container's psql), its plain bytes going from the zstd program
  * straight into psql, never through this process: here the stored bytes are read once (hashed,
  * decrypted when encrypted) into zstd. Measured on a 600 MiB dump: moving the plain bytes from
  * one pipe to the other cost this process 1 s of CPU more than `zstd -d | psql`, on 2 cores
@@ -62,15 +62,8 @@ function readWhole(stored: Readable, onError: (error: Error) => void): Promise<b
  * ends, and the server rolls the load back; if this process dies, psql's input ends without
  * COMMIT, rolled back too.
  */
-export function loadThroughZstd(
-	psql: string,
-	args: string[],
-	connection: PgConnection,
-	ctx: PgErrorContext,
-	stored: Readable,
-	zstd: string,
-): ScriptLoad {
-	const child = spawn(psql, [...args, '-c', 'BEGIN', '-f', '-'], { env: pgChildEnv(connection), stdio: ['pipe', 'ignore', 'pipe'] });
+export function loadThroughZstd(psql: HostCommand, ctx: PgErrorContext, stored: Readable, zstd: string): ScriptLoad {
+	const child = spawn(psql.program, [...psql.args, '-c', 'BEGIN', '-f', '-'], { env: psql.env, stdio: ['pipe', 'ignore', 'pipe'] });
 	const feeder = spawn('sh', ['-c', FEEDER_SCRIPT, zstd], { stdio: ['pipe', child.stdin!, 'pipe', 'pipe'] });
 	// The shell holds the writing end of psql's input now: psql's input ends when the shell's output does.
 	child.stdin!.destroy();

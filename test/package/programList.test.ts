@@ -38,8 +38,9 @@ const INDIRECT: Record<string, string[]> = {
 	'core/archive/decompressIntoFile.ts: program': ['zstd'],
 	// The zstd program's path as found on PATH, or its name (a missing one says to install it).
 	'core/archive/zstdProgram.ts: program': ['zstd'],
-	// psql next to the configured pg_dump; its feeder, `sh -c`, runs zstd ("$0") and cat.
-	'core/postgres/psqlFedByZstd.ts: psql': ['psql'],
+	// psql next to the configured pg_dump, or `docker exec -i` of the container's psql (dockerCliExec.ts);
+	// its feeder, `sh -c`, runs zstd ("$0") and cat.
+	'core/postgres/psqlFedByZstd.ts: psql.program': ['psql', 'docker'],
 	'bench/run.mjs: ${createdb}': ['psql'],
 	'bench/run.mjs: NODE': ['node'],
 	'bench/recoverStack.mjs: node': ['node'],

@@ -30,6 +30,8 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 		{ method: 'local' as const, format: 'plain' as const, compression: 'zstd' as const },
 		{ method: 'local' as const, format: 'custom' as const, compression: 'gzip' as const },
 		{ method: 'docker' as const, format: 'plain' as const, compression: 'gzip' as const },
+		// zstd's output straight into `docker exec -i … psql`, never through this process (dockerCliExec.ts).
+		{ method: 'docker' as const, format: 'plain' as const, compression: 'zstd' as const },
 		{ method: 'docker' as const, format: 'custom' as const, compression: 'zstd' as const },
 	];
 
@@ -157,48 +159,66 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 
 	const FAILING_SQL = 'CREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\nTHIS IS NOT SQL;\n';
 
-	/** Restores a synthetic set into a new database on the host server (local psql). */
-	function restoreSyntheticInto(dir: string, target: string) {
-		const s = env.hostPostgres;
+	const serverOf = (method: 'local' | 'docker') => (method === 'local' ? env.hostPostgres : env.containerPostgres);
+
+	/** Restores a synthetic set into a new database: on the host server (local psql), or in the Postgres container. */
+	function restoreSyntheticInto(dir: string, target: string, method: 'local' | 'docker' = 'local') {
+		const s = serverOf(method);
 		return restorePostgres({
 			setPath: dir,
-			method: 'local',
+			method,
 			connection: { host: s.host, port: s.port, user: s.user, password: s.password, database: target },
+			docker:
+				method === 'docker' ? { connection: { socketPath: env.dockerSocket }, container: env.containerPostgres.container } : undefined,
 		});
 	}
 
+	const MEGABYTES_MORE = 'INSERT INTO half VALUES (2);\n'.repeat(300_000);
 	it.each([
-		['', undefined, ''],
+		['', 'local', undefined, ''],
 		// zstd's output goes straight into psql (psqlFedByZstd.ts): psql's own error is still the one told.
-		[', loaded from the zstd program straight into psql,', 1, ''],
+		[', loaded from the zstd program straight into psql,', 'local', 1, ''],
 		// psql stops at the error with megabytes still to come: the input let go of is no failure of the dump's.
-		[', with 9 MB of the dump still unread when psql stops,', undefined, 'INSERT INTO half VALUES (2);\n'.repeat(300_000)],
-	])('a failed restore into a new database%s leaves no database behind, and nothing half-loaded', async (_how, zstd, rest) => {
-		const dir = writeSyntheticSet(tmp.path(), 'broken', new Date('2026-01-01T02:00:00Z'), { content: FAILING_SQL + rest, zstd });
-		const target = uniqueName('failed');
-		await expect(restoreSyntheticInto(dir, target)).rejects.toMatchObject({
-			code: 'PG_RESTORE_FAILED',
-			message: expect.stringMatching(/syntax error/),
-		});
-		expect(await exists(env.hostPostgres, target)).toBe(false);
-	});
+		[', with 9 MB of the dump still unread when psql stops,', 'local', undefined, MEGABYTES_MORE],
+		// The same through the Engine API (uncompressed) and through the docker program (zstd).
+		[' in the container, through the Engine API,', 'docker', undefined, MEGABYTES_MORE],
+		[' in the container, from zstd straight into `docker exec -i psql`,', 'docker', 1, MEGABYTES_MORE],
+	] as const)(
+		'a failed restore into a new database%s leaves no database behind, nothing half-loaded, and does not wait on the rest of the dump',
+		async (_how, method, zstd, rest) => {
+			const dir = writeSyntheticSet(tmp.path(), 'broken', new Date('2026-01-01T02:00:00Z'), { content: FAILING_SQL + rest, zstd });
+			const target = uniqueName('failed');
+			const began = Date.now();
+			await expect(restoreSyntheticInto(dir, target, method)).rejects.toMatchObject({
+				code: 'PG_RESTORE_FAILED',
+				message: expect.stringMatching(/syntax error/),
+			});
+			// The Engine keeps a finished exec's socket open for minutes, reading nothing: the feed must not wait on it.
+			expect(Date.now() - began).toBeLessThan(30_000);
+			expect(await exists(serverOf(method), target)).toBe(false);
+			expect(await exists(serverOf(method), loadingDatabaseName(target))).toBe(false);
+		},
+	);
 
-	it('a zstd dump that zstd cannot finish is never committed, even with its sha256 matching: psql gets no COMMIT', async () => {
-		// Whole statements come out of zstd before it finds the frame cut short: psql has loaded them.
-		const rows = Array.from({ length: 20_000 }, (_, i) => `INSERT INTO half VALUES (${i});`).join('\n');
-		const dir = writeSyntheticSet(tmp.path(), 'cut-zst', new Date('2026-01-01T02:00:00Z'), {
-			content: `CREATE TABLE half (id int);\n${rows}\n`,
-			zstd: 0.8,
-		});
-		const target = uniqueName('cutzst');
-		await expect(restoreSyntheticInto(dir, target)).rejects.toMatchObject({
-			code: 'INVALID_INPUT',
-			message: expect.stringMatching(/zstd -d ended with 1: .*\(the artifact is damaged\)/),
-			hint: expect.stringMatching(/Nothing was restored/),
-		});
-		expect(await exists(env.hostPostgres, target)).toBe(false);
-		expect(await exists(env.hostPostgres, loadingDatabaseName(target))).toBe(false);
-	});
+	it.each(['local', 'docker'] as const)(
+		'a zstd dump that zstd cannot finish is never committed, even with its sha256 matching: psql gets no COMMIT (%s psql)',
+		async (method) => {
+			// Whole statements come out of zstd before it finds the frame cut short: psql has loaded them.
+			const rows = Array.from({ length: 20_000 }, (_, i) => `INSERT INTO half VALUES (${i});`).join('\n');
+			const dir = writeSyntheticSet(tmp.path(), 'cut-zst', new Date('2026-01-01T02:00:00Z'), {
+				content: `CREATE TABLE half (id int);\n${rows}\n`,
+				zstd: 0.8,
+			});
+			const target = uniqueName('cutzst');
+			await expect(restoreSyntheticInto(dir, target, method)).rejects.toMatchObject({
+				code: 'INVALID_INPUT',
+				message: expect.stringMatching(/zstd -d ended with 1: .*\(the artifact is damaged\)/),
+				hint: expect.stringMatching(/Nothing was restored/),
+			});
+			expect(await exists(serverOf(method), target)).toBe(false);
+			expect(await exists(serverOf(method), loadingDatabaseName(target))).toBe(false);
+		},
+	);
 
 	it('takes a set folder to mean its newest complete set', async () => {
 		const source = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });
