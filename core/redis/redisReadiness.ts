@@ -2,21 +2,19 @@ import { StackBackupError } from '../errors/StackBackupError';
 import type { RedisCommands } from './RedisCommands';
 import { keyCounts, parseInfo } from './redisInfo';
 
-/** Waits until Redis answers PING and has finished loading its dataset; returns its key counts. */
+/** Waits until Redis answers and has finished loading its dataset; returns its key counts. */
 export async function waitForLoadedRedis(redis: RedisCommands, timeoutMs = 60_000): Promise<Record<string, number>> {
 	const deadline = Date.now() + timeoutMs;
 	let last = '';
 	while (Date.now() < deadline) {
 		try {
-			// While loading, Redis answers "LOADING ..." instead of PONG.
-			if ((await redis.call('PING')) === 'PONG') {
-				const info = parseInfo(await redis.call('INFO'));
-				if (info.loading === '0') return keyCounts(info);
-			}
+			// INFO answers while Redis loads, with loading:1: one call a round (each is an exec in the container).
+			const info = parseInfo(await redis.call('INFO'));
+			if (info.loading === '0') return keyCounts(info);
 		} catch (error) {
 			last = (error as Error).message;
 		}
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 	throw new StackBackupError(
 		'REDIS_TIMEOUT',

@@ -2,6 +2,7 @@ import type { DecryptionKeys } from '../archive/ageKeys';
 import type { TrustOptions } from '../backupSet/setSigning';
 import { posix } from 'node:path';
 import { openArtifact } from '../backupSet/openArtifact';
+import type { ArtifactRecord } from '../backupSet/manifest';
 import { singleFileTar } from '../archive/singleFileTar';
 import { artifactOfKind, checkSetForRestore, explainReadFailure, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
@@ -16,7 +17,9 @@ import { dumpPath } from './dumpPath';
 import { REDIS_ARTIFACT_KIND, type RedisInventory } from './redisBackup';
 import { compareKeyCounts, waitForLoadedRedis } from './redisReadiness';
 import { createReadStream } from 'node:fs';
-import { stageInTempFile } from '../storage/tempStaging';
+import { stageInTempFile, type StagedFile } from '../storage/tempStaging';
+import type Docker from 'dockerode';
+import type { RedisCommands } from './RedisCommands';
 import { RdbValidator } from './RdbValidator';
 import { invalidOption } from '../options/invalidOption';
 import { type Location } from '../storage/openPlace';
@@ -46,6 +49,43 @@ export interface RedisRestoreResult {
 	durationMs: number;
 }
 
+/** Where the container's Redis reads its RDB at start, and who owns it; refused when Redis would ignore it (AOF). */
+async function rdbTarget(
+	redis: RedisCommands,
+	container: Docker.Container,
+	name: string,
+): Promise<{ path: string; owner: Awaited<ReturnType<typeof pathOwner>> }> {
+	const [appendonly, path] = await Promise.all([redis.call('CONFIG', 'GET', 'appendonly'), dumpPath(redis)]);
+	if (appendonly.split('\n')[1] === 'yes') {
+		throw new StackBackupError(
+			'REDIS_RESTORE_FAILED',
+			`Redis in container "${name}" uses AOF persistence (appendonly yes): at start it would load its AOF and ignore the restored RDB`,
+			{
+				hint: 'Start it with appendonly no, restore, then run CONFIG SET appendonly yes (Redis then writes a new AOF from the restored data).',
+			},
+		);
+	}
+	const owner = (await pathOwner(container, path)) ?? (await pathOwner(container, posix.dirname(path)));
+	return { path, owner };
+}
+
+/**
+ * The archive API writes dump.rdb in place: a stream that failed half way would leave Redis a
+ * truncated file it cannot start from, and the old data gone. So the RDB is decompressed once
+ * into a temp file, its sha256, length, magic and CRC-64 checked on the way, before Redis is
+ * stopped; the container gets that file.
+ */
+function stageRdb(set: VerifiedSet, artifact: ArtifactRecord, log: Logger): Promise<StagedFile> {
+	log.info(`Reading ${artifact.file} into a temp file, checked, before Redis is touched`);
+	return stageInTempFile(openArtifact(set, artifact), artifact.rawSize, {
+		fileName: 'dump.rdb',
+		why: 'the RDB is read whole before Redis is stopped',
+		checks: [new RdbValidator()],
+	}).catch(async (error: unknown) => {
+		throw await explainReadFailure(set, artifact, error);
+	});
+}
+
 /**
  * Puts a set's RDB into the Redis container's data folder: stop the
  * container, put the file through the archive API, start it (always), wait
@@ -63,48 +103,36 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const container = await getRunningContainer(docker, dockerConnection, name);
 	const redis = containerRedisCommands(container, dockerConnection, name, options.connection);
 
-	const appendonly = (await redis.call('CONFIG', 'GET', 'appendonly')).split('\n')[1];
-	if (appendonly === 'yes') {
-		throw new StackBackupError(
-			'REDIS_RESTORE_FAILED',
-			`Redis in container "${name}" uses AOF persistence (appendonly yes): at start it would load its AOF and ignore the restored RDB`,
-			{
-				hint: 'Start it with appendonly no, restore, then run CONFIG SET appendonly yes (Redis then writes a new AOF from the restored data).',
-			},
-		);
-	}
-	const path = await dumpPath(redis);
-	const owner = (await pathOwner(container, path)) ?? (await pathOwner(container, posix.dirname(path)));
-
-	// The archive API writes dump.rdb in place: a stream that failed half way would leave Redis
-	// a truncated file it cannot start from, and the old data gone. So the RDB is decompressed
-	// once into a temp file, its sha256, length, magic and CRC-64 checked on the way, before
-	// Redis is stopped; the container gets that file.
-	log.info(`Reading ${artifact.file} into a temp file, checked, before Redis is touched`);
-	const staged = await stageInTempFile(openArtifact(set, artifact), artifact.rawSize, {
-		fileName: 'dump.rdb',
-		why: 'the RDB is read whole before Redis is stopped',
-		checks: [new RdbValidator()],
-	}).catch(async (error: unknown) => {
-		throw await explainReadFailure(set, artifact, error);
-	});
+	// The RDB is read and checked while Redis is asked where it keeps it: both before Redis is touched.
+	const staging = stageRdb(set, artifact, log);
+	let staged: StagedFile | undefined;
+	let path: string;
 	try {
+		const [target, stagedRdb] = await Promise.all([rdbTarget(redis, container, name), staging]);
+		staged = stagedRdb;
+		path = target.path;
 		const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
 		try {
-			log.info(`Putting ${artifact.file} into ${name}:${path}`);
-			const tar = singleFileTar(posix.basename(path), artifact.rawSize, createReadStream(staged.path), {
-				uid: owner?.uid,
-				gid: owner?.gid,
+			log.info(`Putting ${artifact.file} into ${name}:${target.path}`);
+			const tar = singleFileTar(posix.basename(target.path), artifact.rawSize, createReadStream(stagedRdb.path), {
+				uid: target.owner?.uid,
+				gid: target.owner?.gid,
 				mode: 0o600,
 			});
-			await container.putArchive(tar, { path: posix.dirname(path) }).catch((error: unknown) => {
+			await container.putArchive(tar, { path: posix.dirname(target.path) }).catch((error: unknown) => {
 				throw mapDockerError(error, dockerConnection, name);
 			});
 		} finally {
 			await restart();
 		}
 	} finally {
-		await staged.remove();
+		// A refused Redis (AOF) lets the staging finish, and its file goes too.
+		await (staged
+			? staged.remove()
+			: staging.then(
+					(file) => file.remove(),
+					() => undefined,
+				));
 	}
 	const keys = await waitForLoadedRedis(redis, options.loadTimeoutMs);
 	const expected = (set.manifest.inventory[REDIS_ARTIFACT_KIND] as RedisInventory | undefined)?.keys;

@@ -139,13 +139,15 @@ async function extractIntoVolume(
 	const image = await helperImageFor(docker, options.docker, volume, options.target.image ?? (await presentImage(docker, recordedImage)));
 	const helper = await createHelperContainer(docker, options.docker, image, `${volume}:/target`, log);
 	try {
-		const existing = options.overwrite ? undefined : await existingPaths(helper);
 		let refusal: StackBackupError | undefined;
+		// Overwriting, the archive goes to the Engine as it is: every entry was proven to stay inside
+		// its target before this step, and the Engine refuses one that would leave /target itself.
+		// Parsing and writing it again here cost 0.7 s of CPU per 500 MiB, beside the Engine's own work.
+		const existing = options.overwrite ? undefined : await existingPaths(helper);
 		const guard = guardedFilter(artifact, (e) => (refusal ??= e));
-		const stream = filterTar(
-			archive(),
-			(path, entry) => guard(path, entry) && (entry.type === 'Directory' || !existing?.has(entryPath(path))),
-		);
+		const stream = existing
+			? filterTar(archive(), (path, entry) => guard(path, entry) && (entry.type === 'Directory' || !existing.has(entryPath(path))))
+			: archive();
 		try {
 			await helper.putArchive(stream, { path: '/target', noOverwriteDirNonDir: 'true' });
 		} catch (error) {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupRedis, restoreRedis, type RedisBackupOptions } from '../../../core';
 import { testDocker } from '../../support/dockerFixtures';
@@ -41,6 +41,26 @@ describe('Redis restore into the container (stop, put through the archive API, s
 			expect(await r.hgetall('n8n:hash')).toEqual({ a: '1', b: '2' });
 			expect(await r.getBuffer('binary')).toEqual(Buffer.from([0, 1, 2, 255, 254]));
 		});
+	});
+
+	it('refuses a Redis that persists with AOF before stopping it, and leaves no staged RDB behind (the RDB is staged while Redis is asked)', async () => {
+		const set = await snapshot(tmp.path());
+		const staging = tmp.path();
+		const tmpdir = process.env.TMPDIR;
+		process.env.TMPDIR = staging;
+		await withRedis(port, (r) => r.config('SET', 'appendonly', 'yes'));
+		try {
+			await expect(restoreRedis({ setPath: set.path, docker, connection: { port } })).rejects.toMatchObject({
+				code: 'REDIS_RESTORE_FAILED',
+				message: expect.stringMatching(/appendonly yes/),
+			});
+			expect(await running()).toBe(true);
+			expect(readdirSync(staging).filter((name) => name.startsWith('n8n-stack-restore-'))).toEqual([]);
+		} finally {
+			if (tmpdir === undefined) delete process.env.TMPDIR;
+			else process.env.TMPDIR = tmpdir;
+			await withRedis(port, (r) => r.config('SET', 'appendonly', 'no'));
+		}
 	});
 
 	it('refuses a damaged set before stopping anything (CHECKSUM_MISMATCH)', async () => {

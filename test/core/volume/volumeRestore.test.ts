@@ -103,6 +103,22 @@ describe('volume and folder restore', () => {
 				compression: 'none',
 			});
 			expect(extractWithGnuTar(kept.path, kept.artifacts[0]).tree['hello.txt']).toBe(`644 ${Buffer.from('newer\n').toString('base64')}`);
+
+			// Overwrite mode: the archive goes to the Engine unparsed (its entries proven first), and the volume equals the source again.
+			await restoreVolume({
+				setPath: set.path,
+				target: { type: 'volume', volume: target, image: env.helperImage },
+				docker,
+				overwrite: true,
+			});
+			const overwritten = await backupVolume({
+				root: tmp.path(),
+				setName: 'check3',
+				source: { type: 'volume', volume: target, image: env.helperImage },
+				docker,
+				compression: 'none',
+			});
+			expect(extractWithGnuTar(overwritten.path, overwritten.artifacts[0]).tree).toEqual(describeTree(source));
 		} finally {
 			await testDocker()
 				.getVolume(target)
@@ -160,30 +176,33 @@ describe('volume and folder restore', () => {
 			await refuses([{ path: 'null', type: 'CharacterDevice' }], /CharacterDevice/);
 		});
 
-		it('refuses a hostile archive bound for a volume too, writing nothing into it', async () => {
-			const set = hostileSet(tmp.path(), [
-				{ path: 'ok.txt', type: 'File', body: 'fine' },
-				{ path: '../x', type: 'File', body: 'x' },
-			]);
-			const volume = `hostile-${process.pid}`;
-			try {
-				await expect(
-					restoreVolume({ setPath: set, target: { type: 'volume', volume, image: env.helperImage }, docker }),
-				).rejects.toMatchObject({ code: 'UNSAFE_ARCHIVE_ENTRY' });
-				const exists = await testDocker()
-					.getVolume(volume)
-					.inspect()
-					.then(
-						() => true,
-						() => false,
-					);
-				expect(exists).toBe(false);
-			} finally {
-				await testDocker()
-					.getVolume(volume)
-					.remove({ force: true })
-					.catch(() => undefined);
-			}
-		});
+		it.each([false, true])(
+			'refuses a hostile archive bound for a volume too, writing nothing into it (overwrite: %s)',
+			async (overwrite) => {
+				const set = hostileSet(tmp.path(), [
+					{ path: 'ok.txt', type: 'File', body: 'fine' },
+					{ path: '../x', type: 'File', body: 'x' },
+				]);
+				const volume = `hostile-${process.pid}`;
+				try {
+					await expect(
+						restoreVolume({ setPath: set, target: { type: 'volume', volume, image: env.helperImage }, docker, overwrite }),
+					).rejects.toMatchObject({ code: 'UNSAFE_ARCHIVE_ENTRY' });
+					const exists = await testDocker()
+						.getVolume(volume)
+						.inspect()
+						.then(
+							() => true,
+							() => false,
+						);
+					expect(exists).toBe(false);
+				} finally {
+					await testDocker()
+						.getVolume(volume)
+						.remove({ force: true })
+						.catch(() => undefined);
+				}
+			},
+		);
 	});
 });
