@@ -136,19 +136,25 @@ async function recoverSteps(options: RecoverOptions, early: EarlySlot): Promise<
 		// A proven Postgres dump starts loading beside its target meanwhile, unless nothing is to be
 		// restored, or another set has already failed its check.
 		let loadsEarly = !options.dryRun && !options.to;
+		const prove = (planned: PlannedSet) =>
+			provePlannedSet(planned, childPlace(root, planned.set, planned.run), { log, keys: options.keys, trust: options.trust }).then(
+				(proven) => {
+					if (loadsEarly) early.load ??= startEarlyLoad(planned, proven, { ...options, log });
+					return proven;
+				},
+				(error: unknown) => {
+					loadsEarly = false;
+					throw planRunGone(error, planned);
+				},
+			);
+		// The database's proof goes first, alone: its load, the longest step, starts a second sooner
+		// than it would with the volume archive hashed beside it on the same core.
+		const databases = plan.sets
+			.filter((planned) => planned.target.kind === 'postgres')
+			.map((planned) => [planned, prove(planned)] as const);
+		const databasesProven = Promise.allSettled(databases.map(([, proof]) => proof));
 		const settled = await Promise.allSettled(
-			plan.sets.map((planned) =>
-				provePlannedSet(planned, childPlace(root, planned.set, planned.run), { log, keys: options.keys, trust: options.trust }).then(
-					(proven) => {
-						if (loadsEarly) early.load ??= startEarlyLoad(planned, proven, { ...options, log });
-						return proven;
-					},
-					(error: unknown) => {
-						loadsEarly = false;
-						throw planRunGone(error, planned);
-					},
-				),
-			),
+			plan.sets.map((planned) => databases.find(([first]) => first === planned)?.[1] ?? databasesProven.then(() => prove(planned))),
 		);
 		const sets: ProvenSet[] = [];
 		settled.forEach((outcome, i) => {
