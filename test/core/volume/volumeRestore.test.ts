@@ -68,6 +68,17 @@ describe('volume and folder restore', () => {
 		const source = makeTree();
 		await seedVolume('restore-src', source);
 		const target = `restore-dst-${process.pid}`;
+		// What the volume holds now, read back through a backup of it and GNU tar.
+		const treeOfVolume = async (setName: string) => {
+			const back = await backupVolume({
+				root: tmp.path(),
+				setName,
+				source: { type: 'volume', volume: target, image: env.helperImage },
+				docker,
+				compression: 'none',
+			});
+			return extractWithGnuTar(back.path, back.artifacts[0]).tree;
+		};
 		try {
 			const set = await backupVolume({
 				root: tmp.path(),
@@ -78,14 +89,7 @@ describe('volume and folder restore', () => {
 			});
 			const result = await restoreVolume({ setPath: set.path, target: { type: 'volume', volume: target }, docker });
 			expect(result.differences).toEqual([]);
-			const back = await backupVolume({
-				root: tmp.path(),
-				setName: 'check',
-				source: { type: 'volume', volume: target, image: env.helperImage },
-				docker,
-				compression: 'none',
-			});
-			expect(extractWithGnuTar(back.path, back.artifacts[0]).tree).toEqual(describeTree(source));
+			expect(await treeOfVolume('check')).toEqual(describeTree(source));
 			const helpers = await testDocker().listContainers({ all: true, filters: { label: ['io.n8n-stack-backup.helper'] } });
 			expect(helpers).toEqual([]);
 
@@ -95,14 +99,7 @@ describe('volume and folder restore', () => {
 				makeTree((d) => writeFileSync(join(d, 'hello.txt'), 'newer\n')),
 			);
 			await restoreVolume({ setPath: set.path, target: { type: 'volume', volume: target, image: env.helperImage }, docker });
-			const kept = await backupVolume({
-				root: tmp.path(),
-				setName: 'check2',
-				source: { type: 'volume', volume: target, image: env.helperImage },
-				docker,
-				compression: 'none',
-			});
-			expect(extractWithGnuTar(kept.path, kept.artifacts[0]).tree['hello.txt']).toBe(`644 ${Buffer.from('newer\n').toString('base64')}`);
+			expect((await treeOfVolume('check2'))['hello.txt']).toBe(`644 ${Buffer.from('newer\n').toString('base64')}`);
 
 			// Overwrite mode: the archive goes to the Engine unparsed (its entries proven first), and the volume equals the source again.
 			await restoreVolume({
@@ -111,14 +108,7 @@ describe('volume and folder restore', () => {
 				docker,
 				overwrite: true,
 			});
-			const overwritten = await backupVolume({
-				root: tmp.path(),
-				setName: 'check3',
-				source: { type: 'volume', volume: target, image: env.helperImage },
-				docker,
-				compression: 'none',
-			});
-			expect(extractWithGnuTar(overwritten.path, overwritten.artifacts[0]).tree).toEqual(describeTree(source));
+			expect(await treeOfVolume('check3')).toEqual(describeTree(source));
 		} finally {
 			await testDocker()
 				.getVolume(target)
