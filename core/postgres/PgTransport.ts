@@ -164,7 +164,7 @@ export async function containerTransport(docker: DockerConnection, containerName
 		loadScript: async (args, { database, source }) => {
 			// zstd's output straight into the docker program, as by hand, when both are installed.
 			const zstd = source.compression === 'zstd' ? findZstdProgram() : null;
-			const psql = zstd ? dockerCliExec(docker, container.id, ['psql', ...args], libpqEnv({ ...inside, database })) : null;
+			const psql = zstd ? await dockerCliExec(docker, container.id, ['psql', ...args], libpqEnv({ ...inside, database })) : null;
 			if (zstd && psql) return loadThroughZstd(psql, errorContext('psql'), source.stored(), zstd);
 			return loadThroughThisProcess((stdin) => transport.runProgram('psql', args, { database, stdin }), source.plain());
 		},

@@ -99,6 +99,7 @@ export function loadThroughZstd(psql: HostCommand, ctx: PgErrorContext, stored: 
 	const psqlEnded = new Promise<Ended>((resolve, reject) => {
 		child.once('error', (error: NodeJS.ErrnoException) => {
 			feeder.stdin!.destroy();
+			stored.destroy();
 			channel.destroy();
 			reject(error.code === 'ENOENT' ? pgToolMissing(ctx) : error);
 		});

@@ -17,6 +17,7 @@ import { dumpPath } from './dumpPath';
 import { REDIS_ARTIFACT_KIND, type RedisInventory } from './redisBackup';
 import { compareKeyCounts, waitForLoadedRedis } from './redisReadiness';
 import { createReadStream } from 'node:fs';
+import { addAbortSignal } from 'node:stream';
 import { stageInTempFile, type StagedFile } from '../storage/tempStaging';
 import type Docker from 'dockerode';
 import type { RedisCommands } from './RedisCommands';
@@ -75,14 +76,14 @@ async function rdbTarget(
  * into a temp file, its sha256, length, magic and CRC-64 checked on the way, before Redis is
  * stopped; the container gets that file.
  */
-function stageRdb(set: VerifiedSet, artifact: ArtifactRecord, log: Logger): Promise<StagedFile> {
+function stageRdb(set: VerifiedSet, artifact: ArtifactRecord, log: Logger, signal: AbortSignal): Promise<StagedFile> {
 	log.info(`Reading ${artifact.file} into a temp file, checked, before Redis is touched`);
-	return stageInTempFile(openArtifact(set, artifact), artifact.rawSize, {
+	return stageInTempFile(addAbortSignal(signal, openArtifact(set, artifact)), artifact.rawSize, {
 		fileName: 'dump.rdb',
 		why: 'the RDB is read whole before Redis is stopped',
 		checks: [new RdbValidator()],
 	}).catch(async (error: unknown) => {
-		throw await explainReadFailure(set, artifact, error);
+		throw signal.aborted ? error : await explainReadFailure(set, artifact, error);
 	});
 }
 
@@ -104,7 +105,8 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	const redis = containerRedisCommands(container, dockerConnection, name, options.connection);
 
 	// The RDB is read and checked while Redis is asked where it keeps it: both before Redis is touched.
-	const staging = stageRdb(set, artifact, log);
+	const notNeeded = new AbortController();
+	const staging = stageRdb(set, artifact, log, notNeeded.signal);
 	let staged: StagedFile | undefined;
 	let path: string;
 	try {
@@ -126,7 +128,8 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 			await restart();
 		}
 	} finally {
-		// A refused Redis (AOF) lets the staging finish, and its file goes too.
+		// A refused Redis (AOF) stops the staging: a large RDB is not read to its end for nothing.
+		if (!staged) notNeeded.abort();
 		await (staged
 			? staged.remove()
 			: staging.then(

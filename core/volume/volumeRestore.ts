@@ -2,10 +2,11 @@ import type { DecryptionKeys } from '../archive/ageKeys';
 import type { TrustOptions } from '../backupSet/setSigning';
 import type Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { Unpack, type ReadEntry } from 'tar';
 import { readTarEntries } from '../archive/readTarEntries';
 import { filterTar } from '../archive/filterTar';
+import { tarHeaderGate } from '../archive/tarHeaderGate';
 import { openArtifact } from '../backupSet/openArtifact';
 import { artifactOfKind, checkSetForRestore, explainReadFailure, type VerifiedSet } from '../backupSet/verifySet';
 import { createDockerClient, type DockerConnection } from '../docker/dockerConnection';
@@ -140,18 +141,22 @@ async function extractIntoVolume(
 	const helper = await createHelperContainer(docker, options.docker, image, `${volume}:/target`, log);
 	try {
 		let refusal: StackBackupError | undefined;
-		// Overwriting, the archive goes to the Engine as it is: every entry was proven to stay inside
-		// its target before this step, and the Engine refuses one that would leave /target itself.
-		// Parsing and writing it again here cost 0.7 s of CPU per 500 MiB, beside the Engine's own work.
 		const existing = options.overwrite ? undefined : await existingPaths(helper);
 		const guard = guardedFilter(artifact, (e) => (refusal ??= e));
+		// Overwriting, the archive goes to the Engine as it is, its headers checked on the way (the
+		// file is read again after its proof, and could have been replaced since): parsing and
+		// writing it again cost 0.7 s of CPU per 500 MiB, beside the Engine's own work.
 		const stream = existing
 			? filterTar(archive(), (path, entry) => guard(path, entry) && (entry.type === 'Directory' || !existing.has(entryPath(path))))
-			: archive();
+			: pipeline(
+					archive(),
+					tarHeaderGate((path, entry) => (guard(path, entry) ? null : refusal!)),
+					() => undefined,
+				);
 		try {
 			await helper.putArchive(stream, { path: '/target', noOverwriteDirNonDir: 'true' });
 		} catch (error) {
-			throw mapDockerError(error, options.docker);
+			throw refusal ?? mapDockerError(error, options.docker);
 		}
 		if (refusal) throw refusal;
 	} finally {

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
 import {
 	backupPostgres,
@@ -219,6 +220,35 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 			expect(await exists(serverOf(method), loadingDatabaseName(target))).toBe(false);
 		},
 	);
+
+	it('a zstd plain dump for a container goes from zstd into the docker program (`docker exec -i … psql`), which is asked first whether it reaches the Engine', async () => {
+		// A docker on PATH that notes each call, then runs the real one: which way was taken shows.
+		const bin = tmp.path();
+		const calls = join(bin, 'calls');
+		const real = execFileSync('sh', ['-c', 'command -v docker']).toString().trim();
+		writeFileSync(join(bin, 'docker'), `#!/bin/sh\necho "$1 $2" >> '${calls}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+		const path = process.env.PATH;
+		process.env.PATH = `${bin}${delimiter}${path}`;
+		const s = env.containerPostgres;
+		const dir = writeSyntheticSet(tmp.path(), 'viacli', new Date('2026-01-01T02:00:00Z'), {
+			content: 'CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n',
+			zstd: 1,
+		});
+		const target = uniqueName('viacli');
+		try {
+			await restorePostgres({
+				setPath: dir,
+				method: 'docker',
+				connection: { user: s.user, password: s.password, database: target },
+				docker: { connection: { socketPath: env.dockerSocket }, container: s.container },
+			});
+			expect(readFileSync(calls, 'utf8').split('\n')).toEqual(['container inspect', 'exec -i', '']);
+			expect(await withClient(s, target, async (c) => (await c.query('SELECT count(*)::int AS n FROM t')).rows[0].n)).toBe(1);
+		} finally {
+			process.env.PATH = path;
+			await withClient(s, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`));
+		}
+	});
 
 	it('takes a set folder to mean its newest complete set', async () => {
 		const source = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupVolume, restoreVolume } from '../../../core';
+import { backupVolume, checkSetForRestore, restoreVolume } from '../../../core';
 import { testDocker } from '../../support/dockerFixtures';
 import { rawTar, type RawEntry } from '../../support/hostileTar';
 import { writeSyntheticSet } from '../../support/syntheticSets';
@@ -164,6 +164,47 @@ describe('volume and folder restore', () => {
 
 		it('refuses device files', async () => {
 			await refuses([{ path: 'null', type: 'CharacterDevice' }], /CharacterDevice/);
+		});
+
+		it('an archive replaced after its proof (a recovery reads it again) is stopped on its way into a volume at its first unsafe entry (overwrite)', async () => {
+			// Proven as it was: one harmless file. Then replaced, same name, by one with an entry that climbs out.
+			const set = hostileSet(tmp.path(), [{ path: 'ok.txt', type: 'File', body: 'fine' }]);
+			const verified = await checkSetForRestore(set);
+			const proof = { files: 1, directories: 0, symlinks: 0, bytes: 4 };
+			writeFileSync(
+				join(set, 'volume-x.tar'),
+				rawTar([
+					{ path: 'ok.txt', type: 'File', body: 'fine' },
+					{ path: '../../escape.txt', type: 'File', body: 'x' },
+					{ path: 'after.txt', type: 'File', body: 'after' },
+				]),
+			);
+			const volume = `replaced-${process.pid}`;
+			try {
+				await expect(
+					restoreVolume({
+						setPath: set,
+						verified,
+						archiveChecked: proof,
+						target: { type: 'volume', volume, image: env.helperImage },
+						docker,
+						overwrite: true,
+					}),
+				).rejects.toMatchObject({ code: 'UNSAFE_ARCHIVE_ENTRY', message: expect.stringMatching(/escape\.txt/) });
+				const back = await backupVolume({
+					root: tmp.path(),
+					setName: 'after-refusal',
+					source: { type: 'volume', volume, image: env.helperImage },
+					docker,
+					compression: 'none',
+				});
+				expect(extractWithGnuTar(back.path, back.artifacts[0]).listing.join('\n')).not.toMatch(/after\.txt|escape\.txt/);
+			} finally {
+				await testDocker()
+					.getVolume(volume)
+					.remove({ force: true })
+					.catch(() => undefined);
+			}
 		});
 
 		it.each([false, true])(
