@@ -41,6 +41,8 @@ const INDIRECT: Record<string, string[]> = {
 	// psql next to the configured pg_dump, or `docker exec -i` of the container's psql (dockerCliExec.ts);
 	// its feeder, `sh -c`, runs zstd ("$0") and cat.
 	'core/postgres/psqlFedByZstd.ts: psql.program': ['psql', 'docker'],
+	// The docker program found on PATH, asked whether it reaches the Engine before psql is fed through it.
+	'core/docker/dockerCliExec.ts: probe.program': ['docker'],
 	'bench/run.mjs: ${createdb}': ['psql'],
 	'bench/run.mjs: NODE': ['node'],
 	'bench/recoverStack.mjs: node': ['node'],
