@@ -1,3 +1,4 @@
+import { redactSecrets } from '../errors/redactSecrets';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { PHYSICAL_FORMAT } from './baseBackup';
 import { createHash } from 'node:crypto';
@@ -81,6 +82,9 @@ function dbnameArg(database: string): string {
 	return `--dbname=dbname='${database.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** `docker exec`'s own exit code when it cannot run the command (no such container, an Engine error). */
+const DOCKER_EXEC_FAILED = 125;
+
 export const DEFAULT_RESTORE_JOBS = 2;
 
 /** pg_restore's parallel jobs, as typed: a whole number of 1 or more. */
@@ -99,6 +103,15 @@ export async function loadDump(
 	const artifact = artifactOfKind(set, 'postgres');
 	const ctx = { ...transport.errorContext(artifact.format === 'custom' ? 'pg_restore' : 'psql'), database };
 	const fail = (exitCode: number, stderr: string) => {
+		// 125: `docker exec` itself failed (psql and pg_restore never exit so), before anything was loaded.
+		if (exitCode === DOCKER_EXEC_FAILED)
+			return new StackBackupError(
+				'PG_RESTORE_FAILED',
+				`The docker program could not run psql in ${ctx.where}: ${redactSecrets(stderr.trim().slice(-500), [ctx.password])}`,
+				{
+					hint: 'The target database was not changed. Check that the container is running (docker ps); to go through the Docker API instead, take the docker program off PATH.',
+				},
+			);
 		const error = pgProcessError(exitCode, stderr, ctx);
 		if (error.code !== 'PG_DUMP_FAILED') return error;
 		return new StackBackupError('PG_RESTORE_FAILED', error.message.replace(/^(psql|pg_restore) failed/, 'Restoring the dump failed'), {

@@ -107,11 +107,9 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 	// The RDB is read and checked while Redis is asked where it keeps it: both before Redis is touched.
 	const notNeeded = new AbortController();
 	const staging = stageRdb(set, artifact, log, notNeeded.signal);
-	let staged: StagedFile | undefined;
 	let path: string;
 	try {
 		const [target, stagedRdb] = await Promise.all([rdbTarget(redis, container, name), staging]);
-		staged = stagedRdb;
 		path = target.path;
 		const { restart } = await stopContainers(docker, dockerConnection, { names: [name] }, log);
 		try {
@@ -129,13 +127,12 @@ export async function restoreRedis(options: RedisRestoreOptions): Promise<RedisR
 		}
 	} finally {
 		// A refused Redis (AOF) stops the staging: a large RDB is not read to its end for nothing.
-		if (!staged) notNeeded.abort();
-		await (staged
-			? staged.remove()
-			: staging.then(
-					(file) => file.remove(),
-					() => undefined,
-				));
+		// (Once staged, the abort finds its stream ended and changes nothing.)
+		notNeeded.abort();
+		await staging.then(
+			(file) => file.remove(),
+			() => undefined,
+		);
 	}
 	const keys = await waitForLoadedRedis(redis, options.loadTimeoutMs);
 	const expected = (set.manifest.inventory[REDIS_ARTIFACT_KIND] as RedisInventory | undefined)?.keys;

@@ -250,6 +250,42 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 		}
 	});
 
+	it('a docker program that answers for the Engine but then fails to run psql (exit 125) says so, and the target is not changed', async () => {
+		const bin = tmp.path();
+		const real = execFileSync('sh', ['-c', 'command -v docker']).toString().trim();
+		writeFileSync(
+			join(bin, 'docker'),
+			`#!/bin/sh\nif [ "$1" = exec ]; then echo 'Error response from daemon: container is paused' >&2; exit 125; fi\nexec '${real}' "$@"\n`,
+			{ mode: 0o755 },
+		);
+		const path = process.env.PATH;
+		process.env.PATH = `${bin}${delimiter}${path}`;
+		const s = env.containerPostgres;
+		const dir = writeSyntheticSet(tmp.path(), 'cli125', new Date('2026-01-01T02:00:00Z'), {
+			content: 'CREATE TABLE t (id int);\n',
+			zstd: 1,
+		});
+		const target = uniqueName('cli125');
+		try {
+			await expect(
+				restorePostgres({
+					setPath: dir,
+					method: 'docker',
+					connection: { user: s.user, password: s.password, database: target },
+					docker: { connection: { socketPath: env.dockerSocket }, container: s.container },
+				}),
+			).rejects.toMatchObject({
+				code: 'PG_RESTORE_FAILED',
+				message: expect.stringMatching(/docker program could not run psql .*container is paused/),
+				hint: expect.stringMatching(/target database was not changed/),
+			});
+			expect(await exists(s, target)).toBe(false);
+			expect(await exists(s, loadingDatabaseName(target))).toBe(false);
+		} finally {
+			process.env.PATH = path;
+		}
+	});
+
 	it('takes a set folder to mean its newest complete set', async () => {
 		const source = await createScratchDatabase(env.hostPostgres, { n8nFixture: true });
 		const target = uniqueName('latest');
