@@ -221,69 +221,66 @@ describe('Postgres restore (real psql / pg_restore, locally and in the container
 		},
 	);
 
-	it('a zstd plain dump for a container goes from zstd into the docker program (`docker exec -i … psql`), which is asked first whether it reaches the Engine', async () => {
-		// A docker on PATH that notes each call, then runs the real one: which way was taken shows.
+	/**
+	 * A docker program first on PATH: `before` (shell lines, given the real one's path as $REAL) runs,
+	 * then the real one; and a restore of a small zstd plain dump into a new database in the container.
+	 */
+	async function restoreThroughDockerWrapper(before: string, content: string, restore: (options: PostgresRestoreOptions) => Promise<void>) {
 		const bin = tmp.path();
-		const calls = join(bin, 'calls');
 		const real = execFileSync('sh', ['-c', 'command -v docker']).toString().trim();
-		writeFileSync(join(bin, 'docker'), `#!/bin/sh\necho "$1 $2" >> '${calls}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+		writeFileSync(join(bin, 'docker'), `#!/bin/sh\n${before}\nexec '${real}' "$@"\n`, { mode: 0o755 });
 		const path = process.env.PATH;
 		process.env.PATH = `${bin}${delimiter}${path}`;
 		const s = env.containerPostgres;
-		const dir = writeSyntheticSet(tmp.path(), 'viacli', new Date('2026-01-01T02:00:00Z'), {
-			content: 'CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n',
-			zstd: 1,
-		});
+		const dir = writeSyntheticSet(tmp.path(), 'viacli', new Date('2026-01-01T02:00:00Z'), { content, zstd: 1 });
 		const target = uniqueName('viacli');
 		try {
-			await restorePostgres({
+			await restore({
 				setPath: dir,
 				method: 'docker',
 				connection: { user: s.user, password: s.password, database: target },
 				docker: { connection: { socketPath: env.dockerSocket }, container: s.container },
 			});
+		} finally {
+			process.env.PATH = path;
+		}
+		return { bin, target };
+	}
+
+	it('a zstd plain dump for a container goes from zstd into the docker program (`docker exec -i … psql`), which is asked first whether it reaches the Engine', async () => {
+		// A docker on PATH that notes each call, then runs the real one: which way was taken shows.
+		const calls = join(tmp.path(), 'calls');
+		const s = env.containerPostgres;
+		const { target } = await restoreThroughDockerWrapper(
+			`echo "$1 $2" >> '${calls}'`,
+			'CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n',
+			async (options) => {
+				await restorePostgres(options);
+			},
+		);
+		try {
 			expect(readFileSync(calls, 'utf8').split('\n')).toEqual(['container inspect', 'exec -i', '']);
 			expect(await withClient(s, target, async (c) => (await c.query('SELECT count(*)::int AS n FROM t')).rows[0].n)).toBe(1);
 		} finally {
-			process.env.PATH = path;
 			await withClient(s, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${target}" WITH (FORCE)`));
 		}
 	});
 
 	it('a docker program that answers for the Engine but then fails to run psql (exit 125) says so, and the target is not changed', async () => {
-		const bin = tmp.path();
-		const real = execFileSync('sh', ['-c', 'command -v docker']).toString().trim();
-		writeFileSync(
-			join(bin, 'docker'),
-			`#!/bin/sh\nif [ "$1" = exec ]; then echo 'Error response from daemon: container is paused' >&2; exit 125; fi\nexec '${real}' "$@"\n`,
-			{ mode: 0o755 },
-		);
-		const path = process.env.PATH;
-		process.env.PATH = `${bin}${delimiter}${path}`;
 		const s = env.containerPostgres;
-		const dir = writeSyntheticSet(tmp.path(), 'cli125', new Date('2026-01-01T02:00:00Z'), {
-			content: 'CREATE TABLE t (id int);\n',
-			zstd: 1,
-		});
-		const target = uniqueName('cli125');
-		try {
-			await expect(
-				restorePostgres({
-					setPath: dir,
-					method: 'docker',
-					connection: { user: s.user, password: s.password, database: target },
-					docker: { connection: { socketPath: env.dockerSocket }, container: s.container },
-				}),
-			).rejects.toMatchObject({
-				code: 'PG_RESTORE_FAILED',
-				message: expect.stringMatching(/docker program could not run psql .*container is paused/),
-				hint: expect.stringMatching(/target database was not changed/),
-			});
-			expect(await exists(s, target)).toBe(false);
-			expect(await exists(s, loadingDatabaseName(target))).toBe(false);
-		} finally {
-			process.env.PATH = path;
-		}
+		const { target } = await restoreThroughDockerWrapper(
+			`if [ "$1" = exec ]; then echo 'Error response from daemon: container is paused' >&2; exit 125; fi`,
+			'CREATE TABLE t (id int);\n',
+			async (options) => {
+				await expect(restorePostgres(options)).rejects.toMatchObject({
+					code: 'PG_RESTORE_FAILED',
+					message: expect.stringMatching(/docker program could not run psql .*container is paused/),
+					hint: expect.stringMatching(/target database was not changed/),
+				});
+			},
+		);
+		expect(await exists(s, target)).toBe(false);
+		expect(await exists(s, loadingDatabaseName(target))).toBe(false);
 	});
 
 	it('takes a set folder to mean its newest complete set', async () => {
